@@ -1,0 +1,1 @@
+"""Multi-step conversations as explicit state machines."""

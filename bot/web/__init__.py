@@ -1,0 +1,1 @@
+"""The web app: worker web chat, JSON API and (later) the caseworker console."""

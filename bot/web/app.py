@@ -1,0 +1,131 @@
+"""FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.channels.web import ChatParts, WebChannel, build_router
+from bot.config import Settings
+from bot.log import get_logger
+from bot.prompts import load_prompts
+from bot.runtime import Runtime, build_runtime
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 1_000_000
+_SECURITY_HEADERS = {
+    # Pages load nothing from third parties: everything comes from this origin.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+log = get_logger(__name__)
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """The web app; builds its runtime at startup unless one is given (tests pass their own)."""
+    holder: dict[str, Runtime] = {}
+    if runtime is not None:
+        holder["runtime"] = runtime
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        own = "runtime" not in holder
+        if own:
+            holder["runtime"] = build_runtime(settings)
+        rt = holder["runtime"]
+        _app.state.runtime = rt
+        _app.state.web_channel = WebChannel(
+            rt.core, rt.mailbox, settings.config.storage.session_ttl_seconds
+        )
+        yield
+        if own:
+            await rt.close()
+
+    app = FastAPI(title="Gongyou 工友", lifespan=lifespan, docs_url=None, redoc_url=None)
+    prompts = load_prompts("web")
+
+    def chat_parts() -> ChatParts:
+        rt = holder["runtime"]
+        return ChatParts(rt.core, rt.mailbox)
+
+    app.include_router(build_router(chat_parts))
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            response: Response = JSONResponse(
+                status_code=413, content={"detail": prompts.text("body_too_large")}
+            )
+        else:
+            response = await call_next(request)
+        response.headers.update(_SECURITY_HEADERS)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [".".join(str(p) for p in err.get("loc", ())) for err in exc.errors()]
+        return JSONResponse(
+            status_code=422,
+            content={"detail": prompts.text("invalid_request"), "fields": fields},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if exc.status_code != 404 or isinstance(exc.detail, str) else None
+        if exc.status_code == 404 and (detail is None or detail == "Not Found"):
+            detail = prompts.text("not_found")
+        if exc.status_code == 405:
+            detail = prompts.text("method_not_allowed")
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail})
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled_error", error_type=type(exc).__name__)
+        return JSONResponse(status_code=500, content={"detail": prompts.text("server_error")})
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/console", include_in_schema=False)
+    async def console() -> FileResponse:
+        return FileResponse(STATIC_DIR / "console.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/healthz")
+    async def health(request: Request) -> JSONResponse:
+        rt: Runtime = request.app.state.runtime
+        store_ok = await rt.kv.ping()
+        database_ok = rt.database_ok()
+        healthy = store_ok and database_ok
+        return JSONResponse(
+            status_code=200 if healthy else 503,
+            content={
+                "status": "ok" if healthy else "degraded",
+                "database": database_ok,
+                "store": store_ok,
+                "nlu": rt.nlu.name,
+            },
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

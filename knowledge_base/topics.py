@@ -1,0 +1,43 @@
+"""The 21 labour-law topic keys, used by answers, NLU intents (``ask_<topic>``) and evaluation."""
+
+from typing import Final
+
+TOPICS: Final[tuple[str, ...]] = (
+    "labor_contract",
+    "probation",
+    "overtime",
+    "wages_arrears",
+    "minimum_wage",
+    "social_insurance",
+    "housing_fund",
+    "resignation",
+    "dismissal",
+    "economic_compensation",
+    "work_injury",
+    "occupational_disease",
+    "annual_leave",
+    "holidays_rest",
+    "female_protection",
+    "student_intern",
+    "labor_dispatch",
+    "arbitration_procedure",
+    "discrimination_harassment",
+    "child_or_forced_labor",
+    "other",
+)
+
+TOPIC_INTENT_PREFIX: Final = "ask_"
+
+
+def intent_for_topic(topic: str) -> str:
+    """Return the NLU intent name for a topic key (``overtime`` → ``ask_overtime``)."""
+    return f"{TOPIC_INTENT_PREFIX}{topic}"
+
+
+def topic_for_intent(intent: str) -> str | None:
+    """Return the topic key an ``ask_<topic>`` intent stands for, or None for other intents."""
+    if intent.startswith(TOPIC_INTENT_PREFIX):
+        topic = intent.removeprefix(TOPIC_INTENT_PREFIX)
+        if topic in TOPICS:
+            return topic
+    return None

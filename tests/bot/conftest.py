@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.config import Secrets, ServiceConfig, Settings, read_config_file
+from bot.runtime import Runtime, build_runtime
+from nlu import load_backend
+from nlu.types import NluBackend
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def nlu_backend() -> NluBackend:
+    """The real embedded NLU, trained once (cached) from nlu/data."""
+    return load_backend("embedded")
+
+
+def make_settings(tmp_path: Path, *, redis_url: str | None = None) -> Settings:
+    config: ServiceConfig = read_config_file(ROOT / "config.yml")
+    return Settings(
+        config=config,
+        secrets=Secrets(database_url=None, redis_url=redis_url, secret_key="test-secret-" * 4),
+        var_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def runtime(
+    settings: Settings, sqlite_url: str, nlu_backend: NluBackend
+) -> AsyncIterator[Runtime]:
+    """Embedded defaults: SQLite file and in-process stores."""
+    from handoff.db import make_engine
+
+    rt = build_runtime(settings, nlu=nlu_backend, engine=make_engine(sqlite_url))
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture
+async def real_runtime(
+    tmp_path: Path, engine: Engine, nlu_backend: NluBackend, request: pytest.FixtureRequest
+) -> AsyncIterator[Runtime]:
+    """Every configured database, with Redis when REDIS_URL is set (else in-process)."""
+    from tests.conftest import REDIS_URL
+
+    redis_url = request.getfixturevalue("redis_url") if REDIS_URL else None
+    rt = build_runtime(make_settings(tmp_path, redis_url=redis_url), nlu=nlu_backend, engine=engine)
+    yield rt
+    await rt.close()

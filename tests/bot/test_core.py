@@ -1,0 +1,179 @@
+"""The conversation core, driven through its public API with the real embedded NLU."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import pytest
+from sqlalchemy import text
+
+from bot.messages import Inbound, Reply
+from bot.runtime import Runtime
+
+pytestmark = pytest.mark.anyio
+
+MENU_TITLES = ["问法律问题", "投诉", "找工作人员", "查询进度"]
+
+
+def said(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def payloads(replies: list[Reply]) -> list[str]:
+    return [b.payload for r in replies for b in r.buttons]
+
+
+class Chat:
+    """A worker on the collecting side of the core."""
+
+    def __init__(self, runtime: Runtime, channel: str = "test") -> None:
+        self.runtime = runtime
+        self.channel = channel
+        self.key = secrets.token_urlsafe(16)
+
+    async def say(self, text: str) -> list[Reply]:
+        return await self.runtime.core.handle(Inbound(self.channel, self.key, text=text))
+
+    async def tap(self, payload: str) -> list[Reply]:
+        return await self.runtime.core.handle(Inbound(self.channel, self.key, payload=payload))
+
+    async def state(self):
+        return await self.runtime.sessions.load(
+            self.runtime.core.session_key(self.channel, self.key)
+        )
+
+
+async def test_open_conversation_greets_with_menu(runtime: Runtime) -> None:
+    replies = await runtime.core.open_conversation("test", "k" * 20)
+    assert [b.title for b in replies[0].buttons] == MENU_TITLES
+    assert "不需要告诉我真名" in replies[0].text
+
+
+async def test_greeting_text_gets_menu(runtime: Runtime) -> None:
+    replies = await Chat(runtime).say("你好")
+    assert [b.title for b in replies[-1].buttons] == MENU_TITLES
+
+
+async def test_menu_payload(runtime: Runtime) -> None:
+    replies = await Chat(runtime).tap("/menu")
+    assert payloads(replies)[:4] == [
+        "/ask_question",
+        "/file_complaint",
+        "/talk_to_human",
+        "/check_case_status",
+    ]
+
+
+async def test_unknown_payload_gets_honest_fallback(runtime: Runtime) -> None:
+    replies = await Chat(runtime).tap("/no_such_thing")
+    assert "没太明白" in said(replies)
+    assert "/talk_to_human" in payloads(replies)
+
+
+async def test_gibberish_is_not_guessed(runtime: Runtime) -> None:
+    replies = await Chat(runtime).say("qwpoeiruty zmxncb")
+    assert "/talk_to_human" in payloads(replies)
+
+
+async def test_first_message_registers_conversation(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.say("你好")
+    state = await chat.state()
+    assert state is not None and state.conversation_id
+    address = runtime.conversations.address(state.conversation_id)
+    assert address is not None and address.key == chat.key
+
+
+async def test_delete_flow_keeps_asking_until_clear_answer_then_deletes(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.say("你好")
+    state = await chat.state()
+    conversation_id = state.conversation_id
+    assert "确定要删除" in said(await chat.tap("/delete_my_data"))
+    reply = await chat.say("这个是干嘛的啊我也不知道")
+    assert "确定删除" in said(reply) or "确定删除" in [b.title for r in reply for b in r.buttons]
+    assert (await chat.state()).flow is not None
+    assert "已经删除" in said(await chat.tap("/affirm"))
+    assert await chat.state() is None
+    assert runtime.conversations.address(conversation_id) is None
+
+
+async def test_delete_flow_no_keeps_data(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/delete_my_data")
+    assert "没有删除" in said(await chat.tap("/deny"))
+    state = await chat.state()
+    assert state is not None and state.flow is None
+
+
+async def test_cancel_and_back_inside_flow(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/delete_my_data")
+    assert "第一步" in said(await chat.tap("/back"))
+    assert (await chat.state()).flow is not None
+    assert "取消" in said(await chat.tap("/cancel"))
+    assert (await chat.state()).flow is None
+
+
+async def test_menu_pauses_flow_and_resume_continues(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/delete_my_data")
+    replies = await chat.tap("/menu")
+    assert "/resume" in payloads(replies)
+    state = await chat.state()
+    assert state.flow is None and state.paused_flow is not None
+    assert "确定要删除" in said(await chat.tap("/resume"))
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("我真的不想活了", "12356"), ("车间着火了好多烟", "119")],
+)
+async def test_safety_wins_over_active_flow(runtime: Runtime, message: str, expected: str) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/delete_my_data")
+    replies = await chat.say(message)
+    assert expected in said(replies)
+    state = await chat.state()
+    assert state.flow is None and state.paused_flow is not None
+    assert "/resume" in payloads(replies)
+
+
+async def test_too_long_message_is_refused_kindly_and_keeps_state(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/delete_my_data")
+    replies = await chat.say("工" * 5000)
+    assert "太长" in said(replies)
+    assert (await chat.state()).flow is not None
+
+
+async def test_state_is_encrypted_in_the_store(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/delete_my_data")
+    raw = await runtime.kv.get("session:" + runtime.core.session_key("test", chat.key))
+    assert raw is not None
+    assert b"delete_data" not in raw and chat.key.encode() not in raw
+
+
+async def test_concurrent_messages_of_one_conversation_do_not_lose_turns(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await asyncio.gather(*(chat.tap("/menu") for _ in range(20)))
+    assert (await chat.state()).turns == 20
+
+
+async def test_rate_limit_replies_kindly(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    replies = [await chat.tap("/menu") for _ in range(45)]
+    assert "稍等" in said(replies[-1])
+
+
+async def test_chat_turn_on_every_real_backend(real_runtime: Runtime) -> None:
+    chat = Chat(real_runtime)
+    replies = await chat.say("你好")
+    assert [b.title for b in replies[-1].buttons] == MENU_TITLES
+    state = await chat.state()
+    assert state is not None and state.turns == 1
+    with real_runtime.engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM conversations")).scalar_one()
+    assert count == 1

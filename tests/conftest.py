@@ -1,0 +1,111 @@
+"""Shared fixtures: every store and database test runs on the embedded implementations and,
+when TEST_DATABASE_URL / REDIS_URL are set (CI sets both), on real PostgreSQL and Redis.
+If those variables are set but the services cannot be reached, the run fails — never skips."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine, create_engine, text
+
+from handoff.db import make_engine, normalize_database_url, upgrade
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+REDIS_URL = os.environ.get("REDIS_URL") or None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to run when configured real services are unreachable."""
+    problems = []
+    if TEST_DATABASE_URL:
+        probe = create_engine(normalize_database_url(TEST_DATABASE_URL))
+        try:
+            with probe.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}")
+        finally:
+            probe.dispose()
+    if REDIS_URL:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        try:
+            client.ping()
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"REDIS_URL is set but Redis is unreachable: {exc}")
+        finally:
+            client.close()
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
+
+
+def database_params() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if TEST_DATABASE_URL:
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    return params
+
+
+def store_params() -> list[object]:
+    params: list[object] = [pytest.param("memory", id="memory")]
+    if REDIS_URL:
+        params.append(pytest.param("redis", id="redis", marks=pytest.mark.redis))
+    return params
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'gongyou.db'}"
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A fresh PostgreSQL schema per test, dropped afterwards."""
+    assert TEST_DATABASE_URL, "postgres tests need TEST_DATABASE_URL"
+    schema = "gy_test_" + secrets.token_hex(6)
+    admin = create_engine(normalize_database_url(TEST_DATABASE_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(TEST_DATABASE_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=database_params())
+def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
+    """A migrated database: SQLite always, PostgreSQL when configured."""
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url)
+        upgrade(eng)
+        yield eng
+        eng.dispose()
+    else:
+        eng = request.getfixturevalue("postgres_engine")
+        upgrade(eng)
+        yield eng
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """REDIS_URL, with the test database emptied before and after."""
+    assert REDIS_URL, "redis tests need REDIS_URL"
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio (the loop uvicorn uses)."""
+    return "asyncio"
