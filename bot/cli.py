@@ -7,7 +7,9 @@ import sys
 
 import typer
 
-from bot import cli_kb, cli_nlu, cli_nlu_eval
+from bot.cli_kb import register as register_kb_commands
+from bot.cli_nlu import register as register_nlu_commands
+from bot.cli_nlu_eval import register as register_nlu_eval_command
 from bot.config import ConfigError, Settings, load_settings
 from bot.log import configure_logging
 
@@ -104,6 +106,6 @@ def migrate() -> None:
     typer.echo("database is up to date")
 
 
-cli_kb.register(app)
-cli_nlu.register(app)
-cli_nlu_eval.register(app)
+register_kb_commands(app)
+register_nlu_commands(app)
+register_nlu_eval_command(app)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.answering import QuestionAnswerer
 from bot.flows.base import Flow, FlowOutcome, Turn
+from bot.flows.calculator import CalculatorFlow
 from bot.flows.delete_data import DELETE_EFFECT, DeleteDataFlow
 from bot.log import get_logger
 from bot.messages import Inbound, Reply
@@ -21,6 +22,7 @@ from bot.session import ConversationState, SessionRepository
 from bot.stores.base import StoreUnavailableError
 from bot.text_input import InputProblem, clean_text
 from handoff.conversations import ConversationRepository
+from knowledge_base.calculators.registry import calculator_for
 from knowledge_base.topics import topic_for_intent
 from nlu.types import IntentScore, NluBackend, ParseResult
 
@@ -64,6 +66,7 @@ class ConversationCore:
         self._settings = settings
         self._flows: dict[str, Flow] = {f.name: f for f in (flows or [])}
         self._flows.setdefault(DeleteDataFlow.name, DeleteDataFlow())
+        self._flows.setdefault(CalculatorFlow.name, CalculatorFlow())
         self._prompts = load_prompts("core")
         self._routes: dict[str, Handler] = {
             "greet": self._greet,
@@ -168,8 +171,20 @@ class ConversationCore:
             return await self._continue_flow(key, turn)
         if intent == "resume" or (message.text == "继续" and state.paused_flow):
             return self._resume(state)
+        direct = self._answerer.handles_directly(message.text, state) if message.text else None
+        if intent == "details" or direct == "details":
+            return self._answerer.details(state)
+        if intent == "show_law" or direct == "law":
+            return self._answerer.show_articles(state)
+        if direct == "article":
+            return self._answerer.answer(message.text, parse, state)
         if self._is_low_confidence(parse):
             return self._low_confidence_replies()
+        if calculator_for(intent) is not None:
+            calculator = self._flows[CalculatorFlow.name]
+            assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
+            state.paused_flow = None
+            return calculator.begin(state, intent, parse.entities)
         if topic_for_intent(intent) is not None:
             return self._answerer.answer(message.text, parse, state)
         handler = self._routes.get(intent)

@@ -6,16 +6,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-from bot.answering import PlaceholderAnswerer, QuestionAnswerer
+from bot.answering import QuestionAnswerer
 from bot.config import Settings
 from bot.core import ConversationCore, CoreSettings
 from bot.flows.base import Flow
+from bot.kb_answerer import KnowledgeBaseAnswerer
 from bot.session import SessionRepository
 from bot.stores.base import KeyValueStore, Mailbox
 from bot.stores.factory import open_stores
 from handoff.conversations import ConversationRepository
 from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
+from knowledge_base.service import default_knowledge_base
 from nlu import load_backend
 from nlu.types import NluBackend
 
@@ -51,8 +53,8 @@ class Runtime:
 
 
 def default_answerer() -> QuestionAnswerer:
-    """The knowledge-base answerer when available, else an honest placeholder."""
-    return PlaceholderAnswerer()
+    """The knowledge-base answerer over the shipped statutes and curated answers."""
+    return KnowledgeBaseAnswerer(default_knowledge_base())
 
 
 def default_flows() -> list[Flow]:

@@ -52,7 +52,7 @@ class ReplyOut(BaseModel):
 class ChatRequest(BaseModel):
     """What the page sends: typed text or a tapped button's payload."""
 
-    conversation_id: str | None = Field(default=None, max_length=256)
+    conversation_id: str | None = None
     text: str | None = None
     payload: str | None = Field(default=None, max_length=512)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import ClassVar
 
 from bot.messages import Inbound, Reply
@@ -64,7 +65,9 @@ class Flow(ABC):
     initial_step: ClassVar[str]
     transitions: ClassVar[dict[str, frozenset[str]]]
 
-    def start(self, state: ConversationState, data: dict[str, object] | None = None) -> list[Reply]:
+    def start(
+        self, state: ConversationState, data: Mapping[str, object] | None = None
+    ) -> list[Reply]:
         """Begin the flow in ``state`` and return the first question."""
         state.flow = FlowState(name=self.name, step=self.initial_step, data=dict(data or {}))
         first = self.skip_answered(state.flow)

@@ -35,6 +35,13 @@ class PromptBook:
             raise KeyError(f"{self._source.name}: no button prompt {key!r}")
         return tuple(Button(title=str(i["title"]), payload=str(i["payload"])) for i in items)
 
+    def words(self, key: str) -> tuple[str, ...]:
+        """A list of words under ``key``."""
+        raw = self._entries.get(key)
+        if not isinstance(raw, list):
+            raise KeyError(f"{self._source.name}: no word list {key!r}")
+        return tuple(str(w) for w in raw)
+
     def mapping(self, key: str) -> dict[str, str]:
         """A mapping prompt such as topic labels."""
         raw = self._entries.get(key)

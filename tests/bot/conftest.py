@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,15 +36,13 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def runtime(
-    settings: Settings, sqlite_url: str, nlu_backend: NluBackend
-) -> AsyncIterator[Runtime]:
-    """Embedded defaults: SQLite file and in-process stores."""
+def runtime(settings: Settings, sqlite_url: str, nlu_backend: NluBackend) -> Iterator[Runtime]:
+    """Embedded defaults: SQLite file and in-process stores (usable from sync and async tests)."""
     from handoff.db import make_engine
 
     rt = build_runtime(settings, nlu=nlu_backend, engine=make_engine(sqlite_url))
     yield rt
-    await rt.close()
+    asyncio.run(rt.close())
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 import pytest
@@ -27,6 +28,8 @@ def test_scrub_string_masks_numbers() -> None:
 async def test_chat_turn_logs_nothing_personal(
     runtime: Runtime, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
     configure_logging("DEBUG")
     key = secrets.token_urlsafe(24)
     try:
@@ -35,6 +38,7 @@ async def test_chat_turn_logs_nothing_personal(
         await runtime.core.handle(Inbound("test", key, text="我不想活了"))
     finally:
         structlog.reset_defaults()
+        root.handlers, root.level = saved[0], saved[1]
     err = capsys.readouterr().err
     assert "turn" in err  # the turn was logged at all
     for secret in (PHONE, ID_NUMBER, "王小明", "老板欠我工资", key, "不想活"):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.flows.base import END, Flow, mermaid_edges
+from bot.flows.calculator import CalculatorFlow
 from bot.flows.delete_data import DeleteDataFlow
 from bot.runtime import default_flows
 
@@ -16,7 +17,7 @@ EDGE = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)", re.MULTILINE)
 
 
 def all_flows() -> list[type[Flow]]:
-    return sorted({DeleteDataFlow, *(type(f) for f in default_flows())}, key=lambda f: f.name)
+    return sorted({DeleteDataFlow, CalculatorFlow, *(type(f) for f in default_flows())}, key=lambda f: f.name)
 
 
 def diagram_edges(flow: type[Flow]) -> set[tuple[str, str]]:

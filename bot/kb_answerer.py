@@ -1,0 +1,122 @@
+"""Present knowledge-base answers in chat: short answer with its legal basis first, details,
+next steps and the statute text on request, and an honest "no good answer" with a human."""
+
+from __future__ import annotations
+
+from bot.messages import Reply
+from bot.prompts import load_prompts
+from bot.session import ConversationState
+from knowledge_base.service import AnswerResult, CitationRef, KnowledgeBase
+from knowledge_base.statutes import Article
+from knowledge_base.topics import topic_for_intent
+from nlu.types import ParseResult
+
+_MAX_ARTICLE_CHARS = 1200
+_MAX_ARTICLES_SHOWN = 3
+
+
+class KnowledgeBaseAnswerer:
+    """The chat face of ``knowledge_base.KnowledgeBase``."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._prompts = load_prompts("answers")
+        self._labels = load_prompts("core").mapping("topic_labels")
+
+    # ---- the QuestionAnswerer port --------------------------------------------------
+
+    def handles_directly(self, text: str, state: ConversationState) -> str | None:
+        """``"article"``, ``"details"`` or ``"law"`` when the text is one of those requests
+        (whatever the NLU thinks of it), else None."""
+        stripped = text.strip().rstrip("。.!！?？")
+        if stripped in self._prompts.words("details_words"):
+            return "details"
+        if stripped in self._prompts.words("law_words"):
+            return "law"
+        if self._kb.article_request(text, state.context.get("last_law")) is not None:
+            return "article"
+        return None
+
+    def answer(self, text: str, parse: ParseResult, state: ConversationState) -> list[Reply]:
+        """Answer one question (or show an article the worker named)."""
+        result = self._kb.answer(text, parse, context_law=state.context.get("last_law"))
+        if result.article_request is not None:
+            return self._article_request_replies(result, state)
+        state.context["last_citations"] = [list(c) for c in result.citations]
+        if result.entry is None:
+            state.context.pop("last_answer_id", None)
+            return self._no_answer(result, parse)
+        state.context["last_answer_id"] = result.entry.id
+        if result.citations:
+            state.context["last_law"] = result.citations[0].law
+        parts = [result.entry.short]
+        if result.entry.local_rules:
+            parts.append(self._prompts.text("local_rules_note"))
+        parts.append(self._basis(result.citations))
+        if result.low_confidence:
+            parts.append(self._prompts.text("unsure_note"))
+        return [Reply("\n\n".join(parts), self._prompts.buttons("answer_buttons"))]
+
+    def details(self, state: ConversationState) -> list[Reply]:
+        """The longer explanation and next steps of the last answer."""
+        entry_id = state.context.get("last_answer_id")
+        entry = self._kb.book.by_id.get(entry_id) if isinstance(entry_id, str) else None
+        if entry is None:
+            return [Reply(self._prompts.text("nothing_to_detail"))]
+        lines = []
+        if entry.details:
+            lines += [self._prompts.text("details_header"), entry.details.strip(), ""]
+        lines.append(self._prompts.text("next_steps_header"))
+        lines += [self._prompts.text("bullet", text=step) for step in entry.next_steps]
+        return [Reply("\n".join(lines), self._prompts.buttons("details_buttons"))]
+
+    def show_articles(self, state: ConversationState) -> list[Reply]:
+        """Statute text of the last answer's citations."""
+        refs = [CitationRef(str(law), n) for law, n in state.context.get("last_citations", [])]
+        articles = [
+            a for r in refs[:_MAX_ARTICLES_SHOWN] if (a := self._kb.article_text(r.law, r.article))
+        ]
+        if not articles:
+            return [Reply(self._prompts.text("nothing_to_detail"))]
+        replies = [Reply(self._article_text(a)) for a in articles]
+        return [*replies[:-1], Reply(replies[-1].text, self._prompts.buttons("article_buttons"))]
+
+    # ---- helpers --------------------------------------------------------------------
+
+    def _article_request_replies(
+        self, result: AnswerResult, state: ConversationState
+    ) -> list[Reply]:
+        request = result.article_request
+        assert request is not None  # noqa: S101 - checked by the caller
+        if not result.articles:
+            return [
+                Reply(
+                    self._prompts.text("article_not_found", law=request.law, number=request.number)
+                )
+            ]
+        article = result.articles[0]
+        state.context["last_law"] = article.law
+        state.context["last_citations"] = [[article.law, article.number]]
+        return [Reply(self._article_text(article), self._prompts.buttons("article_buttons"))]
+
+    def _article_text(self, article: Article) -> str:
+        body = article.text.strip()
+        if len(body) > _MAX_ARTICLE_CHARS:
+            body = body[:_MAX_ARTICLE_CHARS] + self._prompts.text("article_truncated")
+        source = self._prompts.text("article_source", title=article.title, version=article.version)
+        return self._prompts.text("article_text", label=article.label, text=body) + "\n" + source
+
+    def _basis(self, citations: tuple[CitationRef, ...]) -> str:
+        labels = "、".join(
+            a.label for c in citations if (a := self._kb.article_text(c.law, c.article))
+        )
+        return self._prompts.text("basis", labels=labels)
+
+    def _no_answer(self, result: AnswerResult, parse: ParseResult) -> list[Reply]:
+        topic = topic_for_intent(parse.intent.name) or result.topic
+        text = self._prompts.text("no_answer", topic_label=self._labels.get(topic, topic))
+        if result.articles:
+            labels = "、".join(a.label for a in result.articles[:_MAX_ARTICLES_SHOWN])
+            text += "\n" + self._prompts.text("related_articles", labels=labels)
+            return [Reply(text, self._prompts.buttons("no_answer_buttons"))]
+        return [Reply(text, self._prompts.buttons("no_answer_plain_buttons"))]

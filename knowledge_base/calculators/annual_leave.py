@@ -1,0 +1,297 @@
+"""Paid annual leave days and pay for unused days.
+
+Days by cumulative working years (职工带薪年休假条例 第三条): 1–<10 years 5 days, 10–<20 years
+10 days, 20+ years 15 days. A worker who joins during the year gets
+(remaining calendar days ÷ 365) × days, dropping part-days (实施办法 第五条); one who leaves gets
+(calendar days worked this year ÷ 365) × days − days already taken, dropping part-days
+(第十二条). Unused days are paid at 300 % of the daily wage including normal pay (第十条), so
+200 % extra; daily wage = monthly wage (12-month average without overtime) ÷ 21.75 (第十一条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+from typing import Final
+
+from knowledge_base.calculators import texts
+from knowledge_base.calculators.base import (
+    TODAY,
+    CalculationResult,
+    CalculatorSpec,
+    Citation,
+    Derived,
+    InputField,
+    When,
+    field_value,
+    get_date,
+    get_str,
+    round_money,
+)
+from knowledge_base.calculators.dates import inclusive_days
+from knowledge_base.calculators.display import shown_inputs
+from knowledge_base.calculators.overtime import PAY_DAYS_PER_MONTH
+from knowledge_base.calculators.texts import plain_number, yuan
+
+NAME: Final = "annual_leave"
+WHOLE_YEAR: Final = "whole_year"
+JOINED: Final = "joined"
+LEAVING: Final = "leaving"
+JOINED_AND_LEAVING: Final = "joined_and_leaving"
+YEAR_DAYS: Final = 365
+#: (cumulative years at least, days) — 职工带薪年休假条例 第三条.
+TIERS: Final[tuple[tuple[int, int], ...]] = ((20, 15), (10, 10), (1, 5))
+#: Unused days are paid at 300 % in total; 100 % is the normal day's pay already in the wage.
+TOTAL_RATE: Final = Decimal(300)
+EXTRA_RATE: Final = Decimal(200)
+MIN_YEARS: Final = Decimal(1)
+
+
+def full_year_days(cumulative_years: Decimal) -> int:
+    """Annual leave days for a full year at one employer."""
+    for years, days in TIERS:
+        if cumulative_years >= years:
+            return days
+    return 0
+
+
+def prorated_days(calendar_days: int, entitled: int, taken: Decimal = Decimal(0)) -> int:
+    """⌊calendar_days ÷ 365 × entitled − taken⌋, never below 0 (part-days are dropped)."""
+    exact = Fraction(calendar_days, YEAR_DAYS) * entitled - Fraction(taken)
+    return max(0, math.floor(exact))
+
+
+def _two_places(value: Fraction) -> str:
+    """Cut (not round) to 2 decimals, so 4.999 shows as 4.99 and never looks like 5 days."""
+    shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+    return f"{shown:.2f}"
+
+
+def _year_of(inputs: Mapping[str, object], status: str) -> int:
+    if status in (JOINED, JOINED_AND_LEAVING):
+        return get_date(inputs, "join_date").year
+    if status == LEAVING:
+        return get_date(inputs, "leave_date").year
+    today = inputs.get(TODAY)
+    if not isinstance(today, dt.date):
+        raise ValueError("annual_leave needs inputs['today'] (a date)")
+    return today.year
+
+
+def _t(key: str, /, **values: object) -> str:
+    return texts.text(f"{NAME}.{key}", **values)
+
+
+def unused_days(inputs: Mapping[str, object]) -> tuple[int, int, list[str]]:
+    """(days due this year, unused days, working lines) for the answers given."""
+    years = field_value(SPEC, inputs, "cumulative_years")
+    entitled = full_year_days(years)
+    steps = [_t("steps.tier", years=plain_number(years), days=entitled)]
+    if entitled == 0:
+        return 0, 0, steps
+    status = get_str(inputs, "year_status")
+    taken = field_value(SPEC, inputs, "taken_days")
+    year = _year_of(inputs, status)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if status == WHOLE_YEAR:
+        due = entitled
+        unused = max(0, math.floor(Fraction(entitled) - Fraction(taken)))
+        steps.append(_t("steps.unused_whole", due=due, taken=plain_number(taken), unused=unused))
+        return due, unused, steps
+    if status == JOINED:
+        begin, end, rule = get_date(inputs, "join_date"), last, "joined"
+    elif status == LEAVING:
+        begin, end, rule = first, get_date(inputs, "leave_date"), "leaving"
+    else:
+        begin, end, rule = get_date(inputs, "join_date"), get_date(inputs, "leave_date"), "leaving"
+    days = inclusive_days(begin, end)
+    exact = Fraction(days, YEAR_DAYS) * entitled
+    steps.append(
+        _t(
+            f"steps.{rule}",
+            begin=begin.isoformat(),
+            end=end.isoformat(),
+            days=days,
+            year_days=YEAR_DAYS,
+            entitled=entitled,
+            exact=_two_places(exact),
+        )
+    )
+    if rule == "joined":
+        due = prorated_days(days, entitled)
+        unused = max(0, math.floor(Fraction(due) - Fraction(taken)))
+        steps.append(_t("steps.unused_joined", due=due, taken=plain_number(taken), unused=unused))
+    else:
+        due = prorated_days(days, entitled)
+        unused = prorated_days(days, entitled, taken)
+        steps.append(
+            _t(
+                "steps.unused_leaving",
+                exact=_two_places(exact),
+                taken=plain_number(taken),
+                unused=unused,
+            )
+        )
+    return due, unused, steps
+
+
+def compute(inputs: Mapping[str, object]) -> CalculationResult:
+    """Leave days due this year, unused days, and the extra pay owed for them."""
+    due, unused, steps = unused_days(inputs)
+    citations: list[Citation] = [texts.citation("leave_regs_3"), texts.citation("leave_rules_4")]
+    lines: list[str] = []
+    warnings: list[str] = []
+    notes: list[str] = []
+    amount: Decimal | None = None
+    if full_year_days(field_value(SPEC, inputs, "cumulative_years")) == 0:
+        lines.append(_t("results.not_yet"))
+        citations.append(texts.citation("leave_rules_3"))
+        return _result(inputs, steps, lines, Decimal(0), citations, warnings, notes)
+    status = get_str(inputs, "year_status")
+    year = _year_of(inputs, status)
+    if status in (JOINED, JOINED_AND_LEAVING):
+        citations.append(texts.citation("leave_rules_5"))
+    if status in (LEAVING, JOINED_AND_LEAVING):
+        citations.append(texts.citation("leave_rules_12"))
+    lines.append(_t("results.due", year=year, days=due))
+    lines.append(_t("results.unused", days=unused))
+    amount = Decimal(0)
+    if unused > 0:
+        wage = field_value(SPEC, inputs, "monthly_wage")
+        daily = round_money(wage / PAY_DAYS_PER_MONTH)
+        amount = round_money(daily * EXTRA_RATE / 100 * unused)
+        steps.append(
+            _t(
+                "steps.daily",
+                wage=plain_number(wage),
+                pay_days=plain_number(PAY_DAYS_PER_MONTH),
+                daily=f"{daily:.2f}",
+            )
+        )
+        steps.append(
+            _t(
+                "steps.pay",
+                daily=f"{daily:.2f}",
+                extra=plain_number(EXTRA_RATE),
+                days=unused,
+                amount=yuan(amount),
+                total=plain_number(TOTAL_RATE),
+            )
+        )
+        lines.append(_t("results.pay", amount=yuan(amount)))
+        citations += [texts.citation("leave_rules_10"), texts.citation("leave_rules_11")]
+        warnings.append(_t("warnings.own_choice"))
+        if status in (WHOLE_YEAR, JOINED):
+            notes.append(_t("notes.still_time"))
+    if status in (LEAVING, JOINED_AND_LEAVING):
+        notes.append(_t("notes.no_claw_back"))
+    notes += [_t("notes.exclusions"), _t("notes.company_rules")]
+    citations += [texts.citation("leave_regs_4"), texts.citation("leave_rules_13")]
+    return _result(inputs, steps, lines, amount, citations, warnings, notes)
+
+
+def _result(
+    inputs: Mapping[str, object],
+    steps: list[str],
+    lines: list[str],
+    amount: Decimal | None,
+    citations: list[Citation],
+    warnings: list[str],
+    notes: list[str],
+) -> CalculationResult:
+    return CalculationResult(
+        calculator=NAME,
+        title=texts.text(SPEC.title_key),
+        formula=_t("formula", pay_days=plain_number(PAY_DAYS_PER_MONTH), year_days=YEAR_DAYS),
+        inputs=shown_inputs(SPEC, inputs),
+        steps=tuple(steps),
+        result_lines=tuple(lines),
+        amount=amount,
+        citations=tuple(citations),
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+    )
+
+
+def _has_unused(inputs: Mapping[str, object]) -> bool:
+    try:
+        return unused_days(inputs)[1] > 0
+    except (KeyError, ValueError):
+        return False
+
+
+def _cross_check(
+    field: str, value: object, answers: Mapping[str, object]
+) -> tuple[str, Mapping[str, str]] | None:
+    join = answers.get("join_date")
+    if (
+        field == "leave_date"
+        and answers.get("year_status") == JOINED_AND_LEAVING
+        and isinstance(value, dt.date)
+        and isinstance(join, dt.date)
+        and value.year != join.year
+    ):
+        return "same_year_needed", {}
+    return None
+
+
+_ENTITLED: Final = (When("cumulative_years", "ge", MIN_YEARS),)
+
+SPEC: Final = CalculatorSpec(
+    name=NAME,
+    intent="calc_annual_leave",
+    title_key=f"{NAME}.title",
+    fields=(
+        InputField(
+            name="cumulative_years",
+            kind="years",
+            prompt_key=f"{NAME}.cumulative_years",
+            min_value=Decimal(0),
+            max_value=Decimal(60),
+        ),
+        InputField(
+            name="year_status",
+            kind="choice",
+            prompt_key=f"{NAME}.year_status",
+            choices=(WHOLE_YEAR, JOINED, LEAVING, JOINED_AND_LEAVING),
+            ask_when=_ENTITLED,
+        ),
+        InputField(
+            name="join_date",
+            kind="date",
+            prompt_key=f"{NAME}.join_date",
+            not_after_today=True,
+            ask_when=(*_ENTITLED, When("year_status", "in", (JOINED, JOINED_AND_LEAVING))),
+        ),
+        InputField(
+            name="leave_date",
+            kind="date",
+            prompt_key=f"{NAME}.leave_date",
+            ask_when=(*_ENTITLED, When("year_status", "in", (LEAVING, JOINED_AND_LEAVING))),
+            not_before="join_date",
+        ),
+        InputField(
+            name="taken_days",
+            kind="days",
+            prompt_key=f"{NAME}.taken_days",
+            ask_when=_ENTITLED,
+            min_value=Decimal(0),
+            max_value=Decimal(366),
+        ),
+        InputField(
+            name="monthly_wage",
+            kind="money",
+            prompt_key=f"{NAME}.monthly_wage",
+            ask_when=(Derived("annual_leave.has_unused_days", ("taken_days",), _has_unused),),
+            min_value=Decimal(1),
+            max_value=Decimal(1_000_000),
+        ),
+    ),
+    compute=compute,
+    cross_check=_cross_check,
+)

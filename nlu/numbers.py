@@ -1,0 +1,460 @@
+"""Chinese, Arabic and mixed numerals → numbers, and quantities with their units.
+
+The numeral characters and unit words below are the grammar of the parser, not user-facing text,
+which is why they live in code. Examples: 三千五 → 3500, 3k5 → 3500, 1.2万 → 12000,
+一万二 → 12000, 两个半月 → 2.5 months, 一年半 → 18 months, 三个钟 → 3 hours,
+百分之一百五十 → 150 (percent).
+
+Scanners run on ``nlu.tokenizer.normalize``-d text (simplified, half-width, lower case), which
+has the same length as the original, so spans are offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from nlu.tokenizer import normalize
+
+Number = int | float
+QuantityKind = Literal["money", "duration", "hours", "percent", "count", "number"]
+
+CN_DIGITS: Final[dict[str, int]] = {
+    "零": 0, "〇": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
+    "三": 3, "叁": 3, "仨": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
+    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}  # fmt: skip
+SMALL_UNITS: Final[dict[str, int]] = {
+    "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "k": 1000,
+}  # fmt: skip
+BIG_UNITS: Final[dict[str, int]] = {
+    "万": 10_000,
+    "萬": 10_000,
+    "w": 10_000,
+    "亿": 10**8,
+    "億": 10**8,
+}
+_DIGIT_NAMES: Final = "零一二三四五六七八九"
+
+_CN_DIGIT_CLASS: Final = "".join(CN_DIGITS)
+_CN_UNIT_CLASS: Final = "十拾百佰千仟万萬亿億"
+_ARABIC: Final = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
+_ARABIC_K: Final = rf"{_ARABIC}(?:[kw](?![a-z]))?"
+# A numeral starts with a digit or 十 (so 千万别… or 万一 do not start a number) and continues
+# with digits, units, and k/w right after an Arabic digit.
+NUMERAL: Final = (
+    rf"(?:[{_CN_DIGIT_CLASS}]点[{_CN_DIGIT_CLASS}]+(?=[万萬亿億千])|{_ARABIC_K}|[{_CN_DIGIT_CLASS}十拾])"
+    rf"(?:{_ARABIC_K}|[{_CN_DIGIT_CLASS}{_CN_UNIT_CLASS}])*"
+)
+_NUMERAL_RE: Final = re.compile(NUMERAL)
+_TOKEN_RE: Final = re.compile(
+    rf"(?P<arabic>{_ARABIC})|(?P<cn>[{_CN_DIGIT_CLASS}])|(?P<point>点)"
+    rf"|(?P<small>[十拾百佰千仟k])|(?P<big>[万萬亿億w])"
+)
+
+_APPROX: Final = r"(?P<approx>多|余|来|几)?"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number found in text, with its kind and its value in the kind's canonical unit.
+
+    Units: money in yuan, duration in months, hours in hours, percent in percent points,
+    count in people; ``number`` is a bare number without a unit.
+    """
+
+    kind: QuantityKind
+    value: Number
+    start: int
+    end: int
+    approximate: bool = False
+
+
+def _tidy(value: float) -> Number:
+    rounded = round(value, 4)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: Literal["num", "small", "big"]
+    value: float
+    single_digit: bool = False
+    chinese_digit: bool = False
+    zero: bool = False
+
+
+def _lex(text: str) -> list[_Token] | None:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN_RE.match(text, pos)
+        if match is None:
+            return None
+        kind = match.lastgroup
+        piece = match.group()
+        if kind == "arabic":
+            digits = piece.replace(",", "")
+            value = float(digits)
+            single = len(digits) == 1
+            tokens.append(_Token("num", value, single_digit=single, zero=value == 0 and single))
+        elif kind == "cn":
+            value = CN_DIGITS[piece]
+            tokens.append(
+                _Token("num", value, single_digit=True, chinese_digit=True, zero=value == 0)
+            )
+        elif kind == "point":
+            # 一点五万: the Chinese decimal point joins the digits around it.
+            end = pos + 1
+            while end < len(text) and text[end] in CN_DIGITS:
+                end += 1
+            if not tokens or tokens[-1].kind != "num" or end == pos + 1:
+                return None
+            fraction = "".join(str(CN_DIGITS[c]) for c in text[pos + 1 : end])
+            tokens[-1] = _Token("num", float(f"{int(tokens[-1].value)}.{fraction}"))
+            pos = end
+            continue
+        elif kind == "small":
+            tokens.append(_Token("small", SMALL_UNITS[piece]))
+        else:
+            tokens.append(_Token("big", BIG_UNITS[piece]))
+        pos = match.end()
+    return tokens
+
+
+def _evaluate(tokens: list[_Token]) -> float | None:
+    if not tokens or not (tokens[0].kind == "num" or tokens[0].value == 10):
+        return None  # a numeral starts with a digit, or with 十 (十二, 十万)
+    if all(t.kind == "num" for t in tokens) and len(tokens) > 1:
+        # 二〇二三: digits read one by one.
+        if all(t.chinese_digit for t in tokens):
+            return float("".join(str(int(t.value)) for t in tokens))
+        return None
+    total = 0.0  # whole 亿 groups
+    section = 0.0  # whole 万 groups below the current 亿
+    small = 0.0  # below 万
+    pending: _Token | None = None
+    last_unit: int | None = None
+    zero_gap = False
+
+    def elided(token: _Token, unit: int | None) -> float:
+        # 三千五 = 3500, 一万二 = 12000: a lone digit after a unit counts in the next lower unit.
+        if unit is not None and unit >= 10 and token.single_digit and not zero_gap:
+            return token.value * (unit // 10)
+        return token.value
+
+    for token in tokens:
+        if token.kind == "num":
+            if token.zero and token.chinese_digit and (pending is None) and last_unit is not None:
+                zero_gap = True
+                continue
+            if pending is not None:
+                return None
+            pending = token
+        elif token.kind == "small":
+            unit = int(token.value)
+            if (
+                last_unit is not None
+                and last_unit < 10_000
+                and unit >= last_unit
+                and pending is None
+            ):
+                return None
+            small += (pending.value if pending is not None else 1) * unit
+            pending, last_unit, zero_gap = None, unit, False
+        else:
+            unit = int(token.value)
+            group = small + (elided(pending, last_unit) if pending is not None else 0)
+            if group == 0:
+                if total == 0 and section == 0:
+                    return None
+                group = 1
+            if unit == 10_000:
+                section += group * unit
+            else:
+                total += (section + group) * unit
+                section = 0
+            small, pending, last_unit, zero_gap = 0, None, unit, False
+    if pending is not None:
+        small += elided(pending, last_unit)
+    return total + section + small
+
+
+def parse_number(text: str) -> Number | None:
+    """Value of a numeral written in Chinese, Arabic or mixed form; None if it is not one.
+
+    >>> parse_number("三千五"), parse_number("3k5"), parse_number("1.2万"), parse_number("十二")
+    (3500, 3500, 12000, 12)
+    """
+    compact = normalize(text.strip()).replace(" ", "")
+    if not compact:
+        return None
+    tokens = _lex(compact)
+    if tokens is None:
+        return None
+    value = _evaluate(tokens)
+    return None if value is None else _tidy(value)
+
+
+def int_to_chinese(number: int) -> str:
+    """Standard Chinese reading of a non-negative integer below 10¹² (10050 → 一万零五十)."""
+    if number < 0 or number >= 10**12:
+        raise ValueError("number out of range")
+    if number == 0:
+        return _DIGIT_NAMES[0]
+    groups = [(number // 10**8, "亿"), (number // 10_000 % 10_000, "万"), (number % 10_000, "")]
+    out = ""
+    gap = False
+    for value, unit in groups:
+        if value == 0:
+            gap = gap or bool(out)
+            continue
+        if out and (gap or value < 1000):
+            out += _DIGIT_NAMES[0]
+        out += _four_digits(value, leading=not out) + unit
+        gap = False
+    return out
+
+
+def _four_digits(value: int, *, leading: bool) -> str:
+    out = ""
+    zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // unit % 10
+        if digit == 0:
+            zero = zero or bool(out)
+            continue
+        if zero:
+            out += _DIGIT_NAMES[0]
+            zero = False
+        if unit == 10 and digit == 1 and leading and not out:
+            out += name  # 十五, not 一十五, at the start of a number
+        else:
+            out += _DIGIT_NAMES[digit] + name
+    return out
+
+
+# --- quantities ----------------------------------------------------------------------------
+
+_N: Final = rf"(?P<num>{NUMERAL})"
+_MONEY_RE: Final = re.compile(
+    rf"(?P<prefix>[¥￥])?{_N}{_APPROX}"
+    rf"(?:(?P<unit>块钱|块|元钱|元|圆|rmb|人民币)(?P<jiao>[{_CN_DIGIT_CLASS}]|\d(?!\d))?(?:毛|角)?)?"
+)
+_DURATION_RE: Final = re.compile(
+    rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>月|年|天|周|星期|礼拜)(?P<half>半)?(?!级|龄|纪|薪|岁)"
+)
+_YEARS_AND_MONTHS_RE: Final = re.compile(rf"{_N}年零?(?P<num2>{NUMERAL})个(?P<half>半)?月")
+_HALF_DURATION_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>月|年|天|周|星期|礼拜)(?!级)")
+_HOURS_RE: Final = re.compile(
+    rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>小时|钟头|钟|h(?![a-z]))(?P<half>半)?"
+)
+_HALF_HOURS_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>小时|钟头)")
+_PERCENT_RE: Final = re.compile(rf"百分之(?P<num>{NUMERAL})|(?P<num2>{NUMERAL})\s*%")
+_COUNT_RE: Final = re.compile(
+    rf"{_N}{_APPROX}(?P<mid>个|名|号|位)?(?P<unit>工人|员工|工友|同事|人)"
+)
+
+_WEEK_UNITS: Final = frozenset({"周", "星期", "礼拜"})
+_NOT_WEEKS_AFTER: Final = frozenset("末岁一二三四五六日天")
+_DAYS_PER_MONTH: Final = 30
+_MONTHS: Final[dict[str, float]] = {
+    "月": 1.0, "年": 12.0, "天": 1 / _DAYS_PER_MONTH, "日": 1 / _DAYS_PER_MONTH,
+    "周": 7 / _DAYS_PER_MONTH, "星期": 7 / _DAYS_PER_MONTH, "礼拜": 7 / _DAYS_PER_MONTH,
+}  # fmt: skip
+
+
+def _numeral_value(match: re.Match[str]) -> Number | None:
+    num = match.group("num")
+    return None if num is None else parse_number(num)
+
+
+def _approx(match: re.Match[str]) -> bool:
+    return bool(match.groupdict().get("approx")) or "多" in (match.groupdict().get("mid") or "")
+
+
+def _has_half(match: re.Match[str]) -> bool:
+    return match.groupdict().get("half") == "半" or match.groupdict().get("mid") == "个半"
+
+
+def _money(match: re.Match[str]) -> Quantity | None:
+    value = _numeral_value(match)
+    if value is None or (match.group("unit") is None and match.group("prefix") is None):
+        return None
+    jiao = match.group("jiao")
+    if jiao:
+        value = value + (CN_DIGITS[jiao] if jiao in CN_DIGITS else int(jiao)) / 10
+    return Quantity("money", _tidy(value), match.start(), match.end(), _approx(match))
+
+
+def _duration(match: re.Match[str]) -> Quantity | None:
+    unit = match.group("unit")
+    mid = match.group("mid")
+    if unit == "月" and not mid:
+        return None  # 三月 is March; a duration says 三个月
+    if unit in _WEEK_UNITS and match.string[match.end() : match.end() + 1] in _NOT_WEEKS_AFTER:
+        return None  # 周末 is the weekend, 星期天 a day, 3周岁 an age
+    value = _numeral_value(match)
+    if value is None:
+        return None
+    if unit == "年" and not mid and isinstance(value, int) and value >= 100:
+        return None  # 2023年 is a year
+    amount = value + (0.5 if _has_half(match) else 0)
+    months = round(amount * _MONTHS[unit], 2)
+    return Quantity("duration", _tidy(months), match.start(), match.end(), _approx(match))
+
+
+def _years_and_months(match: re.Match[str]) -> Quantity | None:
+    years = _numeral_value(match)
+    months = parse_number(match.group("num2"))
+    if years is None or months is None:
+        return None
+    total = years * 12 + months + (0.5 if match.group("half") else 0)
+    return Quantity("duration", _tidy(total), match.start(), match.end())
+
+
+def _half_duration(match: re.Match[str]) -> Quantity | None:
+    months = round(0.5 * _MONTHS[match.group("unit")], 2)
+    return Quantity("duration", _tidy(months), match.start(), match.end())
+
+
+def _hours(match: re.Match[str]) -> Quantity | None:
+    unit = match.group("unit")
+    if unit == "钟" and not match.group("mid"):
+        return None  # 三点钟 / 三钟: only 三个钟 means three hours
+    value = _numeral_value(match)
+    if value is None:
+        return None
+    amount = value + (0.5 if _has_half(match) else 0)
+    return Quantity("hours", _tidy(amount), match.start(), match.end(), _approx(match))
+
+
+def _half_hours(match: re.Match[str]) -> Quantity | None:
+    return Quantity("hours", 0.5, match.start(), match.end())
+
+
+def _percent(match: re.Match[str]) -> Quantity | None:
+    num = next((g for g in match.groups() if g), None)
+    value = None if num is None else parse_number(num)
+    if value is None:
+        return None
+    return Quantity("percent", value, match.start(), match.end())
+
+
+def _count(match: re.Match[str]) -> Quantity | None:
+    value = _numeral_value(match)
+    if value is None or not isinstance(value, int) or value < 2:
+        return None  # 一个人 means "alone", not a headcount
+    return Quantity("count", value, match.start(), match.end(), _approx(match))
+
+
+_SCANNERS: Final = (
+    (_PERCENT_RE, _percent),
+    (_MONEY_RE, _money),
+    (_HOURS_RE, _hours),
+    (_HALF_HOURS_RE, _half_hours),
+    (_DURATION_RE, _duration),
+    (_YEARS_AND_MONTHS_RE, _years_and_months),
+    (_HALF_DURATION_RE, _half_duration),
+    (_COUNT_RE, _count),
+)
+
+
+def _preceded_by_ordinal(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1] == "第"
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    # GY-7K3P, X7H2K9WR: letters and digits glued together are a code, not 7k or 7 hours.
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalnum())
+
+
+def _keep(text: str, start: int, end: int) -> bool:
+    return not _preceded_by_ordinal(text, start) and not _in_code(text, start, end)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text`` (any script), longest match first where they overlap.
+
+    Numbers without a unit come back as kind ``number``; ordinals (第三) and pieces of
+    letter-digit codes (GY-7K3P) are skipped.
+    """
+    norm = normalize(text)
+    found: list[Quantity] = []
+    for regex, build in _SCANNERS:
+        for match in _finditer_overlapping(regex, norm):
+            quantity = build(match)
+            if quantity is not None and _keep(norm, quantity.start, quantity.end):
+                found.append(quantity)
+    for match in _NUMERAL_RE.finditer(norm):
+        value = parse_number(match.group())
+        if value is not None and _keep(norm, match.start(), match.end()):
+            found.append(Quantity("number", value, match.start(), match.end()))
+    return _non_overlapping(found)
+
+
+def _finditer_overlapping(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    # A failed unit check (三月) must not hide a later start inside the same span.
+    matches = []
+    pos = 0
+    while (match := regex.search(text, pos)) is not None:
+        matches.append(match)
+        pos = match.start() + 1
+    return matches
+
+
+def _non_overlapping(found: list[Quantity]) -> list[Quantity]:
+    kept: list[Quantity] = []
+    for quantity in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
+        if all(quantity.end <= k.start or quantity.start >= k.end for k in kept):
+            kept.append(quantity)
+    return sorted(kept, key=lambda q: q.start)
+
+
+def _parse_whole(text: str, kind: QuantityKind) -> Number | None:
+    stripped = text.strip()
+    offset = len(text) - len(text.lstrip())
+    for quantity in find_quantities(text):
+        if (
+            quantity.kind == kind
+            and quantity.start == offset
+            and quantity.end == offset + len(stripped)
+        ):
+            return quantity.value
+    return None
+
+
+def parse_money(text: str) -> Number | None:
+    """Yuan in a money expression (4500块 → 4500, 3k → 3000, 十二块五 → 12.5)."""
+    value = _parse_whole(text, "money")
+    if value is not None:
+        return value
+    bare = parse_number(text)
+    # A bare 3k / 2w / 1.2万 is how workers write a wage.
+    return bare if bare is not None and re.search(r"[kw万千]", normalize(text)) else value
+
+
+def parse_duration_months(text: str) -> float | None:
+    """Months in a duration (两个半月 → 2.5, 一年半 → 18, 半年 → 6, 15天 → 0.5)."""
+    value = _parse_whole(text, "duration")
+    return None if value is None else float(value)
+
+
+def parse_hours(text: str) -> float | None:
+    """Hours in a time span (三个钟 → 3, 3个小时 → 3, 一个半小时 → 1.5)."""
+    value = _parse_whole(text, "hours")
+    return None if value is None else float(value)
+
+
+def parse_percent(text: str) -> Number | None:
+    """Percent points (百分之一百五十 → 150, 150% → 150)."""
+    return _parse_whole(text, "percent")
+
+
+def parse_count(text: str) -> int | None:
+    """Number of people (三百多个人 → 300, 200人 → 200)."""
+    value = _parse_whole(text, "count")
+    return None if value is None else int(value)

@@ -1,0 +1,82 @@
+"""Text normalisation (Traditional → Simplified, full-width → half-width) and jieba tokenising.
+
+``normalize`` keeps the length of the text, character for character, so offsets found in the
+normalised text are offsets in the worker's original message too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+with warnings.catch_warnings():
+    # jieba 0.42 has invalid escape sequences in its regexes. Without cached bytecode
+    # (PYTHONDONTWRITEBYTECODE) compiling it warns each time, and pytest's warnings-as-errors
+    # would turn that into a SyntaxError: the warning is jieba's, not ours.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", SyntaxWarning)
+    import jieba
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DICTIONARY_DIR = PROJECT_ROOT / "nlu" / "dictionary"
+
+_lock = threading.Lock()
+_tokenizers: dict[Path, jieba.Tokenizer] = {}
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _fold_char(char: str) -> str:
+    # NFKC turns full-width digits/letters (３０００, ｋ) into ASCII; a char that would expand
+    # (e.g. ㈠ → (一)) is kept as is so the text keeps its length.
+    folded = unicodedata.normalize("NFKC", char).lower()
+    return folded if len(folded) == 1 else char
+
+
+def normalize(text: str) -> str:
+    """Simplified-Chinese, half-width, lower-case form of ``text``, with the same length."""
+    folded = "".join(_fold_char(c) for c in text)
+    converted: str = _t2s().convert(folded)
+    if len(converted) == len(folded):
+        return converted
+    # A phrase-level conversion changed the length: fall back to one character at a time.
+    return "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in folded)
+
+
+def _user_dictionaries(dictionary_dir: Path) -> list[Path]:
+    return sorted(p for p in dictionary_dir.glob("*.txt") if p.is_file())
+
+
+def get_tokenizer(dictionary_dir: Path | None = None) -> jieba.Tokenizer:
+    """A jieba tokenizer of our own (not jieba's global one) with the project user dictionary.
+
+    Built once per dictionary directory and shared; jieba's chatty start-up log is silenced.
+    """
+    directory = (dictionary_dir or DEFAULT_DICTIONARY_DIR).resolve()
+    with _lock:
+        tokenizer = _tokenizers.get(directory)
+        if tokenizer is None:
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for path in _user_dictionaries(directory):
+                # Given a path, jieba opens the file and never closes it.
+                with path.open("rb") as handle:
+                    tokenizer.load_userdict(handle)
+            _tokenizers[directory] = tokenizer
+    return tokenizer
+
+
+def tokenize(text: str, dictionary_dir: Path | None = None) -> list[str]:
+    """Normalise ``text`` and cut it into jieba words, dropping whitespace-only pieces."""
+    words = get_tokenizer(dictionary_dir).lcut(normalize(text), HMM=True)
+    return [w for w in words if w.strip()]

@@ -1,0 +1,55 @@
+"""Legal answers in chat: short answer with its basis, details, statute text, honest misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.runtime import Runtime
+from tests.bot.test_core import Chat, payloads, said
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_answer_cites_its_basis_and_offers_more(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    replies = await chat.say("试用期最长多久")
+    text = said(replies)
+    assert "六个月" in text
+    assert "法律依据：《劳动合同法》第十九条" in text
+    assert payloads(replies)[:2] == ["/details", "/show_law"]
+
+
+async def test_details_then_statute_text(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.say("试用期最长多久")
+    details = said(await chat.tap("/details"))
+    assert "你可以这样做" in details
+    law = said(await chat.say("看原文"))
+    assert "《劳动合同法》第十九条" in law
+    assert "试用期不得超过六个月" in law  # the statute's own words
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("劳动合同法第47条", "每满一年支付一个月工资"),
+        ("《工伤保险条例》第十四条是什么", "应当认定为工伤"),
+        ("勞動法第四十四條", "百分之一百五十"),
+    ],
+)
+async def test_named_article_is_shown(runtime: Runtime, message: str, expected: str) -> None:
+    assert expected in said(await Chat(runtime).say(message))
+
+
+async def test_article_number_alone_uses_the_law_just_discussed(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.say("劳动合同法第47条")
+    assert "第四十六条" in said(await chat.say("第四十六条原文"))
+
+
+async def test_unknown_article_is_said_plainly(runtime: Runtime) -> None:
+    assert "没找到" in said(await Chat(runtime).say("劳动合同法第999条"))
+
+
+async def test_details_without_an_answer_is_kind(runtime: Runtime) -> None:
+    assert "先把你的问题" in said(await Chat(runtime).tap("/details"))

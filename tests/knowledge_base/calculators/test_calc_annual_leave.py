@@ -1,0 +1,117 @@
+"""Annual leave days (5/10/15, pro-rated) and pay for unused days."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge_base.calculators import annual_leave, flow
+from knowledge_base.calculators.base import TODAY as TODAY_KEY
+from tests.knowledge_base.calculators.conftest import TODAY, chat, run
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("years", "days"),
+    [
+        (D("0.9999"), 0),
+        (D(1), 5),
+        (D("9.99"), 5),
+        (D(10), 10),
+        (D(19), 10),
+        (D(20), 15),
+        (D(40), 15),
+    ],
+)
+def test_full_year_tiers(years: Decimal, days: int) -> None:
+    assert annual_leave.full_year_days(years) == days
+
+
+def test_new_employee_pro_rated() -> None:
+    # Joined 1 July: 184 days left; 184 ÷ 365 × 10 = 5.04 → 5 days; 4350 ÷ 21.75 = 200 × 200% × 5
+    answers, _ = chat(annual_leave.SPEC, ["12", "2", "2026-07-01", "0", "4350"])
+    result = run(annual_leave.SPEC, answers)
+    assert result.result_lines[:2] == ("2026年你应休年假：5 天", "还没休的年假：5 天")
+    assert result.amount == D("2000.00")
+
+
+def test_leaver_pro_rated_and_taken_days_subtracted() -> None:
+    # Leaving 31 Oct: 304 days; 304 ÷ 365 × 5 = 4.16; − 1 taken = 3.16 → 3 days; 200 × 2 × 3
+    answers, _ = chat(annual_leave.SPEC, ["3年半", "3", "2026年10月31日", "1", "4350"])
+    assert run(annual_leave.SPEC, answers).amount == D("1200.00")
+
+
+def test_less_than_a_year_asks_nothing_else() -> None:
+    answers, asked = chat(annual_leave.SPEC, ["8个月"])
+    assert asked == ["cumulative_years"]
+    assert run(annual_leave.SPEC, answers).amount == D(0)
+
+
+def test_no_wage_question_when_everything_was_taken() -> None:
+    _, asked = chat(annual_leave.SPEC, ["5", "1", "5"])
+    assert "monthly_wage" not in asked
+
+
+def test_join_and_leave_must_be_same_year() -> None:
+    answers: dict[str, object] = {
+        "cumulative_years": D(3),
+        "year_status": "joined_and_leaving",
+        "join_date": date(2025, 6, 1),
+    }
+    outcome = flow.read_answer(annual_leave.SPEC, "leave_date", "2026-02-01", answers, TODAY)
+    assert isinstance(outcome, flow.Rejected)
+
+
+years = st.decimals(min_value=0, max_value=60, places=1)
+statuses = st.sampled_from(["whole_year", "joined", "leaving", "joined_and_leaving"])
+in_2026 = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31))
+
+
+@settings(deadline=None)
+@given(
+    years,
+    statuses,
+    in_2026,
+    st.integers(min_value=0, max_value=364),
+    st.decimals(min_value=0, max_value=20, places=1),
+)
+def test_days_in_range(y: Decimal, status: str, join: date, length: int, taken: Decimal) -> None:
+    leave = min(join + timedelta(days=length), date(2026, 12, 31))
+    inputs: dict[str, object] = {
+        TODAY_KEY: TODAY,
+        "cumulative_years": y,
+        "year_status": status,
+        "join_date": join,
+        "leave_date": leave,
+        "taken_days": taken,
+        "monthly_wage": D(4350),
+    }
+    due, unused, _ = annual_leave.unused_days(inputs)
+    full = annual_leave.full_year_days(y)
+    assert due in range(16)
+    assert 0 <= unused <= due <= full
+    if status in ("whole_year", "joined"):
+        assert unused == max(0, math.floor(due - taken))
+    else:  # 第十二条 subtracts before dropping the part-day
+        assert max(0, math.floor(due - taken) - 1) <= unused <= max(0, math.ceil(due - taken))
+    result = annual_leave.compute(inputs)
+    assert result.amount == (D(200) * 2 * unused).quantize(D("0.01"))
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=0, max_value=366), st.sampled_from([5, 10, 15]))
+def test_pro_rating_never_exceeds_the_full_year(days: int, entitled: int) -> None:
+    assert 0 <= annual_leave.prorated_days(days, entitled) <= entitled
+
+
+@settings(deadline=None)
+@given(years, years)
+def test_more_years_never_fewer_days(a: Decimal, b: Decimal) -> None:
+    low, high = sorted((a, b))
+    assert annual_leave.full_year_days(low) <= annual_leave.full_year_days(high)

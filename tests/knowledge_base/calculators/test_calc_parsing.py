@@ -1,0 +1,227 @@
+"""Reading workers' answers: numbers (incl. colloquial Chinese), spans, dates, yes/no, choices."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge_base.calculators.base import Choice
+from knowledge_base.calculators.parsing import (
+    Parsed,
+    Unparsed,
+    chinese_number,
+    is_skip,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_days,
+    parse_hours,
+    parse_money,
+    parse_months,
+    parse_years,
+)
+from knowledge_base.numerals import int_to_chinese
+
+D = Decimal
+TODAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("4500", D(4500)),
+        ("4500元", D(4500)),
+        ("4,500", D(4500)),
+        ("４５００", D(4500)),
+        (" 4500块 ", D(4500)),
+        ("4.5k", D(4500)),
+        ("4k5", D(4500)),
+        ("3千5", D(3500)),
+        ("1万2", D(12000)),
+        ("1.2万", D(12000)),
+        ("三千五", D(3500)),
+        ("三千五百", D(3500)),
+        ("两千八", D(2800)),
+        ("一万二", D(12000)),
+        ("五千", D(5000)),
+        ("月薪4800左右", D(4800)),
+        ("一个月4350", D(4350)),
+        ("4350.5", D("4350.5")),
+        ("没有", D(0)),
+    ],
+)
+def test_money(text: str, value: Decimal) -> None:
+    assert parse_money(text) == Parsed(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("很多", "not_a_number"), ("4000到5000", "several_numbers"), ("", "not_a_number")],
+)
+def test_money_rejected(text: str, error: str) -> None:
+    outcome = parse_money(text)
+    assert isinstance(outcome, Unparsed)
+    assert outcome.error == error
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10", D(10)),
+        ("10小时", D(10)),
+        ("十个小时", D(10)),
+        ("3个半小时", D("3.5")),
+        ("半小时", D("0.5")),
+        ("36h", D(36)),
+        ("没加班", D(0)),
+        ("大概20个钟头", D(20)),
+    ],
+)
+def test_hours(text: str, value: Decimal) -> None:
+    assert parse_hours(text) == Parsed(value)
+
+
+def test_hours_refuse_days() -> None:
+    assert parse_hours("两天") == Unparsed("hours_not_days")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("5", D(5)), ("5天", D(5)), ("两天半", D("2.5")), ("没休过", D(0))]
+)
+def test_days(text: str, value: Decimal) -> None:
+    assert parse_days(text) == Parsed(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("3年", D(36)),
+        ("一年半", D(18)),
+        ("6个月", D(6)),
+        ("半年", D(6)),
+        ("两年三个月", D(27)),
+        ("18", D(18)),
+        ("三个月", D(3)),
+        ("1年零3个月", D(15)),
+    ],
+)
+def test_months(text: str, months: Decimal) -> None:
+    assert parse_months(text) == Parsed(months)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("6", D(6)),
+        ("3年半", D("3.5")),
+        ("十年", D(10)),
+        ("半年", D("0.5")),
+        ("8个月", D("0.6666")),
+        ("11个月", D("0.9166")),
+    ],
+)
+def test_years(text: str, years: Decimal) -> None:
+    assert parse_years(text) == Parsed(years)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2024-03-01", date(2024, 3, 1)),
+        ("2024/3/1", date(2024, 3, 1)),
+        ("2024.3.1", date(2024, 3, 1)),
+        ("2024年3月1日", date(2024, 3, 1)),
+        ("2024年3月1号", date(2024, 3, 1)),
+        ("20240301", date(2024, 3, 1)),
+        ("24年3月1日", date(2024, 3, 1)),
+        ("今天", TODAY),
+        ("还在上班", TODAY),
+    ],
+)
+def test_dates(text: str, value: date) -> None:
+    assert parse_date(text, TODAY) == Parsed(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("2024年3月", "date_needs_day"),
+        ("3月1号", "date_needs_year"),
+        ("2024-02-30", "not_a_date"),
+        ("去年", "not_a_date"),
+    ],
+)
+def test_dates_rejected(text: str, error: str) -> None:
+    assert parse_date(text, TODAY) == Unparsed(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("是", True),
+        ("是的", True),
+        ("对", True),
+        ("有", True),
+        ("否", False),
+        ("不是", False),
+        ("没有", False),
+        ("没", False),
+        ("no", False),
+        ("yes", True),
+    ],
+)
+def test_bool(text: str, value: bool) -> None:
+    assert parse_bool(text) == Parsed(value)
+
+
+def test_bool_unsure_is_not_no() -> None:
+    assert parse_bool("不清楚") == Unparsed("not_yes_no")
+
+
+def test_skip_words() -> None:
+    assert is_skip("不知道")
+    assert is_skip("跳过吧")
+    assert not is_skip("4500")
+
+
+CHOICES = (
+    Choice("fixed_term", "有固定期限", ("固定期限", "几年")),
+    Choice("open_ended", "无固定期限", ("无固定期限", "无固定")),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("1", "fixed_term"),
+        ("2", "open_ended"),
+        ("有固定期限", "fixed_term"),
+        ("open_ended", "open_ended"),
+        ("签的是无固定期限的", "open_ended"),
+        ("签了几年的", "fixed_term"),
+    ],
+)
+def test_choice(text: str, key: str) -> None:
+    assert parse_choice(text, CHOICES) == Parsed(key)
+
+
+def test_choice_rejects_unknown() -> None:
+    assert parse_choice("3", CHOICES) == Unparsed("not_a_choice")
+    assert parse_choice("随便", CHOICES) == Unparsed("not_a_choice")
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=1, max_value=9999))
+def test_chinese_numbers_round_trip(number: int) -> None:
+    assert chinese_number(int_to_chinese(number)) == number
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=0, max_value=10_000_000))
+def test_any_written_amount_parses(number: int) -> None:
+    assert parse_money(str(number)) == Parsed(D(number))
+    assert parse_money(f"{number:,}元") == Parsed(D(number))

@@ -1,0 +1,167 @@
+"""Chinese, Arabic and mixed numerals, and quantities with units (nlu/numbers.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nlu.numbers import (
+    find_quantities,
+    int_to_chinese,
+    parse_count,
+    parse_duration_months,
+    parse_hours,
+    parse_money,
+    parse_number,
+    parse_percent,
+)
+
+NUMBERS = [
+    ("三千五", 3500),
+    ("3k", 3000),
+    ("3k5", 3500),
+    ("3K5", 3500),
+    ("1.2万", 12000),
+    ("两千", 2000),
+    ("一万二", 12000),
+    ("十二", 12),
+    ("十", 10),
+    ("十万", 100000),
+    ("一百五", 150),
+    ("一千零五", 1005),
+    ("一万零五十", 10050),
+    ("三千五万", 35000000),
+    ("一点五万", 15000),
+    ("2.5w", 25000),
+    ("4千5", 4500),
+    ("1万500", 10500),
+    ("3,500", 3500),
+    ("二〇二三", 2023),
+    ("零", 0),
+    ("３５００", 3500),  # full-width digits
+    ("兩千", 2000),  # Traditional
+    ("叁仟伍佰", 3500),  # financial numerals
+]
+NOT_NUMBERS = ["", "万", "千万", "k", "工资", "3五", "abc"]
+
+
+@pytest.mark.parametrize(("text", "expected"), NUMBERS)
+def test_parse_number(text: str, expected: int) -> None:
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS)
+def test_parse_number_refuses_non_numerals(text: str) -> None:
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4500块", 4500),
+        ("3k", 3000),
+        ("3k5", 3500),
+        ("1.2万", 12000),
+        ("三千五百元", 3500),
+        ("十二块五", 12.5),
+        ("¥800", 800),
+        ("两千块钱", 2000),
+    ],
+)
+def test_parse_money(text: str, expected: float) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("两个半月", 2.5),
+        ("一年半", 18.0),
+        ("半年", 6.0),
+        ("三个月", 3.0),
+        ("半个月", 0.5),
+        ("3年", 36.0),
+        ("一年零三个月", 15.0),
+        ("2年3个月", 27.0),
+        ("15天", 0.5),
+    ],
+)
+def test_parse_duration_in_months(text: str, months: float) -> None:
+    assert parse_duration_months(text) == months
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("三个钟", 3.0),
+        ("3个小时", 3.0),
+        ("一个半小时", 1.5),
+        ("半小时", 0.5),
+        ("12h", 12.0),
+        ("十二個鐘頭", 12.0),
+    ],
+)
+def test_parse_hours(text: str, hours: float) -> None:
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text", ["三点钟", "三月", "2023年"])
+def test_not_a_span_of_time(text: str) -> None:
+    assert (parse_hours(text), parse_duration_months(text)) == (None, None)
+
+
+def test_parse_percent_and_count() -> None:
+    assert [parse_percent("百分之一百五十"), parse_percent("150%")] == [150, 150]
+    assert [parse_count("三百多个人"), parse_count("200人"), parse_count("十几个工人")] == [
+        300,
+        200,
+        10,
+    ]
+
+
+def test_find_quantities_gives_kinds_values_and_offsets() -> None:
+    text = "欠了我三个月工资，一共一万二千块，每天干12个小时"
+    found = [(q.kind, q.value, text[q.start : q.end]) for q in find_quantities(text)]
+    assert ("duration", 3, "三个月") in found
+    assert ("money", 12000, "一万二千块") in found
+    assert ("hours", 12, "12个小时") in found
+
+
+def test_ordinals_and_codes_are_not_quantities() -> None:
+    assert find_quantities("第三个月") == []
+    assert [q for q in find_quantities("回执号GY-7K3P") if q.kind == "money"] == []
+
+
+@given(st.integers(min_value=0, max_value=99_999_999))
+def test_chinese_numeral_round_trip(number: int) -> None:
+    assert parse_number(int_to_chinese(number)) == number
+
+
+@given(st.integers(min_value=0, max_value=99_999_999))
+def test_arabic_numeral_round_trip(number: int) -> None:
+    assert parse_number(str(number)) == number
+
+
+@given(st.integers(min_value=1, max_value=9999), st.integers(min_value=1, max_value=9))
+def test_decimal_wan(whole: int, tenth: int) -> None:
+    assert parse_number(f"{whole}.{tenth}万") == whole * 10_000 + tenth * 1000
+
+
+@given(
+    st.text(alphabet="我在厂里干活老板说吧呢的了", max_size=6),
+    st.integers(min_value=1, max_value=99_999),
+    st.text(alphabet="我在厂里干活老板说吧呢的了", max_size=6),
+)
+def test_money_span_offsets(prefix: str, amount: int, suffix: str) -> None:
+    text = f"{prefix}{int_to_chinese(amount)}块{suffix}"
+    money = [q for q in find_quantities(text) if q.kind == "money"]
+    assert [(q.value, q.start, q.end) for q in money] == [
+        (amount, len(prefix), len(text) - len(suffix))
+    ]
+
+
+def test_int_to_chinese_reads_like_chinese() -> None:
+    assert [int_to_chinese(n) for n in (0, 10, 15, 105, 1010, 10050, 110000, 20000001)] == [
+        "零", "十", "十五", "一百零五", "一千零一十", "一万零五十", "十一万", "二千万零一",
+    ]  # fmt: skip
