@@ -109,3 +109,7 @@ def migrate() -> None:
 register_kb_commands(app)
 register_nlu_commands(app)
 register_nlu_eval_command(app)
+
+
+if __name__ == "__main__":
+    app()

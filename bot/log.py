@@ -91,7 +91,7 @@ def configure_logging(level: str = "INFO", *, json_output: bool = False) -> None
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
-    for noisy in ("jieba", "httpx", "httpcore"):
+    for noisy in ("jieba", "httpx", "httpcore", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

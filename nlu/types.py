@@ -16,7 +16,8 @@ class IntentScore:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """An entity found in the text; ``value`` is normalised (numbers as int/float, synonyms mapped)."""
+    """An entity found in the text; ``value`` is normalised (numbers as int/float, synonyms
+    mapped)."""
 
     entity: str
     value: str | int | float

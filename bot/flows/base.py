@@ -10,8 +10,8 @@ Each flow keeps a Mermaid diagram beside it (``<name>.mmd``) that a test checks 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from bot.messages import Inbound, Reply

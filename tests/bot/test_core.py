@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.messages import Inbound, Reply
-from bot.runtime import Runtime
+from bot.runtime import Runtime, build_runtime
 
 pytestmark = pytest.mark.anyio
 
@@ -177,3 +177,19 @@ async def test_chat_turn_on_every_real_backend(real_runtime: Runtime) -> None:
     with real_runtime.engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM conversations")).scalar_one()
     assert count == 1
+
+
+async def test_below_threshold_the_bot_offers_menu_rephrase_and_human(
+    settings, sqlite_url, nlu_backend
+) -> None:
+    from handoff.db import make_engine
+
+    strict = settings.model_copy(deep=True)
+    strict.config.nlu = strict.config.nlu.model_copy(update={"confidence_threshold": 0.999})
+    rt = build_runtime(strict, nlu=nlu_backend, engine=make_engine(sqlite_url))
+    try:
+        replies = await Chat(rt).say("我在厂里干活有点事情想问一下")
+        assert "不想乱猜" in said(replies)
+        assert {"/menu", "/talk_to_human", "/ask_question"} <= set(payloads(replies))
+    finally:
+        await rt.close()

@@ -17,7 +17,8 @@ EDGE = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)", re.MULTILINE)
 
 
 def all_flows() -> list[type[Flow]]:
-    return sorted({DeleteDataFlow, CalculatorFlow, *(type(f) for f in default_flows())}, key=lambda f: f.name)
+    flows = {DeleteDataFlow, CalculatorFlow, *(type(f) for f in default_flows())}
+    return sorted(flows, key=lambda f: f.name)
 
 
 def diagram_edges(flow: type[Flow]) -> set[tuple[str, str]]:

@@ -89,7 +89,7 @@ def test_worker_chats_on_a_phone_sized_page(browser: WebDriver, live_server: str
     browser.save_screenshot(str(ARTIFACTS / "web_chat_360.png"))
 
 
-def test_pushed_message_appears_without_reload(browser: WebDriver, live_server: str, app) -> None:  # noqa: ANN001
+def test_pushed_message_appears_without_reload(browser: WebDriver, live_server: str, app) -> None:
     import anyio
 
     from bot.messages import Reply

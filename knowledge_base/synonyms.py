@@ -1,0 +1,120 @@
+"""Loader for knowledge_base/synonyms.yml: typo fixes, synonym expansion and stop words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from knowledge_base.text import to_simplified
+from knowledge_base.yaml_io import load_yaml_file
+
+DEFAULT_LEXICON_PATH = Path(__file__).with_name("synonyms.yml")
+
+
+class LexiconError(ValueError):
+    """synonyms.yml is malformed; the message names the file and the place."""
+
+
+@dataclass(frozen=True, slots=True)
+class TypoRule:
+    """A narrow regular-expression fix applied to normalised text."""
+
+    pattern: re.Pattern[str]
+    replace: str
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymGroup:
+    """When any of ``variants`` (or ``terms``) occurs in a text, ``terms`` are added to it."""
+
+    terms: tuple[str, ...]
+    variants: tuple[str, ...]
+
+    def matches(self, text: str) -> bool:
+        """True when the (normalised) text contains one of the group's words."""
+        return any(word in text for word in self.variants) or any(t in text for t in self.terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Typos, synonym groups and stop words for one language variety."""
+
+    typos: tuple[TypoRule, ...]
+    groups: tuple[SynonymGroup, ...]
+    stopwords: frozenset[str]
+
+    def fix_typos(self, text: str) -> str:
+        """Apply every typo rule in file order."""
+        for rule in self.typos:
+            text = rule.pattern.sub(rule.replace, text)
+        return text
+
+    def expansions(self, text: str) -> list[str]:
+        """Canonical terms to add for matching ``text`` (already normalised), without repeats."""
+        found: list[str] = []
+        for group in self.groups:
+            if group.matches(text):
+                found.extend(term for term in group.terms if term not in found)
+        return found
+
+    def words(self) -> set[str]:
+        """Every multi-character word in the lexicon (for the tokenizer's dictionary)."""
+        words: set[str] = set()
+        for group in self.groups:
+            words.update(group.terms)
+            words.update(group.variants)
+        return {word for word in words if len(word) > 1}
+
+
+def _clean(word: object, where: str) -> str:
+    if not isinstance(word, str | int) or not str(word).strip():
+        raise LexiconError(f"{where}: expected a non-empty word, got {word!r}")
+    return to_simplified(unicodedata.normalize("NFKC", str(word))).strip().lower()
+
+
+def _words(raw: object, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        raise LexiconError(f"{where}: expected a list of words")
+    return tuple(_clean(word, f"{where}[{i}]") for i, word in enumerate(raw))
+
+
+def parse_lexicon(data: Any, source: str) -> Lexicon:
+    """Build a Lexicon from the parsed YAML; errors name ``source`` and the bad entry."""
+    if not isinstance(data, dict):
+        raise LexiconError(f"{source}: expected a mapping with typos/synonyms/stopwords")
+    typos: list[TypoRule] = []
+    for i, rule in enumerate(data.get("typos") or []):
+        where = f"{source}: typos[{i}]"
+        if not isinstance(rule, dict) or "pattern" not in rule or "replace" not in rule:
+            raise LexiconError(f"{where}: needs 'pattern' and 'replace'")
+        try:
+            pattern = re.compile(_clean(rule["pattern"], where))
+        except re.error as exc:
+            raise LexiconError(f"{where}: bad pattern: {exc}") from exc
+        typos.append(TypoRule(pattern, _clean(rule["replace"], where)))
+    groups: list[SynonymGroup] = []
+    for i, group in enumerate(data.get("synonyms") or []):
+        where = f"{source}: synonyms[{i}]"
+        if not isinstance(group, dict) or "terms" not in group:
+            raise LexiconError(f"{where}: needs 'terms' (and usually 'variants')")
+        terms = _words(group["terms"], f"{where}.terms")
+        variants = _words(group.get("variants") or [], f"{where}.variants")
+        groups.append(SynonymGroup(terms, variants))
+    stopwords = frozenset(_words(data.get("stopwords") or [], f"{source}: stopwords"))
+    return Lexicon(tuple(typos), tuple(groups), stopwords)
+
+
+def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
+    """Read and validate a lexicon file."""
+    data = load_yaml_file(path)
+    return parse_lexicon(data, str(path))
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped in knowledge_base/synonyms.yml (read once)."""
+    return load_lexicon()

@@ -1,0 +1,217 @@
+"""The real command line (bot.cli.app): ask (one question, --json, --batch), law, eval-kb.
+
+These run retrieval only (--no-nlu): the NLU has its own tests, and training its model here
+would only slow the suite down.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+BATCH_KEYS = ["id", "topic", "topics", "intent", "confidence", "answer_id", "answer", "citations"]
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_ask_json_prints_one_object(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ask", "周末加班工资怎么算", "--json", "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert list(data) == BATCH_KEYS[1:]
+    assert data["topic"] == "overtime"
+    assert len(data["topics"]) == 3
+    assert data["answer_id"].startswith("overtime.")
+    assert isinstance(data["answer"], str)
+    assert {"law": "劳动法", "article": 44} in data["citations"]
+
+
+def test_ask_prints_a_readable_answer(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ask", "产假有几天", "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    assert "topic: female_protection" in result.stdout
+    assert "[female_protection.maternity_leave]" in result.stdout
+    assert "《女职工劳动保护特别规定》第七条" in result.stdout
+
+
+def test_ask_article_request_prints_the_article(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ask", "劳动合同法第47条", "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    assert "《劳动合同法》第四十七条" in result.stdout
+    assert "每满一年支付一个月工资" in result.stdout
+
+
+def test_ask_batch_writes_one_line_per_question(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a-1", "question": "老板拖欠了我两个月工资"},
+        {"id": 2, "question": "試用期最長多久"},
+        {"id": "a-3", "question": "今天天气怎么样"},
+        {"id": "a-4"},
+    ]
+    source.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["ask", "--batch", str(source), "--out", str(out), "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a-1", 2, "a-3", "a-4"]
+    for record in records:
+        assert list(record) == BATCH_KEYS
+        assert len(record["topics"]) == 3
+        assert 0.0 <= record["confidence"] <= 1.0
+        for citation in record["citations"]:
+            assert set(citation) == {"law", "article"}
+            assert not citation["law"].startswith("中华人民共和国")
+            assert isinstance(citation["article"], int)
+    assert records[0]["topic"] == "wages_arrears"
+    assert records[1]["topic"] == "probation"
+    assert records[2]["answer_id"] is None
+    assert records[3]["answer_id"] is None
+
+
+def test_ask_batch_needs_out(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "question": "加班费"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["ask", "--batch", str(source), "--no-nlu"])
+    assert result.exit_code == 2
+
+
+def test_ask_batch_reports_a_bad_line(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "question": "加班费"}\nnot json\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["ask", "--batch", str(source), "--out", str(tmp_path / "o.jsonl"), "--no-nlu"]
+    )
+    assert result.exit_code == 2
+    assert f"{source}:2: not valid JSON" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("law", "article", "label", "text"),
+    [
+        ("劳动合同法", "47", "《劳动合同法》第四十七条", "每满一年支付一个月工资"),
+        ("劳动法", "第四十四条", "《劳动法》第四十四条", "百分之一百五十"),
+        ("工伤条例", "十四", "《工伤保险条例》第十四条", "应当认定为工伤"),
+        ("民法典", "1010", "《民法典》第一千零一十条", "性骚扰"),
+    ],
+)
+def test_law_prints_the_article(
+    runner: CliRunner, law: str, article: str, label: str, text: str
+) -> None:
+    result = runner.invoke(app, ["law", law, article])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == label
+    assert text in result.stdout
+
+
+def test_law_json(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["law", "社保法", "58", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["law"] == "社会保险法"
+    assert data["article"] == 58
+    assert data["label"] == "《社会保险法》第五十八条"
+    assert data["paragraphs"][0].startswith("用人单位应当自用工之日起三十日内")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["law", "刑法", "20"], 1),
+        (["law", "劳动合同法", "99"], 1),
+        (["law", "劳动合同法", "abc"], 2),
+    ],
+)
+def test_law_errors(runner: CliRunner, args: list[str], code: int) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == code
+
+
+def test_eval_kb_reports_metrics(runner: CliRunner, tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [
+        {
+            "id": "T1",
+            "question": "周末加班工资怎么算",
+            "topic": "overtime",
+            "cited_articles": ["劳动法第四十四条"],
+        },
+        {
+            "id": "T2",
+            "question": "产假有几天",
+            "topic": "female_protection",
+            "cited_articles": ["女职工劳动保护特别规定第七条"],
+        },
+        {
+            "id": "T3",
+            "question": "包工头跑路了工钱找谁要",
+            "topic": "wages_arrears",
+            "cited_articles": ["公司法第二十条"],
+        },
+        {"id": "T4", "question": "试用期最长多久", "topic": "probation", "cited_articles": []},
+    ]
+    labelled.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["eval-kb", str(labelled), "--json", "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    assert metrics["questions"] == 4
+    assert metrics["topic_top1"] == 1.0
+    assert metrics["topic_top2"] == 1.0
+    assert metrics["questions_with_references"] == 3
+    # 公司法 is not in our library: that reference can only miss.
+    assert metrics["citation_hit_rate"] == round(2 / 3, 4)
+    assert metrics["per_topic"]["overtime"] == {
+        "n": 1,
+        "top1": 1,
+        "top2": 1,
+        "with_references": 1,
+        "cited": 1,
+    }
+
+
+def test_eval_kb_table(runner: CliRunner, tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text(
+        json.dumps(
+            {
+                "id": "T1",
+                "question": "产假有几天",
+                "topic": "female_protection",
+                "cited_articles": [],
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["eval-kb", str(labelled), "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    assert "top-1 100.0%" in result.stdout
+
+
+@pytest.mark.slow
+def test_knowledge_base_answers_500_questions_quickly() -> None:
+    from knowledge_base.service import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    stems = ["老板拖欠工资", "周末加班没有加班费", "试用期被辞退", "工伤了怎么办", "年假几天"]
+    questions = [f"{stems[i % len(stems)]}，我干了{i % 9 + 1}年了怎么办" for i in range(500)]
+    started = time.perf_counter()
+    for question in questions:
+        kb.answer(question)
+    assert time.perf_counter() - started < 10.0

@@ -1,0 +1,202 @@
+"""Retrieval on messy worker questions (colloquial, typos, Traditional, run-on, repeated),
+normalisation and synonyms, and honesty when nothing fits. Retrieval only (no NLU), so the
+table tests this package alone. Every question here was written for this test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge_base.retrieval import DEFAULT_USER_DICT, KbTokenizer, Retriever
+from knowledge_base.service import AnswerResult, KnowledgeBase
+from knowledge_base.synonyms import default_lexicon
+from knowledge_base.text import collapse_repeats, normalize, strip_noise
+from knowledge_base.topics import TOPICS
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+# (question, acceptable topics, expected entry id or None when several entries would do)
+TABLE: list[tuple[str, set[str], str | None]] = [
+    ("我在使用期被老板炒鱿鱼了有没有补偿", {"probation"}, "probation.dismissal"),
+    ("使用期工资可以只给一半吗", {"probation"}, "probation.pay"),
+    ("試用期最長可以定多久", {"probation"}, "probation.length_limits"),
+    ("老闆說試用期不買社保合法嗎", {"probation", "social_insurance"}, None),
+    (
+        "厂里叫我周末来加班又不给加班费 周末加班到底怎么算钱的 周末加班到底怎么算钱的",
+        {"overtime"},
+        None,
+    ),
+    ("国庆节上班工资怎么算三倍吗", {"holidays_rest", "overtime"}, None),
+    ("我想辞工 要提前多久跟厂里说 我想辞工 要提前多久跟厂里说", {"resignation"}, None),
+    ("急辞工厂里扣我一个月工资合法吗", {"resignation", "wages_arrears"}, None),
+    ("自离了工资还能拿到吗", {"resignation", "wages_arrears"}, None),
+    ("老板拖了我三个月工资一直不发怎么办啊啊啊", {"wages_arrears"}, None),
+    ("包工头跑路了工地的工钱找谁要", {"wages_arrears"}, "wages_arrears.contractor_ran_away"),
+    (
+        "进厂要交500押金还扣了我身份证",
+        {"child_or_forced_labor", "labor_contract", "resignation", "wages_arrears"},
+        None,
+    ),
+    ("在厂里干活手被机器压伤了算工伤吗", {"work_injury"}, None),
+    ("上班路上被电动车撞了算不算工商", {"work_injury"}, "work_injury.commuting_accident"),
+    ("工伤认定要多久之内去申请", {"work_injury"}, None),
+    ("干了十年粉尘车间现在老咳嗽怀疑尘肺怎么办", {"occupational_disease"}, None),
+    ("怀孕了厂里要辞退我", {"dismissal", "female_protection"}, None),
+    ("产假有几天", {"female_protection"}, "female_protection.maternity_leave"),
+    ("干满一年有年假吗 年假几天", {"annual_leave"}, None),
+    ("五险一金公司不给交", {"social_insurance"}, None),
+    ("离职了公积金能取出来吗", {"housing_fund"}, None),
+    ("我是派遣工跟正式工干一样的活工资少一半", {"labor_dispatch"}, None),
+    ("学校安排我们去厂里实习每天上十二个小时", {"student_intern"}, None),
+    ("我表弟才15岁能进厂打工吗", {"child_or_forced_labor"}, None),
+    ("厂里的线长经常对女工动手动脚", {"discrimination_harassment", "female_protection"}, None),
+    ("公司不跟我签劳动合同已经半年了", {"labor_contract"}, None),
+    ("单位无缘无故把我开除了能要赔偿吗", {"dismissal", "economic_compensation"}, None),
+    ("干了3年被裁员能拿几个月工资", {"economic_compensation", "dismissal"}, None),
+    ("劳动仲裁要钱吗 多久之内要去申请", {"arbitration_procedure"}, None),
+    ("厂里给的工资比最低工资还低", {"minimum_wage"}, None),
+]
+
+
+@pytest.mark.parametrize(("question", "topics", "entry_id"), TABLE, ids=[t[0][:12] for t in TABLE])
+def test_messy_questions_find_the_topic(
+    kb: KnowledgeBase, question: str, topics: set[str], entry_id: str | None
+) -> None:
+    result = kb.answer(question)
+    assert result.topic in topics
+    assert result.entry is not None
+    assert result.entry.topic in topics
+    if entry_id is not None:
+        assert result.answer_id == entry_id
+    assert result.citations
+    assert len(result.articles) == len(result.citations)
+
+
+def test_the_table_covers_most_topics() -> None:
+    covered = set().union(*(topics for _, topics, _ in TABLE))
+    assert sorted(set(TOPICS) - covered) == ["other"]
+
+
+OFF_TOPIC = [
+    "今天天气怎么样",
+    "红烧肉怎么做才好吃",
+    "明天会下雨吗",
+    "附近有什么好吃的",
+    "股票怎么买",
+    "世界杯谁赢了",
+    "你好",
+    "",
+    "？？？",
+]
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_no_good_match_is_said_honestly(kb: KnowledgeBase, question: str) -> None:
+    result = kb.answer(question)
+    assert result.entry is None
+    assert result.low_confidence
+    assert result.confidence < kb.weights.low_confidence
+    assert len(result.topics) == 3
+
+
+def test_result_shape(kb: KnowledgeBase) -> None:
+    result = kb.answer("加班费怎么算")
+    data = result.to_json()
+    assert list(data) == [
+        "topic",
+        "topics",
+        "intent",
+        "confidence",
+        "answer_id",
+        "answer",
+        "citations",
+    ]
+    assert data["topic"] == "overtime"
+    assert data["intent"] == "ask_overtime"
+    assert 0.0 <= data["confidence"] <= 1.0
+    assert len(data["topics"]) == 3
+    assert all(set(c) == {"law", "article"} for c in data["citations"])
+    assert {"law": "劳动法", "article": 44} in data["citations"]
+
+
+def test_article_request_in_a_question(kb: KnowledgeBase) -> None:
+    result: AnswerResult = kb.answer("劳动合同法第47条")
+    assert result.article_request is not None
+    assert result.entry is None
+    assert [c.to_json() for c in result.citations] == [{"law": "劳动合同法", "article": 47}]
+    assert result.articles[0].label == "《劳动合同法》第四十七条"
+    assert result.confidence == 1.0
+
+
+def test_article_text_accepts_aliases(kb: KnowledgeBase) -> None:
+    article = kb.article_text("社保法", 58)
+    assert article is not None
+    assert article.law == "社会保险法"
+    assert kb.article_text("劳动合同法", 99) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("試用期最長多久", "试用期最长多久"),
+        ("１５０％加班費", "150%加班费"),
+        ("我在使用期被辞退", "我在试用期被辞退"),
+        ("合同使用期限三年", "合同使用期限三年"),
+        ("这算不算工商事故", "这算不算工伤事故"),
+        ("去工商局登记", "去工商局登记"),
+        ("怎么办怎么办怎么办", "怎么办"),
+        ("不给工资,怎么办?不给工资,怎么办?", "不给工资,怎么办?"),
+        ("加班300300元", "加班300300元"),
+        ("看这里 https://example.com/x 😭[图片]", "看这里"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_collapse_repeats_and_noise() -> None:
+    assert collapse_repeats("老板不发工资老板不发工资啊") == "老板不发工资啊"
+    assert strip_noise("  @小王  你好  ") == "你好"
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("被炒鱿鱼了", {"辞退", "解除劳动合同"}),
+        ("自离", {"辞职", "离职", "自动离职"}),
+        ("急辞工", {"辞职", "离职"}),
+        ("五险一金", {"社会保险", "社保", "住房公积金", "公积金"}),
+        ("包工头跑了", {"包工头", "农民工工资", "拖欠工资"}),
+        ("交了押金", {"押金", "扣押证件"}),
+        ("双倍工资", {"二倍工资", "书面劳动合同"}),
+        ("进了黑厂", {"强迫劳动", "限制人身自由"}),
+    ],
+)
+def test_synonyms_expand(text: str, terms: set[str]) -> None:
+    assert terms <= set(default_lexicon().expansions(normalize(text)))
+
+
+def test_slang_is_kept_as_one_word() -> None:
+    tokenizer = KbTokenizer()
+    assert "炒鱿鱼" in tokenizer.words(normalize("老板把我炒鱿鱼了"))
+    assert "急辞工" in tokenizer.words(normalize("我想急辞工"))
+
+
+def test_token_cache_round_trip(kb: KnowledgeBase, tmp_path: Path) -> None:
+    first = Retriever.build(kb.book, kb.library, user_dict=DEFAULT_USER_DICT, cache_dir=tmp_path)
+    cached = list(tmp_path.glob("kb_tokens_*.json"))
+    assert len(cached) == 1
+    second = Retriever.build(kb.book, kb.library, user_dict=DEFAULT_USER_DICT, cache_dir=tmp_path)
+    question = "周末加班工资怎么算"
+    assert first.search(question) == second.search(question)
+
+
+def test_statute_index_grounds_a_question_without_an_entry(kb: KnowledgeBase) -> None:
+    found = kb.retriever.search("用人单位自用工之日起即与劳动者建立劳动关系")
+    assert found.articles[0].law == "劳动合同法"
+    assert found.articles[0].number == 7
