@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import platform
+import random
 import socket
 import statistics
 import subprocess
@@ -92,7 +93,11 @@ def start_server(env: dict[str, str], processes: int) -> tuple[subprocess.Popen[
 
 
 async def simulated_worker(
-    client: httpx.AsyncClient, stop_at: float, latencies: list[float], errors: list[int]
+    client: httpx.AsyncClient,
+    stop_at: float,
+    latencies: list[float],
+    errors: list[int],
+    think_seconds: float,
 ) -> None:
     conversation_id: str | None = None
     sent = 0
@@ -113,21 +118,29 @@ async def simulated_worker(
         if not ok:
             errors.append(1)
         sent += 1
+        if think_seconds > 0:
+            # A person reads the reply and types the next message: 0.5×–1.5× the mean.
+            await asyncio.sleep(think_seconds * random.uniform(0.5, 1.5))
 
 
-async def drive(base: str, workers: int, seconds: float, label: str) -> Result:
+async def drive(
+    base: str, workers: int, seconds: float, think_seconds: float, label: str
+) -> Result:
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         warm_until = time.monotonic() + 2
         await asyncio.gather(
-            *(simulated_worker(client, warm_until, [], []) for _ in range(workers))
+            *(simulated_worker(client, warm_until, [], [], 0.0) for _ in range(workers))
         )
         began = time.monotonic()
         stop_at = began + seconds
         await asyncio.gather(
-            *(simulated_worker(client, stop_at, latencies, errors) for _ in range(workers))
+            *(
+                simulated_worker(client, stop_at, latencies, errors, think_seconds)
+                for _ in range(workers)
+            )
         )
         elapsed = time.monotonic() - began
     return Result(label, len(latencies), len(errors), elapsed, latencies)
@@ -150,7 +163,7 @@ def run_case(
             env["DATABASE_URL"] = f"sqlite:///{var_dir}/bench.db"
         server, base = start_server(env, processes)
         try:
-            return asyncio.run(drive(base, args.workers, args.seconds, label))
+            return asyncio.run(drive(base, args.workers, args.seconds, args.think_seconds, label))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -180,14 +193,20 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--processes", type=int, default=2, help="server processes with Redis+PG")
+    parser.add_argument(
+        "--think-seconds",
+        type=float,
+        default=1.0,
+        help="mean pause of a worker between messages (0 = back-to-back, saturation)",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
     print(
-        f"{args.workers} concurrent workers, {args.seconds:.0f} s per case, greeting/menu path; "
-        "the load generator shares the machine"
+        f"{args.workers} concurrent workers, {args.seconds:.0f} s per case, greeting/menu path, "
+        f"think time {args.think_seconds:g} s; the load generator shares the machine"
     )
     results = [run_case("embedded (SQLite + in-process, 1 process)", {}, 1, args)]
     print(results[-1].report(), flush=True)
