@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import sklearn
 import structlog
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -91,7 +92,9 @@ class EmbeddedModel:
 
     def rank(self, text: str) -> list[IntentScore]:
         """All intents, best first, with calibrated confidences (safety rules applied)."""
-        probabilities = np.asarray(self.pipeline.predict_proba([text])[0], dtype=float)
+        # One short text per call: scikit-learn's input validation costs more than the maths.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            probabilities = np.asarray(self.pipeline.predict_proba([text])[0], dtype=float)
         order = np.argsort(-probabilities, kind="stable")
         ranking = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
         return self.safety.apply(text, ranking)
