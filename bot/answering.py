@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Protocol
 
 from bot.messages import Reply
 from bot.session import ConversationState
 from nlu.types import ParseResult
-
-DirectRequest = Literal["article", "details", "law"]
 
 
 class QuestionAnswerer(Protocol):
