@@ -43,13 +43,13 @@ def run(
     """Migrate the database and serve the web chat, the chat API and the console."""
     import uvicorn
 
-    from bot.runtime import build_runtime
     from handoff.db import make_engine, upgrade
+    from nlu import load_backend
 
     settings = _settings()
     upgrade(make_engine(settings.database_url))
-    # Load (or train once) the NLU model before serving, so the first worker does not wait.
-    build_runtime(settings, migrate=False)
+    # Train the NLU model once here (cached on disk) so server processes only load it.
+    load_backend(settings=settings.config.nlu)
     bind_host = host or settings.config.web.host
     bind_port = port or settings.config.web.port
     base = f"http://{bind_host}:{bind_port}"
