@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import sklearn
 import structlog
 from sklearn.calibration import CalibratedClassifierCV
@@ -18,6 +19,7 @@ from sklearn.svm import LinearSVC
 
 from nlu.embedded.features import build_features
 from nlu.embedded.safety import SafetyLayer
+from nlu.embedded.scorer import CompiledScorer, compile_scorer
 from nlu.entities import EntityExtractor
 from nlu.settings import NluSettings
 from nlu.tokenizer import get_tokenizer
@@ -84,6 +86,13 @@ class EmbeddedModel:
         self.safety = safety
         self.info = info
         self._classes: list[str] = [str(c) for c in pipeline.classes_]
+        # The same probabilities as the pipeline, ten times faster (None: an unusual shape).
+        self.scorer: CompiledScorer | None = compile_scorer(pipeline)
+
+    @property
+    def classes(self) -> list[str]:
+        """Intent names in the order of the classifier's probability columns."""
+        return list(self._classes)
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -92,12 +101,19 @@ class EmbeddedModel:
 
     def rank(self, text: str) -> list[IntentScore]:
         """All intents, best first, with calibrated confidences (safety rules applied)."""
-        # One short text per call: scikit-learn's input validation costs more than the maths.
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            probabilities = np.asarray(self.pipeline.predict_proba([text])[0], dtype=float)
+        if self.scorer is not None:
+            probabilities = self.scorer.predict_proba(text)
+        else:
+            probabilities = self.pipeline_proba(text)
         order = np.argsort(-probabilities, kind="stable")
         ranking = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
         return self.safety.apply(text, ranking)
+
+    def pipeline_proba(self, text: str) -> npt.NDArray[np.float64]:
+        """Class probabilities straight from the scikit-learn pipeline (the reference)."""
+        # One short text per call: scikit-learn's input validation costs more than the maths.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return np.asarray(self.pipeline.predict_proba([text])[0], dtype=np.float64)
 
     def parse(self, text: str) -> ParseResult:
         """Understand one message; never raises on string input."""
