@@ -126,6 +126,16 @@ class AnswerEntry(BaseModel):
             seen.add(question)
         return value
 
+    @field_validator("citations")
+    @classmethod
+    def _distinct_citations(cls, value: list[Citation]) -> list[Citation]:
+        seen: set[tuple[str, int | None]] = set()
+        for citation in value:
+            if citation.key in seen:
+                raise ValueError(f"cites {citation.law} {citation.article} twice")
+            seen.add(citation.key)
+        return value
+
     @model_validator(mode="after")
     def _local_rules_explained(self) -> AnswerEntry:
         if self.local_rules and not any(h in self.short + self.details for h in _LOCAL_HINTS):

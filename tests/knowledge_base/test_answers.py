@@ -173,6 +173,17 @@ def test_too_few_questions(tmp_path: Path, library: StatuteLibrary) -> None:
     assert problems[0].startswith(f"{path}: overtime.weekend_rate: questions: ")
 
 
+def test_the_same_article_cited_twice_is_refused(tmp_path: Path, library: StatuteLibrary) -> None:
+    twice = "      - {law: 劳动法, article: 44}\n      - {law: 劳动法, article: 44}\n"
+    path = _write(
+        tmp_path, "overtime.yml", GOOD_ENTRY.replace(twice[: twice.index("\n") + 1], twice)
+    )
+    problems = _problems(tmp_path, library)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}: overtime.weekend_rate: citations: ")
+    assert "劳动法 44 twice" in problems[0]
+
+
 def test_short_answer_of_four_sentences_is_refused(tmp_path: Path, library: StatuteLibrary) -> None:
     text = GOOD_ENTRY.replace(
         "short: 休息日加班又不能补休的，至少付工资的200%。",
