@@ -101,6 +101,11 @@ async def simulated_worker(
 ) -> None:
     conversation_id: str | None = None
     sent = 0
+    if think_seconds > 0:
+        # Ramp-up: people do not all press send in the same millisecond. Without this, the
+        # first measured message of every worker lands in one burst of N requests and that
+        # artificial burst alone decides p99.
+        await asyncio.sleep(random.uniform(0, think_seconds))
     while time.monotonic() < stop_at:
         if conversation_id is None or sent >= MESSAGES_PER_CONVERSATION:
             response = await client.post("/api/chat", json={"conversation_id": None})
