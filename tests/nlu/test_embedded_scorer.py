@@ -100,3 +100,16 @@ def test_model_without_scorer_still_ranks(embedded_backend: EmbeddedBackend, tex
     finally:
         model.scorer = scorer
     assert [name for name, _ in compiled] == [name for name, _ in reference]
+
+
+def test_cached_model_keeps_its_compiled_scorer(
+    embedded_backend: EmbeddedBackend, real_settings: NluSettings
+) -> None:
+    cached = EmbeddedBackend(real_settings)  # unpickled from the model cache
+    assert cached.cache_hit is True
+    assert cached.model.scorer is not None
+    for text in ["老板不给加班费", "我想投诉", ""]:
+        np.testing.assert_array_equal(
+            cached.model.scorer.predict_proba(text),
+            embedded_backend.model.scorer.predict_proba(text),  # type: ignore[union-attr]
+        )
