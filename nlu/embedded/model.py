@@ -86,7 +86,7 @@ class EmbeddedModel:
         self.safety = safety
         self.info = info
         self._classes: list[str] = [str(c) for c in pipeline.classes_]
-        # The same probabilities as the pipeline, ten times faster (None: an unusual shape).
+        # The same probabilities as the pipeline, several times faster (None: an unusual shape).
         self.scorer: CompiledScorer | None = compile_scorer(pipeline)
 
     @property

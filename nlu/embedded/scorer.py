@@ -35,7 +35,7 @@ class _Vectoriser:
 
     analyzer: Callable[[str], list[str]]
     vocabulary: dict[str, int]
-    idf: FloatArray
+    idf: list[float]  # a list: indexing it per n-gram is cheaper than a numpy array
     sublinear_tf: bool
     offset: int
 
@@ -50,7 +50,7 @@ class _Vectoriser:
             return [], []
         columns = list(counts)
         values = [
-            ((1.0 + math.log(n)) if self.sublinear_tf else float(n)) * float(self.idf[c])
+            ((1.0 + math.log(n)) if self.sublinear_tf else float(n)) * self.idf[c]
             for c, n in counts.items()
         ]
         norm = math.sqrt(sum(v * v for v in values))
@@ -105,7 +105,7 @@ def _compile_vectorisers(features: FeatureUnion) -> list[_Vectoriser] | None:
             _Vectoriser(
                 analyzer=transformer.build_analyzer(),
                 vocabulary=dict(transformer.vocabulary_),
-                idf=np.asarray(transformer.idf_, dtype=np.float64),
+                idf=[float(w) for w in transformer.idf_],
                 sublinear_tf=bool(transformer.sublinear_tf),
                 offset=offset,
             )
