@@ -13,16 +13,6 @@ from knowledge_base.statutes import StatuteLibrary
 from knowledge_base.topics import TOPICS
 
 
-@pytest.fixture(scope="module")
-def library() -> StatuteLibrary:
-    return StatuteLibrary.load()
-
-
-@pytest.fixture(scope="module")
-def book(library: StatuteLibrary) -> AnswerBook:
-    return load_answer_book(library=library)
-
-
 def test_shipped_answers_have_enough_entries(book: AnswerBook) -> None:
     assert len(book.entries) >= 150
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from knowledge_base.answers import AnswerBook, AnswerEntry, load_answer_book
+from knowledge_base.answers import AnswerBook, AnswerEntry
 from knowledge_base.numerals import chinese_to_int
 from knowledge_base.statutes import StatuteLibrary
 
@@ -135,16 +135,6 @@ FAMILIES = (
         near=re.compile(r"内|之内|以内|起"),
     ),
 )
-
-
-@pytest.fixture(scope="module")
-def library() -> StatuteLibrary:
-    return StatuteLibrary.load()
-
-
-@pytest.fixture(scope="module")
-def book(library: StatuteLibrary) -> AnswerBook:
-    return load_answer_book(library=library)
 
 
 def _cited_pairs(entry: AnswerEntry, library: StatuteLibrary) -> set[Pair]:

@@ -17,11 +17,6 @@ JIESHI_1 = "最高人民法院关于审理劳动争议案件适用法律问题�
 JIESHI_2 = "最高人民法院关于审理劳动争议案件适用法律问题的解释（二）"
 
 
-@pytest.fixture(scope="module")
-def library() -> StatuteLibrary:
-    return StatuteLibrary.load()
-
-
 def test_every_statute_file_is_loaded(library: StatuteLibrary) -> None:
     files = {p.name for p in DEFAULT_LAWS_DIR.glob("*.md") if p.name != "README.md"}
     assert {law.file for law in library.laws.values()} == files

@@ -6,18 +6,11 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-import pytest
-
 from knowledge_base.calculators import flow
 from knowledge_base.calculators.base import CalculationResult, CalculatorSpec
 from knowledge_base.statutes import StatuteLibrary
 
 TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture(scope="session")
-def library() -> StatuteLibrary:
-    return StatuteLibrary.load()
 
 
 def folded(text: str) -> str:
