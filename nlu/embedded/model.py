@@ -21,6 +21,7 @@ from nlu.embedded.features import build_features
 from nlu.embedded.safety import SafetyLayer
 from nlu.embedded.scorer import CompiledScorer, compile_scorer
 from nlu.entities import EntityExtractor
+from nlu.openers import without_opener
 from nlu.settings import NluSettings
 from nlu.tokenizer import get_tokenizer
 from nlu.training_data import TrainingData
@@ -100,11 +101,15 @@ class EmbeddedModel:
         return self.info.intents
 
     def rank(self, text: str) -> list[IntentScore]:
-        """All intents, best first, with calibrated confidences (safety rules applied)."""
+        """All intents, best first, with calibrated confidences (safety rules applied).
+
+        The classifier reads the text without a courtesy opener; the safety rules read it all.
+        """
+        question = without_opener(text)
         if self.scorer is not None:
-            probabilities = self.scorer.predict_proba(text)
+            probabilities = self.scorer.predict_proba(question)
         else:
-            probabilities = self.pipeline_proba(text)
+            probabilities = self.pipeline_proba(question)
         order = np.argsort(-probabilities, kind="stable")
         ranking = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
         return self.safety.apply(text, ranking)
@@ -154,7 +159,7 @@ def train_embedded(
         raise ValueError("the embedded model needs examples of at least two intents")
     started = time.perf_counter()
     get_tokenizer(settings.dictionary_dir)  # loading jieba's dictionaries counts as training time
-    texts = [e.text for e in data.examples]
+    texts = [without_opener(e.text) for e in data.examples]
     labels = [e.intent for e in data.examples]
     dictionary_dir = settings.dictionary_dir
     config = classifier or ClassifierConfig()

@@ -124,7 +124,11 @@ class SafetyLayer:
         hits = [rule.intent for rule in self.rules if rule.matches(normalized)]
         if hits:
             return _promote(hits, ranking)
-        vetoed = {rule.intent for rule in self.rules if rule.vetoes(normalized)}
+        # No rule matched. A figure of speech (困死了) or a question about a past event found
+        # by any rule speaks against every safety intent the classifier alone proposed.
+        if not any(rule.vetoes(normalized) for rule in self.rules):
+            return list(ranking)
+        vetoed = set(self.intents)
         if not vetoed.intersection(s.name for s in ranking[:1]):
             return list(ranking)
         return _demote(vetoed, ranking)
