@@ -2,7 +2,9 @@
 
 Three signals decide the topic: the NLU ranking over ``ask_<topic>`` intents, the best answer
 entry per topic (BM25 over curated phrasings) and the statute articles the question matches
-(mapped to topics through the articles the curated answers cite). The entry is the best one
+(mapped to topics through the articles the curated answers cite); an age under 16 stated next
+to work adds child labour, and a prior from the answer book's shape (topics workers ask about
+most have the most answers) tips close calls. The entry is the best one
 of the winning topic, reranked by how well the articles it cites match the question. When
 nothing fits well the result carries no entry and a low confidence, so the bot offers a
 human instead of guessing.
@@ -12,13 +14,14 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from knowledge_base.answers import DEFAULT_ANSWERS_DIR, AnswerBook, AnswerEntry, load_answer_book
 from knowledge_base.article_request import ArticleRef, detect_article_request, find_article_refs
+from knowledge_base.minor_age import ages_under_16_at_work
 from knowledge_base.retrieval import (
     DEFAULT_CACHE_DIR,
     DEFAULT_USER_DICT,
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from nlu.types import ParseResult
 
 _NO_TOPIC = "__no_topic__"
+CHILD_LABOUR_TOPIC = "child_or_forced_labor"
 
 #: Intent reported when a message asks for an article's wording.
 ARTICLE_TEXT_INTENT = "show_article"
@@ -55,6 +59,12 @@ class RankingWeights:
     nlu: float = 0.45
     entries: float = 0.45
     articles: float = 0.1
+    # An age under 16 stated next to work is child labour in law (see minor_age.py).
+    minor_age: float = 0.6
+    # Prior belief per topic: (entries of the topic / mean entries per topic) ** this. The
+    # answer book is written weighted toward what workers ask most, so its shape is the prior
+    # that class-balanced training takes away (0 = off).
+    topic_prior_power: float = 0.5
     # Softmax temperature over per-topic entry scores (BM25 units); a topic's score mixes its
     # best and second-best entry (a topic with two good answers is likelier than one lucky hit).
     entry_temperature: float = 2.0
@@ -147,6 +157,7 @@ class KnowledgeBase:
         self.retriever = retriever
         self.weights = weights or RankingWeights()
         self._article_topics = self._topics_by_article(book)
+        self._prior = self._topic_prior(book, self.weights.topic_prior_power)
 
     @classmethod
     def load(
@@ -178,6 +189,15 @@ class KnowledgeBase:
             for citation in entry.citations:
                 counts[citation.key][entry.topic] += 1.0
         return {key: _normalise(dict(value)) for key, value in counts.items()}
+
+    @staticmethod
+    def _topic_prior(book: AnswerBook, power: float) -> dict[str, float]:
+        """Per-topic prior weight from how many answers each topic has (mean topic = 1)."""
+        counts = Counter(entry.topic for entry in book.entries)
+        if not counts or power == 0:
+            return {}
+        mean = sum(counts.values()) / len(counts)
+        return {topic: (count / mean) ** power for topic, count in counts.items()}
 
     def warm_up(self) -> None:
         """Load the tokenizer's dictionary now (~0.5 s) instead of on the first question."""
@@ -237,7 +257,9 @@ class KnowledgeBase:
                 votes[topic] += weight * share
         return _normalise(dict(votes))
 
-    def topic_scores(self, found: Retrieval, parse: ParseResult | None) -> dict[str, float]:
+    def topic_scores(
+        self, found: Retrieval, parse: ParseResult | None, question: str = ""
+    ) -> dict[str, float]:
         """Combined probability per topic (sums to 1 when any signal is present)."""
         w = self.weights
         signals = [
@@ -245,6 +267,8 @@ class KnowledgeBase:
             (w.entries, self._entry_topics(found)),
             (w.articles, self._article_topic_scores(found)),
         ]
+        if question and ages_under_16_at_work(question):
+            signals.append((w.minor_age, {CHILD_LABOUR_TOPIC: 1.0}))
         combined: dict[str, float] = defaultdict(float)
         weight_sum = 0.0
         for weight, scores in signals:
@@ -254,7 +278,17 @@ class KnowledgeBase:
                     combined[topic] += weight * score
         if weight_sum == 0:
             return {}
-        return {topic: score / weight_sum for topic, score in combined.items()}
+        scores = {topic: score / weight_sum for topic, score in combined.items()}
+        return self._apply_prior(scores)
+
+    def _apply_prior(self, scores: dict[str, float]) -> dict[str, float]:
+        """Scores reweighted by the topic prior, keeping their total (a weak belief stays weak)."""
+        if not self._prior:
+            return scores
+        weighted = {topic: score * self._prior.get(topic, 1.0) for topic, score in scores.items()}
+        total, new_total = sum(scores.values()), sum(weighted.values())
+        scale = total / new_total if new_total > 0 else 0.0
+        return {topic: score * scale for topic, score in weighted.items()}
 
     def answer(
         self,
@@ -270,7 +304,7 @@ class KnowledgeBase:
         """
         request = self.article_request(question, context_law)
         found = self.retriever.search(question, k_entries=40, k_articles=10)
-        scores = self.topic_scores(found, parse)
+        scores = self.topic_scores(found, parse, question)
         ranked = sorted(scores, key=lambda t: (-scores[t], TOPICS.index(t)))
         # Always report three topics; without evidence the fallback topic leads.
         fallback = ["other", *TOPICS]

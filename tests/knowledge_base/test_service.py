@@ -1,0 +1,52 @@
+"""How the knowledge base combines its signals: the minor-age signal and the topic prior.
+Retrieval only (no NLU); every question here was written for this test."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import pytest
+
+from knowledge_base.service import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@pytest.mark.parametrize("age", ["13岁", "十四岁", "15岁"])
+def test_a_holiday_job_under_16_is_child_labour(kb: KnowledgeBase, age: str) -> None:
+    result = kb.answer(f"我{age} 放暑假了想去电子厂打暑假工 可以吗")
+    assert result.topic == "child_or_forced_labor"
+
+
+def test_the_same_job_at_17_is_not(kb: KnowledgeBase) -> None:
+    result = kb.answer("我17岁 放暑假了想去电子厂打暑假工 可以吗")
+    assert result.topic != "child_or_forced_labor"
+
+
+def test_the_age_signal_can_be_switched_off(kb: KnowledgeBase) -> None:
+    question = "我13岁 放暑假了想去电子厂打暑假工 可以吗"
+    off = KnowledgeBase(
+        kb.library, kb.book, kb.retriever, dataclasses.replace(kb.weights, minor_age=0)
+    )
+    on_score = kb.answer(question).topic_scores["child_or_forced_labor"]
+    off_score = off.answer(question).topic_scores["child_or_forced_labor"]
+    assert on_score > off_score
+
+
+def test_the_prior_follows_the_answer_book(kb: KnowledgeBase) -> None:
+    counts = Counter(entry.topic for entry in kb.book.entries)
+    prior = KnowledgeBase._topic_prior(kb.book, 0.5)
+    most, fewest = counts.most_common()[0][0], counts.most_common()[-1][0]
+    assert prior[most] > 1.0 > prior[fewest]
+    assert KnowledgeBase._topic_prior(kb.book, 0.0) == {}
+
+
+def test_the_prior_keeps_a_weak_belief_weak(kb: KnowledgeBase) -> None:
+    scores = {"wages_arrears": 0.2, "student_intern": 0.2}
+    weighted = kb._apply_prior(scores)
+    assert sum(weighted.values()) == pytest.approx(0.4)
+    assert weighted["wages_arrears"] > weighted["student_intern"]
