@@ -64,7 +64,7 @@ class RankingWeights:
     # Prior belief per topic: (entries of the topic / mean entries per topic) ** this. The
     # answer book is written weighted toward what workers ask most, so its shape is the prior
     # that class-balanced training takes away (0 = off).
-    topic_prior_power: float = 0.5
+    topic_prior_power: float = 0.25
     # Softmax temperature over per-topic entry scores (BM25 units); a topic's score mixes its
     # best and second-best entry (a topic with two good answers is likelier than one lucky hit).
     entry_temperature: float = 2.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.answers import AnswerBook, load_answer_book
+from knowledge_base.service import KnowledgeBase
 from knowledge_base.statutes import StatuteLibrary
 
 
@@ -18,3 +19,9 @@ def library() -> StatuteLibrary:
 def book(library: StatuteLibrary) -> AnswerBook:
     """The curated answers from knowledge_base/answers, loaded once."""
     return load_answer_book(library=library)
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The whole knowledge base (statutes, answers, indexes), loaded once."""
+    return KnowledgeBase.load()

@@ -14,12 +14,6 @@ from knowledge_base.synonyms import default_lexicon
 from knowledge_base.text import collapse_repeats, normalize, strip_noise
 from knowledge_base.topics import TOPICS
 
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.load()
-
-
 # (question, acceptable topics, expected entry id or None when several entries would do)
 TABLE: list[tuple[str, set[str], str | None]] = [
     ("我在使用期被老板炒鱿鱼了有没有补偿", {"probation"}, "probation.dismissal"),

@@ -11,11 +11,6 @@ import pytest
 from knowledge_base.service import KnowledgeBase
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.load()
-
-
 @pytest.mark.parametrize("age", ["13岁", "十四岁", "15岁"])
 def test_a_holiday_job_under_16_is_child_labour(kb: KnowledgeBase, age: str) -> None:
     result = kb.answer(f"我{age} 放暑假了想去电子厂打暑假工 可以吗")
