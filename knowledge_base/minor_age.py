@@ -32,6 +32,8 @@ def _age(raw: str) -> int | None:
 
 def ages_under_16_at_work(text: str) -> list[int]:
     """Ages below 16 stated within a few characters of a word about working."""
+    if "岁" not in text and "歲" not in text:
+        return []  # most questions: no conversion needed
     simple = fold_width(to_simplified(text))
     found: list[int] = []
     for match in _AGE.finditer(simple):

@@ -23,11 +23,14 @@ _SEPARATORS: Final = r"[\s,，.。:：!！?？~～、…]*"
 _OPENER: Final = re.compile(rf"^{_SEPARATORS}(?:{_GREETING}{_SEPARATORS})*(?:{_ASK}{_SEPARATORS})?")
 #: A remainder shorter than this is not a question of its own ("我想问一下 好吗").
 MIN_REMAINDER_CHARS: Final = 4
+#: Openers are short: only this many leading characters are normalised and matched, so a
+#: long question costs no more than a short one (normalize keeps offsets, so a prefix will do).
+OPENER_SCAN_CHARS: Final = 40
 
 
 def without_opener(text: str) -> str:
     """``text`` without a leading greeting / "I'd like to ask"; unchanged if little is left."""
-    match = _OPENER.match(normalize(text))
+    match = _OPENER.match(normalize(text[:OPENER_SCAN_CHARS]))
     if match is None or match.end() == 0:
         return text
     rest = text[match.end() :]
