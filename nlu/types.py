@@ -27,6 +27,26 @@ class Entity:
     extractor: str = "rules"
 
 
+#: Kinds of danger, each with its own help: self_harm → 12356 and 120; fire_chemical (fire, gas,
+#: chemical, explosion) → leave and 119; injury (injury, collapse, poisoning) → 120;
+#: violence_confinement (locked in, beaten, threatened) → 110.
+DANGER_KINDS = ("self_harm", "fire_chemical", "injury", "violence_confinement")
+
+
+@dataclass(frozen=True, slots=True)
+class SafetySignal:
+    """What the safety layer found in one message.
+
+    ``kinds`` are :data:`DANGER_KINDS` in priority order. ``emergency`` True means a danger now:
+    the help replies come first and replace an answer. False means doubt (hyperbole next to a
+    question, a past injury, fighting words): the normal answer is given and one gentle line
+    offering help is added.
+    """
+
+    kinds: tuple[str, ...]
+    emergency: bool
+
+
 @dataclass(frozen=True, slots=True)
 class ParseResult:
     """What a backend understood of one message."""
@@ -36,6 +56,7 @@ class ParseResult:
     ranking: tuple[IntentScore, ...] = ()
     entities: tuple[Entity, ...] = ()
     backend: str = ""
+    safety: SafetySignal | None = None
 
     def entity_values(self, name: str) -> list[str | int | float]:
         """All normalised values of entities called ``name``, in text order."""
