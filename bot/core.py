@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot import safety
 from bot.answering import QuestionAnswerer
 from bot.flows.base import Flow, FlowOutcome, Turn
 from bot.flows.calculator import CalculatorFlow
@@ -24,7 +25,7 @@ from bot.text_input import InputProblem, clean_text
 from handoff.conversations import ConversationRepository
 from knowledge_base.calculators.registry import calculator_for
 from knowledge_base.topics import topic_for_intent
-from nlu.types import IntentScore, NluBackend, ParseResult
+from nlu.types import IntentScore, NluBackend, ParseResult, SafetySignal
 
 log = get_logger(__name__)
 
@@ -165,8 +166,19 @@ class ConversationCore:
             backend=parse.backend,
             flow=state.flow.name if state.flow else None,
         )
-        if intent in SAFETY_INTENTS:
-            return self._safety_replies(intent, state)
+        signal = safety.assess(parse)
+        if signal is not None and signal.emergency:
+            return self._safety_replies(signal, state)
+        replies = await self._route(key, turn)
+        if signal is not None:
+            replies.append(safety.gentle_line(signal))
+        return replies
+
+    async def _route(self, key: str, turn: Turn) -> list[Reply]:
+        state, message, parse = turn.state, turn.inbound, turn.parse
+        intent = parse.intent.name
+        if intent in SAFETY_INTENTS:  # a safety intent the safety layer judged not urgent
+            intent = next((s.name for s in parse.ranking if s.name not in SAFETY_INTENTS), intent)
         if state.flow is not None:
             return await self._continue_flow(key, turn)
         if intent == "resume" or (message.text == "继续" and state.paused_flow):
@@ -199,8 +211,8 @@ class ConversationCore:
             parse.intent.confidence < self._settings.confidence_threshold
         )
 
-    def _safety_replies(self, intent: str, state: ConversationState) -> list[Reply]:
-        replies = [Reply(self._prompts.text(intent))]
+    def _safety_replies(self, signal: SafetySignal, state: ConversationState) -> list[Reply]:
+        replies = safety.help_replies(signal)
         if state.flow is not None:
             replies.append(
                 Reply(self._prompts.text("flow_paused"), self._prompts.buttons("resume_button"))
