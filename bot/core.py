@@ -1,8 +1,9 @@
 """The conversation core: one path for every channel from an inbound message to replies.
 
-Per message: clean the text, lock the conversation, load its state, understand the message
-(payload or NLU), let safety messages win over everything, then either continue the active
-flow or route by intent, save the state and return the replies.
+Per message: clean the text, lock the conversation, load its state (or recover it from its
+durable snapshot), understand the message (payload or NLU), then hand the turn to the first
+route whose check accepts it — routes are listed in precedence order in ``_build_routes`` —
+carry out the effects a flow asked for, save the state and return the replies.
 """
 
 from __future__ import annotations
@@ -13,27 +14,33 @@ from dataclasses import dataclass
 
 from bot import safety
 from bot.answering import QuestionAnswerer
+from bot.effects import DeleteConversationData, Effect, EffectResult
 from bot.flows.base import Flow, FlowOutcome, Turn
 from bot.flows.calculator import CalculatorFlow
-from bot.flows.delete_data import DELETE_EFFECT, DeleteDataFlow
+from bot.flows.delete_data import DeleteDataFlow
 from bot.log import get_logger
-from bot.messages import Inbound, Reply
+from bot.messages import Button, Inbound, Reply
 from bot.prompts import load_prompts
 from bot.session import ConversationState, SessionRepository
 from bot.stores.base import StoreUnavailableError
 from bot.text_input import InputProblem, clean_text
 from handoff.conversations import ConversationRepository
+from handoff.errors import DatabaseUnavailableError
 from knowledge_base.calculators.registry import calculator_for
 from knowledge_base.topics import topic_for_intent
-from nlu.types import IntentScore, NluBackend, ParseResult, SafetySignal
+from nlu.types import IntentScore, NluBackend, ParseResult
 
 log = get_logger(__name__)
 
 SAFETY_INTENTS = frozenset({"crisis_self_harm", "urgent_danger"})
 # Commands that act on the active flow when typed as a short message or tapped as a button.
 FLOW_COMMANDS = frozenset({"cancel", "back", "menu", "help"})
+# Typed words that resume a paused flow (besides the /resume payload).
+RESUME_WORDS = frozenset({"继续", "继续填写", "继续填", "接着填", "繼續", "繼續填寫"})
 _COMMAND_MAX_CHARS = 8
 _RATE_LIMIT_PER_MINUTE = 40
+# A question asked in the middle of a button step is answered when the NLU is at least this sure.
+_MID_FLOW_QUESTION_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,50 @@ class CoreSettings:
     confidence_threshold: float = 0.35
 
 
-Handler = Callable[[Turn], Awaitable[list[Reply]]]
+@dataclass(slots=True)
+class TurnContext:
+    """One turn as the routes see it: the flow's view plus the store key."""
+
+    turn: Turn
+    key: str
+    # What the answerer said the text asks for directly ("details", "law", "article"), if any.
+    direct: str | None = None
+
+    @property
+    def state(self) -> ConversationState:
+        """The conversation's state (mutable; saved after the turn)."""
+        return self.turn.state
+
+    @property
+    def parse(self) -> ParseResult:
+        """What the message was understood as."""
+        return self.turn.parse
+
+    @property
+    def text(self) -> str:
+        """What the worker typed (empty for a tapped button)."""
+        return self.turn.inbound.text
+
+    @property
+    def intent(self) -> str:
+        """The intent to route by: never a safety intent the safety layer did not confirm."""
+        name = self.parse.intent.name
+        if name in SAFETY_INTENTS:
+            return next((s.name for s in self.parse.ranking if s.name not in SAFETY_INTENTS), name)
+        return name
+
+
+Handler = Callable[[TurnContext], Awaitable[list[Reply]]]
+EffectHandler = Callable[[TurnContext, Effect], Awaitable[EffectResult]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way of taking a turn: ``check`` says whether it applies, ``handle`` takes it."""
+
+    name: str
+    check: Callable[[TurnContext], bool]
+    handle: Handler
 
 
 class ConversationCore:
@@ -59,6 +109,8 @@ class ConversationCore:
         answerer: QuestionAnswerer,
         settings: CoreSettings,
         flows: list[Flow] | None = None,
+        intent_handlers: dict[str, Handler] | None = None,
+        effect_handlers: dict[type[Effect], EffectHandler] | None = None,
     ) -> None:
         self._sessions = sessions
         self._conversations = conversations
@@ -69,7 +121,7 @@ class ConversationCore:
         self._flows.setdefault(DeleteDataFlow.name, DeleteDataFlow())
         self._flows.setdefault(CalculatorFlow.name, CalculatorFlow())
         self._prompts = load_prompts("core")
-        self._routes: dict[str, Handler] = {
+        self._intents: dict[str, Handler] = {
             "greet": self._greet,
             "menu": self._menu,
             "help": self._help,
@@ -79,13 +131,43 @@ class ConversationCore:
             "file_complaint": self._simple("not_ready_complaint", with_menu=True),
             "talk_to_human": self._simple("not_ready_human", with_menu=True),
             "check_case_status": self._simple("not_ready_status", with_menu=True),
-            "delete_my_data": self._start_flow(DeleteDataFlow.name),
+            "delete_my_data": self.start_flow_handler(DeleteDataFlow.name),
             "out_of_scope": self._simple("out_of_scope", with_menu=True),
             "cancel": self._no_active_step,
             "back": self._no_active_step,
             "affirm": self._menu,
             "deny": self._menu,
         }
+        self._intents.update(intent_handlers or {})
+        self._effects: dict[type[Effect], EffectHandler] = {
+            DeleteConversationData: self._delete_conversation_data,
+        }
+        self._effects.update(effect_handlers or {})
+        self._routes = self._build_routes()
+
+    def _build_routes(self) -> list[Route]:
+        """Routes in precedence order; the first whose check accepts the turn takes it."""
+        return [
+            Route("emergency", self._is_emergency, self._emergency),
+            Route("ask_kept_text", self._wants_kept_text_answered, self._answer_kept_text),
+            Route("active_flow", lambda ctx: ctx.state.flow is not None, self._continue_flow),
+            Route("resume", self._wants_resume, self._resume),
+            Route("details_or_law", self._is_follow_up_request, self._follow_up),
+            Route("low_confidence", self._is_low_confidence, self._low_confidence),
+            Route("calculator", self._is_calculator, self._start_calculator),
+            Route("question", self._is_question, self._answer_question),
+            Route("intent", lambda ctx: ctx.intent in self._intents, self._by_intent),
+            Route("fallback", lambda _ctx: True, self._fallback),
+        ]
+
+    @property
+    def routes(self) -> tuple[str, ...]:
+        """Route names in precedence order (for documentation and tests)."""
+        return tuple(route.name for route in self._routes)
+
+    def flow(self, name: str) -> Flow:
+        """A registered flow by name."""
+        return self._flows[name]
 
     # ---- public API -------------------------------------------------------------------
 
@@ -94,17 +176,31 @@ class ConversationCore:
         return self._conversations.key_index(channel, conversation_key)
 
     async def conversation_exists(self, channel: str, conversation_key: str) -> bool:
-        """True when state is held for this conversation."""
-        return await self._sessions.load(self.session_key(channel, conversation_key)) is not None
+        """True when this conversation is known (its state, or its registry row)."""
+        key = self.session_key(channel, conversation_key)
+        try:
+            if await self._sessions.load(key) is not None:
+                return True
+        except StoreUnavailableError:
+            log.warning("session_store_unavailable")
+        try:
+            return await asyncio.to_thread(self._conversations.exists, channel, conversation_key)
+        except DatabaseUnavailableError:
+            log.warning("database_unavailable")
+            return False
 
     async def open_conversation(self, channel: str, conversation_key: str) -> list[Reply]:
         """Create a conversation and return the greeting (used when a web chat starts)."""
         key = self.session_key(channel, conversation_key)
-        state = ConversationState()
-        state.conversation_id = await asyncio.to_thread(
-            self._conversations.ensure, channel, conversation_key
-        )
-        await self._sessions.save(key, state)
+        try:
+            state = ConversationState()
+            state.conversation_id = await asyncio.to_thread(
+                self._conversations.ensure, channel, conversation_key
+            )
+            await self._sessions.save(key, state)
+        except (StoreUnavailableError, DatabaseUnavailableError):
+            log.error("cannot_open_conversation")
+            return [Reply(self._prompts.text("store_unavailable"))]
         return await self._greet_replies()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -117,12 +213,7 @@ class ConversationCore:
             if await self._over_rate_limit(key):
                 return [Reply(self._prompts.text("busy"))]
             async with self._sessions.store.lock(key):
-                state = await self._sessions.load(key)
-                if state is None:
-                    state = ConversationState()
-                    state.conversation_id = await asyncio.to_thread(
-                        self._conversations.ensure, inbound.channel, inbound.conversation_key
-                    )
+                state = await self._load_state(key, inbound)
                 message = Inbound(
                     channel=inbound.channel,
                     conversation_key=inbound.conversation_key,
@@ -140,6 +231,21 @@ class ConversationCore:
         except StoreUnavailableError:
             log.error("session_store_unavailable")
             return [Reply(self._prompts.text("store_unavailable"))]
+        except DatabaseUnavailableError:
+            log.error("database_unavailable")
+            return [Reply(self._prompts.text("store_unavailable"))]
+
+    async def _load_state(self, key: str, inbound: Inbound) -> ConversationState:
+        state = await self._sessions.load(key)
+        if state is not None:
+            return state
+        conversation_id = await asyncio.to_thread(
+            self._conversations.ensure, inbound.channel, inbound.conversation_key
+        )
+        recovered = await self._sessions.recover(conversation_id)
+        if recovered is not None:
+            return recovered
+        return ConversationState(conversation_id=conversation_id)
 
     # ---- one turn ---------------------------------------------------------------------
 
@@ -157,78 +263,100 @@ class ConversationCore:
 
     async def _turn(self, key: str, state: ConversationState, message: Inbound) -> list[Reply]:
         parse = await self._understand(message)
-        turn = Turn(inbound=message, parse=parse, state=state)
-        intent = parse.intent.name
+        signal = safety.assess(parse)
+        ctx = TurnContext(Turn(inbound=message, parse=parse, state=state, safety=signal), key)
+        route = next(r for r in self._routes if r.check(ctx))
         log.info(
             "turn",
-            intent=intent,
+            route=route.name,
+            intent=parse.intent.name,
             confidence=round(parse.intent.confidence, 3),
             backend=parse.backend,
             flow=state.flow.name if state.flow else None,
         )
-        signal = safety.assess(parse)
-        if signal is not None and signal.emergency:
-            return self._safety_replies(signal, state)
-        replies = await self._route(key, turn)
-        if signal is not None:
+        replies = await route.handle(ctx)
+        if signal is not None and not signal.emergency:
             replies.append(safety.gentle_line(signal))
         return replies
 
-    async def _route(self, key: str, turn: Turn) -> list[Reply]:
-        state, message, parse = turn.state, turn.inbound, turn.parse
-        intent = parse.intent.name
-        if intent in SAFETY_INTENTS:  # a safety intent the safety layer judged not urgent
-            intent = next((s.name for s in parse.ranking if s.name not in SAFETY_INTENTS), intent)
-        if state.flow is not None:
-            return await self._continue_flow(key, turn)
-        if intent == "resume" or (message.text == "继续" and state.paused_flow):
-            return self._resume(state)
-        direct = self._answerer.handles_directly(message.text, state) if message.text else None
-        if intent == "details" or direct == "details":
-            return self._answerer.details(state)
-        if intent == "show_law" or direct == "law":
-            return self._answerer.show_articles(state)
-        if direct == "article":
-            return self._answerer.answer(message.text, parse, state)
-        if self._is_low_confidence(parse):
-            return self._low_confidence_replies()
-        if calculator_for(intent) is not None:
-            calculator = self._flows[CalculatorFlow.name]
-            assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
-            state.paused_flow = None
-            return calculator.begin(state, intent, parse.entities)
-        if topic_for_intent(intent) is not None:
-            return self._answerer.answer(message.text, parse, state)
-        handler = self._routes.get(intent)
-        if handler is None:
-            return [
-                Reply(self._prompts.text("fallback"), self._prompts.buttons("rephrase_buttons"))
-            ]
-        return await handler(turn)
+    # ---- routes: safety ---------------------------------------------------------------
 
-    def _is_low_confidence(self, parse: ParseResult) -> bool:
-        return parse.backend != "payload" and (
-            parse.intent.confidence < self._settings.confidence_threshold
-        )
+    def _is_emergency(self, ctx: TurnContext) -> bool:
+        signal = ctx.turn.safety
+        if signal is None or not signal.emergency:
+            return False
+        # In a free-text step the words are the answer (主管把我们锁在宿舍里 is the complaint):
+        # the flow keeps them and the help is added after its reply.
+        return not self._active_step_takes_free_text(ctx.state)
 
-    def _safety_replies(self, signal: SafetySignal, state: ConversationState) -> list[Reply]:
+    async def _emergency(self, ctx: TurnContext) -> list[Reply]:
+        signal = ctx.turn.safety
+        assert signal is not None  # noqa: S101 - checked by the route
         replies = safety.help_replies(signal)
+        state = ctx.state
+        for open_flow in state.open_flows():
+            flow = self._flows.get(open_flow.name)
+            if flow is not None:
+                flow.on_safety(open_flow, signal)
         if state.flow is not None:
+            state.pause_active()
             replies.append(
                 Reply(self._prompts.text("flow_paused"), self._prompts.buttons("resume_button"))
             )
-            state.paused_flow, state.flow = state.flow, None
         return replies
 
-    async def _continue_flow(self, key: str, turn: Turn) -> list[Reply]:
-        state = turn.state
-        assert state.flow is not None  # noqa: S101 - checked by the caller
+    def _active_step_takes_free_text(self, state: ConversationState) -> bool:
+        if state.flow is None:
+            return False
+        flow = self._flows.get(state.flow.name)
+        return flow is not None and flow.takes_free_text(state.flow)
+
+    # ---- routes: the active flow ------------------------------------------------------
+
+    async def _continue_flow(self, ctx: TurnContext) -> list[Reply]:
+        state = ctx.state
+        assert state.flow is not None  # noqa: S101 - checked by the route
         flow = self._flows.get(state.flow.name)
         if flow is None:  # a flow removed by a deployment: do not trap the worker in it
             state.flow = None
-            return await self._menu(turn)
-        command = self._flow_command(turn)
+            return await self._menu(ctx)
+        if ctx.intent == "resume" and ctx.parse.backend == "payload":
+            return flow.resume(state)  # 继续填写 after an answer mid-flow: ask the step again
+        command = self._flow_command(ctx.turn)
+        if command is not None:
+            return await self._flow_command_replies(ctx, flow, command)
+        free_text = flow.takes_free_text(state.flow)
+        if (
+            not free_text
+            and self._reads_as_question(ctx)
+            and not flow.understands(state.flow, ctx.turn)
+        ):
+            return await self._question_mid_flow(ctx, flow)
+        outcome: FlowOutcome = flow.step(ctx.turn)
+        replies = await self._apply_effects(ctx, flow, outcome)
+        if ctx.turn.safety is not None and ctx.turn.safety.emergency:
+            flow_state = state.flow or state.paused_flow(flow.name)
+            if flow_state is not None:
+                flow.on_safety(flow_state, ctx.turn.safety)
+            replies.extend(safety.help_replies(ctx.turn.safety))
+        elif free_text and ctx.text and self._reads_as_question(ctx):
+            state.context["kept_text"] = ctx.text
+            replies.append(
+                Reply(self._prompts.text("kept_as_answer"), self._prompts.buttons("ask_kept"))
+            )
+        if state.flow is None and state.paused:
+            replies.append(self._resume_offer(state))
+        return replies
+
+    async def _flow_command_replies(
+        self, ctx: TurnContext, flow: Flow, command: str
+    ) -> list[Reply]:
+        state = ctx.state
+        assert state.flow is not None  # noqa: S101 - checked by the caller
         if command == "cancel":
+            confirm = flow.cancel(state)
+            if confirm is not None:
+                return confirm
             state.flow = None
             return [
                 Reply(self._prompts.text("flow_cancelled"), self._prompts.buttons("menu_buttons"))
@@ -239,18 +367,9 @@ class ConversationCore:
                 return replies
             return [Reply(self._prompts.text("flow_no_back")), *flow.prompt(state.flow)]
         if command == "menu":
-            state.paused_flow, state.flow = state.flow, None
-            return [
-                Reply(self._prompts.text("flow_paused")),
-                Reply(
-                    self._prompts.text("menu_text"),
-                    self._prompts.buttons("menu_buttons") + self._prompts.buttons("resume_button"),
-                ),
-            ]
-        if command == "help":
-            return [Reply(self._prompts.text("help")), *flow.prompt(state.flow)]
-        outcome: FlowOutcome = flow.step(turn)
-        return await self._apply_effects(key, state, outcome)
+            state.pause_active()
+            return [Reply(self._prompts.text("flow_paused")), self._menu_reply(state)]
+        return [Reply(self._prompts.text("help")), *flow.prompt(state.flow)]
 
     def _flow_command(self, turn: Turn) -> str | None:
         intent = turn.parse.intent.name
@@ -262,72 +381,122 @@ class ConversationCore:
         confident = turn.parse.intent.confidence >= max(0.5, self._settings.confidence_threshold)
         return intent if short and confident else None
 
-    def _resume(self, state: ConversationState) -> list[Reply]:
-        if state.paused_flow is None:
+    def _reads_as_question(self, ctx: TurnContext) -> bool:
+        parse = ctx.parse
+        if parse.backend == "payload" or parse.intent.confidence < _MID_FLOW_QUESTION_CONFIDENCE:
+            return False
+        intent = ctx.intent
+        return topic_for_intent(intent) is not None or calculator_for(intent) is not None
+
+    async def _question_mid_flow(self, ctx: TurnContext, flow: Flow) -> list[Reply]:
+        state = ctx.state
+        if calculator_for(ctx.intent) is not None and flow.name != CalculatorFlow.name:
+            return await self._start_calculator(ctx)
+        replies = self._answerer.answer(ctx.text, ctx.parse, state)
+        return replies + self._reask(flow, state)
+
+    def _reask(self, flow: Flow, state: ConversationState) -> list[Reply]:
+        assert state.flow is not None  # noqa: S101 - only while a flow is active
+        prompt = flow.prompt(state.flow)
+        note = Reply(
+            self._prompts.text("continue_filling"), self._prompts.buttons("continue_button")
+        )
+        return [note, *prompt]
+
+    def _wants_kept_text_answered(self, ctx: TurnContext) -> bool:
+        return ctx.intent == "ask_kept" and ctx.parse.backend == "payload"
+
+    async def _answer_kept_text(self, ctx: TurnContext) -> list[Reply]:
+        text = ctx.state.context.pop("kept_text", None)
+        if not isinstance(text, str) or not text:
             return [
                 Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))
             ]
-        state.flow, state.paused_flow = state.paused_flow, None
-        flow = self._flows.get(state.flow.name)
-        if flow is None:
-            state.flow = None
-            return [
-                Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))
-            ]
-        return flow.prompt(state.flow)
+        parse = await asyncio.to_thread(self._nlu.parse, text)
+        replies = self._answerer.answer(text, parse, ctx.state)
+        state = ctx.state
+        if state.flow is not None:
+            flow = self._flows.get(state.flow.name)
+            if flow is not None:
+                return replies + self._reask(flow, state)
+        if state.paused:
+            replies.append(self._resume_offer(state))
+        return replies
 
     async def _apply_effects(
-        self, key: str, state: ConversationState, outcome: FlowOutcome
+        self, ctx: TurnContext, flow: Flow, outcome: FlowOutcome
     ) -> list[Reply]:
-        if DELETE_EFFECT in outcome.effects:
-            await self._delete_everything(key, state)
-        return outcome.replies
+        replies = list(outcome.replies)
+        for effect in outcome.effects:
+            handler = self._effects.get(type(effect))
+            if handler is None:
+                log.error("effect_without_handler", effect=type(effect).__name__)
+                result = EffectResult(ok=False, problem="unsupported")
+            else:
+                result = await handler(ctx, effect)
+            replies.extend(flow.on_effect(ctx.state, effect, result))
+        return replies
 
-    async def _delete_everything(self, key: str, state: ConversationState) -> None:
-        if state.conversation_id:
-            await asyncio.to_thread(self._conversations.delete, state.conversation_id)
-        await self._sessions.delete(key)
-        state.conversation_id = ""
-        state.flow = None
-        state.paused_flow = None
-        state.context.clear()
-        log.info("conversation_deleted")
+    # ---- routes: resuming -------------------------------------------------------------
 
-    # ---- routes -----------------------------------------------------------------------
+    def _wants_resume(self, ctx: TurnContext) -> bool:
+        if ctx.intent == "resume" and ctx.parse.backend == "payload":
+            return True
+        return ctx.text.strip() in RESUME_WORDS and bool(ctx.state.paused)
 
-    async def _greet_replies(self) -> list[Reply]:
-        return [Reply(self._prompts.text("greeting"), self._prompts.buttons("menu_buttons"))]
+    async def _resume(self, ctx: TurnContext) -> list[Reply]:
+        payload = ctx.turn.inbound.payload or ""
+        name = payload.split("{", 1)[1].rstrip("}") if "{" in payload else None
+        return self.resume_flow(ctx.state, name or None)
 
-    async def _greet(self, _turn: Turn) -> list[Reply]:
-        return await self._greet_replies()
+    def resume_flow(self, state: ConversationState, name: str | None = None) -> list[Reply]:
+        """Make a paused flow active again and ask its pending question."""
+        resumed = state.resume(name)
+        flow = self._flows.get(resumed.name) if resumed is not None else None
+        if resumed is None or flow is None:
+            if resumed is not None:
+                state.flow = None
+            return [
+                Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))
+            ]
+        resumed.touch()
+        return flow.resume(state)
 
-    async def _menu(self, turn: Turn) -> list[Reply]:
-        buttons = self._prompts.buttons("menu_buttons")
-        if turn.state.paused_flow is not None:
-            buttons += self._prompts.buttons("resume_button")
-        return [Reply(self._prompts.text("menu_text"), buttons)]
+    def _resume_offer(self, state: ConversationState) -> Reply:
+        paused = state.paused_flow()
+        assert paused is not None  # noqa: S101 - only offered when something is paused
+        return Reply(self._prompts.text("flow_paused"), self._resume_buttons(state))
 
-    async def _help(self, _turn: Turn) -> list[Reply]:
-        return [Reply(self._prompts.text("help"), self._prompts.buttons("menu_buttons"))]
+    def _resume_buttons(self, state: ConversationState) -> tuple[Button, ...]:
+        paused = state.paused_flow()
+        if paused is None:
+            return ()
+        title = self._prompts.mapping("resume_titles").get(paused.name)
+        button = self._prompts.buttons("resume_button")[0]
+        return (Button(title=title or button.title, payload=f"/resume{{{paused.name}}}"),)
 
-    async def _no_active_step(self, _turn: Turn) -> list[Reply]:
-        return [Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))]
+    # ---- routes: questions and calculators --------------------------------------------
 
-    def _simple(self, prompt_key: str, *, with_menu: bool = False) -> Handler:
-        async def handler(_turn: Turn) -> list[Reply]:
-            buttons = self._prompts.buttons("menu_buttons") if with_menu else ()
-            return [Reply(self._prompts.text(prompt_key), buttons)]
+    def _is_follow_up_request(self, ctx: TurnContext) -> bool:
+        if ctx.intent in ("details", "show_law"):
+            return True
+        ctx.direct = self._answerer.handles_directly(ctx.text, ctx.state) if ctx.text else None
+        return ctx.direct is not None
 
-        return handler
+    async def _follow_up(self, ctx: TurnContext) -> list[Reply]:
+        direct = ctx.direct
+        if ctx.intent == "details" or direct == "details":
+            return self._answerer.details(ctx.state)
+        if ctx.intent == "show_law" or direct == "law":
+            return self._answerer.show_articles(ctx.state)
+        return self._answerer.answer(ctx.text, ctx.parse, ctx.state)
 
-    def _start_flow(self, name: str) -> Handler:
-        async def handler(turn: Turn) -> list[Reply]:
-            turn.state.paused_flow = None
-            return self._flows[name].start(turn.state)
+    def _is_low_confidence(self, ctx: TurnContext) -> bool:
+        return ctx.parse.backend != "payload" and (
+            ctx.parse.intent.confidence < self._settings.confidence_threshold
+        )
 
-        return handler
-
-    def _low_confidence_replies(self) -> list[Reply]:
+    async def _low_confidence(self, _ctx: TurnContext) -> list[Reply]:
         return [
             Reply(
                 self._prompts.text("low_confidence"),
@@ -335,6 +504,84 @@ class ConversationCore:
                 + self._prompts.buttons("rephrase_buttons"),
             )
         ]
+
+    def _is_calculator(self, ctx: TurnContext) -> bool:
+        return calculator_for(ctx.intent) is not None
+
+    async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
+        calculator = self._flows[CalculatorFlow.name]
+        assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
+        return calculator.begin(ctx.state, ctx.intent, ctx.parse.entities)
+
+    def _is_question(self, ctx: TurnContext) -> bool:
+        return topic_for_intent(ctx.intent) is not None
+
+    async def _answer_question(self, ctx: TurnContext) -> list[Reply]:
+        replies = self._answerer.answer(ctx.text, ctx.parse, ctx.state)
+        if ctx.state.paused:
+            replies.append(self._resume_offer(ctx.state))
+        return replies
+
+    async def _by_intent(self, ctx: TurnContext) -> list[Reply]:
+        return await self._intents[ctx.intent](ctx)
+
+    async def _fallback(self, _ctx: TurnContext) -> list[Reply]:
+        return [Reply(self._prompts.text("fallback"), self._prompts.buttons("rephrase_buttons"))]
+
+    # ---- effects ----------------------------------------------------------------------
+
+    async def _delete_conversation_data(self, ctx: TurnContext, _effect: Effect) -> EffectResult:
+        state = ctx.state
+        if state.conversation_id:
+            await asyncio.to_thread(self._conversations.delete, state.conversation_id)
+        await self._sessions.delete(ctx.key)
+        state.conversation_id = ""
+        state.flow = None
+        state.paused.clear()
+        state.context.clear()
+        log.info("conversation_deleted")
+        return EffectResult(ok=True)
+
+    # ---- intent handlers --------------------------------------------------------------
+
+    async def _greet_replies(self) -> list[Reply]:
+        return [Reply(self._prompts.text("greeting"), self._prompts.buttons("menu_buttons"))]
+
+    async def _greet(self, ctx: TurnContext) -> list[Reply]:
+        replies = await self._greet_replies()
+        if ctx.state.paused:
+            replies.append(self._resume_offer(ctx.state))
+        return replies
+
+    def _menu_reply(self, state: ConversationState) -> Reply:
+        buttons = self._prompts.buttons("menu_buttons")
+        if state.paused:
+            buttons += self._resume_buttons(state)
+        return Reply(self._prompts.text("menu_text"), buttons)
+
+    async def _menu(self, ctx: TurnContext) -> list[Reply]:
+        return [self._menu_reply(ctx.state)]
+
+    async def _help(self, _ctx: TurnContext) -> list[Reply]:
+        return [Reply(self._prompts.text("help"), self._prompts.buttons("menu_buttons"))]
+
+    async def _no_active_step(self, _ctx: TurnContext) -> list[Reply]:
+        return [Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))]
+
+    def _simple(self, prompt_key: str, *, with_menu: bool = False) -> Handler:
+        async def handler(_ctx: TurnContext) -> list[Reply]:
+            buttons = self._prompts.buttons("menu_buttons") if with_menu else ()
+            return [Reply(self._prompts.text(prompt_key), buttons)]
+
+        return handler
+
+    def start_flow_handler(self, name: str) -> Handler:
+        """A handler that starts flow ``name`` (an open flow is paused, never dropped)."""
+
+        async def handler(ctx: TurnContext) -> list[Reply]:
+            return self._flows[name].start(ctx.state)
+
+        return handler
 
     def _input_problem_reply(self, problem: InputProblem) -> Reply:
         if problem is InputProblem.TOO_LONG:

@@ -17,6 +17,7 @@ from bot.stores.factory import open_stores
 from handoff.conversations import ConversationRepository
 from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
+from handoff.snapshots import SnapshotRepository
 from knowledge_base.service import default_knowledge_base
 from nlu import load_backend
 from nlu.types import NluBackend
@@ -77,7 +78,12 @@ def build_runtime(
     vault = Vault(settings.secrets.secret_key)
     conversations = ConversationRepository(session_factory(engine), vault)
     kv, mailbox = open_stores(settings.secrets.redis_url)
-    sessions = SessionRepository(kv, vault, settings.config.storage.session_ttl_seconds)
+    sessions = SessionRepository(
+        kv,
+        vault,
+        settings.config.storage.session_ttl_seconds,
+        snapshots=SnapshotRepository(session_factory(engine)),
+    )
     nlu_backend = nlu or load_backend(settings=settings.config.nlu)
     core = ConversationCore(
         sessions=sessions,

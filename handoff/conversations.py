@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.crypto import Vault
+from handoff.dbguard import database_errors
 from handoff.models import Conversation
 
 
@@ -36,7 +37,7 @@ class ConversationRepository:
     def ensure(self, channel: str, key: str) -> str:
         """Return the internal id of the conversation, creating it on first contact."""
         index = self.key_index(channel, key)
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             existing = session.scalar(
                 select(Conversation.id).where(Conversation.key_index == index)
             )
@@ -60,6 +61,13 @@ class ConversationRepository:
                     raise
                 return found
             return row.id
+
+    def exists(self, channel: str, key: str) -> bool:
+        """True when the conversation has been registered (and not deleted)."""
+        index = self.key_index(channel, key)
+        with database_errors(), self._sessions() as session:
+            found = session.scalar(select(Conversation.id).where(Conversation.key_index == index))
+            return found is not None
 
     def address(self, conversation_id: str) -> ConversationAddress | None:
         """Decrypt where to reach the worker of a conversation (only to deliver a message)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, LargeBinary, String
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -32,3 +32,31 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(32))
     address_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Refreshed at most daily, so that `gongyou purge` can forget conversations gone quiet.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConversationSnapshot(Base):
+    """The durable copy of a conversation's state while a flow is open (a complaint draft).
+
+    Encrypted under the server key. It survives a restart of the session store and a killed
+    process; it is deleted when the flow ends and when it expires.
+    """
+
+    __tablename__ = "conversation_snapshots"
+
+    conversation_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DeploymentValue(Base):
+    """Small per-deployment values created once (e.g. the receipt salt)."""
+
+    __tablename__ = "deployment_values"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from bot.effects import Effect, EffectResult
 from bot.messages import Inbound, Reply
 from bot.session import ConversationState, FlowState
-from nlu.types import ParseResult
+from nlu.types import ParseResult, SafetySignal
 
 END = "end"
 
@@ -28,6 +29,7 @@ class Turn:
     inbound: Inbound
     parse: ParseResult
     state: ConversationState
+    safety: SafetySignal | None = None
 
     @property
     def text(self) -> str:
@@ -45,7 +47,7 @@ class StepResult:
 
     replies: list[Reply] = field(default_factory=list)
     next_step: str | None = None
-    effects: tuple[str, ...] = ()
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass(slots=True)
@@ -54,7 +56,7 @@ class FlowOutcome:
     creating a case), so flows stay pure and testable."""
 
     replies: list[Reply]
-    effects: tuple[str, ...] = ()
+    effects: tuple[Effect, ...] = ()
 
 
 class Flow(ABC):
@@ -69,7 +71,9 @@ class Flow(ABC):
         self, state: ConversationState, data: Mapping[str, object] | None = None
     ) -> list[Reply]:
         """Begin the flow in ``state`` and return the first question."""
-        state.flow = FlowState(name=self.name, step=self.initial_step, data=dict(data or {}))
+        state.start(FlowState(name=self.name, step=self.initial_step, data=dict(data or {})))
+        assert state.flow is not None  # noqa: S101 - just started
+        state.flow.touch()
         first = self.skip_answered(state.flow)
         if first == END:
             return self.finish(state)
@@ -85,6 +89,7 @@ class Flow(ABC):
         flow = turn.state.flow
         if flow is None or flow.name != self.name:
             raise RuntimeError(f"flow {self.name} is not active")
+        flow.touch()
         result = self.handle(flow, turn)
         if result.next_step is None:
             return FlowOutcome(result.replies, result.effects)
@@ -110,6 +115,34 @@ class Flow(ABC):
         """Called when the flow reaches ``END``; default clears the flow."""
         state.flow = None
         return []
+
+    def takes_free_text(self, flow: FlowState) -> bool:
+        """True when the current step keeps whatever the worker writes as the answer."""
+        return False
+
+    def understands(self, flow: FlowState, turn: Turn) -> bool:
+        """True when the message is usable as an answer to the current step (a message that
+        is not, and reads as a question, is answered and the step asked again)."""
+        return True
+
+    def resume(self, state: ConversationState) -> list[Reply]:
+        """Replies when a paused flow becomes active again: the pending question."""
+        assert state.flow is not None  # noqa: S101 - the core resumes before calling
+        return self.prompt(state.flow)
+
+    def on_safety(self, flow: FlowState, signal: SafetySignal) -> None:
+        """Note a danger the worker mentioned while this flow was open (e.g. mark urgent)."""
+        return  # most flows have nothing to note
+
+    def on_effect(
+        self, state: ConversationState, effect: Effect, result: EffectResult
+    ) -> list[Reply]:
+        """Replies after the core carried out one of this flow's effects."""
+        return []
+
+    def cancel(self, state: ConversationState) -> list[Reply] | None:
+        """Ask before cancelling (return the question) or None to cancel at once."""
+        return None
 
     @abstractmethod
     def prompt(self, flow: FlowState) -> list[Reply]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from bot.effects import DeleteConversationData
 from bot.flows.base import END, Flow, StepResult, Turn
 from bot.messages import Reply
 from bot.prompts import load_prompts
 from bot.session import FlowState
 
-DELETE_EFFECT = "delete_my_data"
 _YES_INTENTS = frozenset({"affirm"})
 _NO_INTENTS = frozenset({"deny", "cancel"})
 
@@ -31,7 +31,9 @@ class DeleteDataFlow(Flow):
         prompts = load_prompts("core")
         intent = turn.parse.intent.name
         if intent in _YES_INTENTS:
-            return StepResult([Reply(prompts.text("delete_done"))], END, (DELETE_EFFECT,))
+            return StepResult(
+                [Reply(prompts.text("delete_done"))], END, (DeleteConversationData(),)
+            )
         if intent in _NO_INTENTS:
             return StepResult([Reply(prompts.text("delete_cancelled"))], END)
         return StepResult(

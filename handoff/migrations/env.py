@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import Engine
 
-from handoff.models import Base
+from handoff.schema import metadata
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -13,7 +13,7 @@ if not isinstance(engine, Engine):
 with engine.begin() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -1,0 +1,1 @@
+"""Complaint cases: submission, the worker's side by receipt, messages, routing, retention."""

@@ -1,0 +1,1 @@
+"""Organisations that receive cases, and their members' accounts and keys."""
