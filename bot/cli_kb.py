@@ -220,14 +220,23 @@ def eval_kb(
     path: Annotated[
         Path,
         typer.Argument(
-            exists=True, dir_okay=False, help="JSONL with question/topic/cited_articles"
+            exists=True,
+            dir_okay=False,
+            help="JSONL with question/topic (also_topics, cited_articles optional)",
         ),
     ],
     json_output: JsonOption = False,
     nlu: NluOption = None,
     no_nlu: NoNluOption = False,
+    aggregate_only: Annotated[
+        bool,
+        typer.Option(
+            "--aggregate-only",
+            help="Totals only, no per-topic rows (for a held-out split nobody may tune on)",
+        ),
+    ] = False,
 ) -> None:
-    """Topic accuracy (top-1, top-2) and citation hit rate on labelled questions."""
+    """Topic accuracy (top-1 strict and lenient, top-2) and citation hit rate."""
     from knowledge_base.evaluation import evaluate, read_questions
 
     kb = _load_kb()
@@ -237,28 +246,32 @@ def eval_kb(
         report = evaluate(kb, items, parser, on_progress=advance)
     metrics = report.to_json()
     metrics["nlu"] = "off" if parser is None else (nlu or "default")
+    if aggregate_only:
+        metrics.pop("per_topic")
     if json_output:
         typer.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"eval-kb: {path.name} (NLU {metrics['nlu']})")
-    for column in ("topic", "n", "top-1", "top-2", "with refs", "cited"):
-        table.add_column(column, justify="left" if column == "topic" else "right")
-    for topic, row in metrics["per_topic"].items():
-        table.add_row(
-            topic,
-            str(row["n"]),
-            str(row["top1"]),
-            str(row["top2"]),
-            str(row["with_references"]),
-            str(row["cited"]),
-        )
     console = Console()
-    console.print(table)
+    if not aggregate_only:
+        table = Table(title=f"eval-kb: {path.name} (NLU {metrics['nlu']})")
+        for column in ("topic", "n", "top-1", "top-2", "with refs", "cited"):
+            table.add_column(column, justify="left" if column == "topic" else "right")
+        for topic, row in metrics["per_topic"].items():
+            table.add_row(
+                topic,
+                str(row["n"]),
+                str(row["top1"]),
+                str(row["top2"]),
+                str(row["with_references"]),
+                str(row["cited"]),
+            )
+        console.print(table)
     console.print(
-        f"questions {report.n}: topic top-1 {report.top1_accuracy:.1%}, "
+        f"questions {report.n}: topic top-1 {report.top1_accuracy:.1%} strict, "
+        f"{report.top1_lenient_accuracy:.1%} lenient ({report.with_also_topics} with also_topics); "
         f"top-2 {report.top2_accuracy:.1%}; citation hit rate {report.citation_hit_rate:.1%} "
         f"({report.cited}/{report.with_refs} questions with references); "
         f"answered with a curated entry {report.answered}/{report.n}",

@@ -1,9 +1,12 @@
 """``gongyou eval-kb``: topic accuracy and citation hit rate on labelled questions.
 
-Input: JSON lines with ``question``, ``topic`` and ``cited_articles`` (e.g. "劳动合同法第四十七条",
+Input: JSON lines with ``question``, ``topic``, optionally ``also_topics`` (other topics the
+question really asks about) and ``cited_articles`` (e.g. "劳动合同法第四十七条",
 "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）第四十一条"). A reference article counts
 as hit when it is among the answer's citations; references to laws we do not hold (公司法 …)
-stay in the denominator and count as misses. Only numbers are reported, never question text.
+stay in the denominator and count as misses. Top-1 is reported twice: *strict* (the first topic
+shown is ``topic``) and *lenient* (it is ``topic`` or one of ``also_topics``). Only numbers are
+reported, never question text.
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ class LabelledQuestion:
     topic: str
     references: tuple[CitationRef, ...]
     unresolved_references: int
+    also_topics: tuple[str, ...] = ()
+
+    @property
+    def accepted_topics(self) -> tuple[str, ...]:
+        """Every topic the question really asks about (``topic`` first)."""
+        return (self.topic, *self.also_topics)
 
 
 def parse_reference(text: str, kb: KnowledgeBase) -> CitationRef | None:
@@ -66,13 +75,16 @@ def read_questions(path: Path, kb: KnowledgeBase) -> list[LabelledQuestion]:
                     unresolved += 1
                 elif ref not in refs:
                     refs.append(ref)
+            topic = str(data["topic"])
+            also = [str(t) for t in data.get("also_topics") or [] if str(t) != topic]
             items.append(
                 LabelledQuestion(
                     id=str(data.get("id", f"line-{line_no}")),
                     question=str(data["question"]),
-                    topic=str(data["topic"]),
+                    topic=topic,
                     references=tuple(refs),
                     unresolved_references=unresolved,
+                    also_topics=tuple(dict.fromkeys(also)),
                 )
             )
     return items
@@ -95,7 +107,9 @@ class EvalReport:
 
     n: int = 0
     top1: int = 0
+    top1_lenient: int = 0
     top2: int = 0
+    with_also_topics: int = 0
     with_refs: int = 0
     cited: int = 0
     answered: int = 0
@@ -110,6 +124,11 @@ class EvalReport:
     def top1_accuracy(self) -> float:
         """Share of questions whose first topic is the gold topic."""
         return self._rate(self.top1, self.n)
+
+    @property
+    def top1_lenient_accuracy(self) -> float:
+        """Share of questions whose first topic is one the question really asks about."""
+        return self._rate(self.top1_lenient, self.n)
 
     @property
     def top2_accuracy(self) -> float:
@@ -131,6 +150,10 @@ class EvalReport:
         if result.topic == item.topic:
             self.top1 += 1
             row.top1 += 1
+        if item.also_topics:
+            self.with_also_topics += 1
+        if result.topic in item.accepted_topics:
+            self.top1_lenient += 1
         else:
             self.misses.append(item.id)
         if item.topic in result.topics[:2]:
@@ -148,6 +171,8 @@ class EvalReport:
         return {
             "questions": self.n,
             "topic_top1": round(self.top1_accuracy, 4),
+            "topic_top1_lenient": round(self.top1_lenient_accuracy, 4),
+            "questions_with_also_topics": self.with_also_topics,
             "topic_top2": round(self.top2_accuracy, 4),
             "questions_with_references": self.with_refs,
             "citation_hit_rate": round(self.citation_hit_rate, 4),

@@ -158,6 +158,11 @@ class KnowledgeBase:
         self.weights = weights or RankingWeights()
         self._article_topics = self._topics_by_article(book)
         self._prior = self._topic_prior(book, self.weights.topic_prior_power)
+        # Fixed per answer book, so computed once rather than per question.
+        self._book_topics = sorted(book.topics(), key=TOPICS.index)
+        self._cited_keys = {
+            entry.id: tuple(citation.key for citation in entry.citations) for entry in book.entries
+        }
 
     @classmethod
     def load(
@@ -234,7 +239,7 @@ class KnowledgeBase:
             return {}
         second = self.weights.second_entry_weight
         scores = {}
-        for topic in self.book.topics():
+        for topic in self._book_topics:
             # Topics without any hit still compete, at score 0.
             best, runner_up = ([*per_topic.get(topic, []), 0.0, 0.0])[:2]
             scores[topic] = (1.0 - second) * best + second * runner_up
@@ -405,11 +410,12 @@ class KnowledgeBase:
         for hit in found.entries:
             if hit.topic != topic:
                 continue
-            entry = self.book.by_id[hit.entry_id]
-            support = max((article_match.get(c.key, 0.0) for c in entry.citations), default=0.0)
-            value = hit.score * (1.0 + w.article_support * support)
             if hit.coverage < w.min_coverage or hit.score < w.min_entry_score:
                 continue
+            entry = self.book.by_id[hit.entry_id]
+            cited = self._cited_keys[hit.entry_id]
+            support = max((article_match.get(key, 0.0) for key in cited), default=0.0)
+            value = hit.score * (1.0 + w.article_support * support)
             if best is None or value > best[0]:
                 match = min(1.0, hit.score / w.full_match_score) * min(
                     1.0, hit.coverage / w.full_match_coverage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,21 @@ class Lexicon:
     typos: tuple[TypoRule, ...]
     groups: tuple[SynonymGroup, ...]
     stopwords: frozenset[str]
+    #: Every group word by its first character → (word, group index), so a text is checked
+    #: only against words that could start somewhere in it.
+    _by_first_char: dict[str, tuple[tuple[str, int], ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[str, int]]] = {}
+        for number, group in enumerate(self.groups):
+            for word in dict.fromkeys((*group.variants, *group.terms)):
+                if word:
+                    index.setdefault(word[0], []).append((word, number))
+        object.__setattr__(
+            self, "_by_first_char", {char: tuple(words) for char, words in index.items()}
+        )
 
     def fix_typos(self, text: str) -> str:
         """Apply every typo rule in file order."""
@@ -55,10 +70,15 @@ class Lexicon:
 
     def expansions(self, text: str) -> list[str]:
         """Canonical terms to add for matching ``text`` (already normalised), without repeats."""
+        index = self._by_first_char
+        matched: set[int] = set()
+        for char in set(text).intersection(index):
+            for word, number in index[char]:
+                if number not in matched and word in text:
+                    matched.add(number)
         found: list[str] = []
-        for group in self.groups:
-            if group.matches(text):
-                found.extend(term for term in group.terms if term not in found)
+        for number in sorted(matched):
+            found.extend(term for term in self.groups[number].terms if term not in found)
         return found
 
     def words(self) -> set[str]:

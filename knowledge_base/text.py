@@ -62,10 +62,33 @@ def _keep_one(match: re.Match[str]) -> str:
     return unit if _CJK.search(unit) else match.group(0)
 
 
+def _repeats_back_to_back(text: str) -> bool:
+    """True when some piece of 3+ characters is directly followed by itself.
+
+    Linear in practice (it only compares at repeated three-character starts), where the
+    regular expression that removes such repeats is quadratic in the text's length.
+    """
+    starts: dict[str, list[int]] = {}
+    for end in range(3, len(text) + 1):
+        position = end - 3
+        trigram = text[position:end]
+        earlier = starts.get(trigram)
+        if earlier is None:
+            starts[trigram] = [position]
+            continue
+        for before in earlier:
+            unit = position - before
+            if unit >= 3 and text[before:position] == text[position : position + unit]:
+                return True
+        earlier.append(position)
+    return False
+
+
 def collapse_repeats(text: str) -> str:
     """Drop clauses repeated later in the text and back-to-back repeated fragments."""
     text = _REPEAT_PUNCT.sub(r"\1", text)
-    text = _REPEAT.sub(_keep_one, text)
+    if _repeats_back_to_back(text):
+        text = _REPEAT.sub(_keep_one, text)
     parts = _CLAUSE_SPLIT.split(text)
     seen: set[str] = set()
     kept: list[str] = []

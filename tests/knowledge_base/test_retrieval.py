@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from knowledge_base.retrieval import DEFAULT_USER_DICT, KbTokenizer, Retriever
 from knowledge_base.service import AnswerResult, KnowledgeBase
 from knowledge_base.synonyms import default_lexicon
-from knowledge_base.text import collapse_repeats, normalize, strip_noise
+from knowledge_base.text import (
+    _REPEAT,
+    _keep_one,
+    _repeats_back_to_back,
+    collapse_repeats,
+    normalize,
+    strip_noise,
+)
 from knowledge_base.topics import TOPICS
 
 # (question, acceptable topics, expected entry id or None when several entries would do)
@@ -194,3 +204,52 @@ def test_statute_index_grounds_a_question_without_an_entry(kb: KnowledgeBase) ->
     found = kb.retriever.search("用人单位自用工之日起即与劳动者建立劳动关系")
     assert found.articles[0].law == "劳动合同法"
     assert found.articles[0].number == 7
+
+
+@given(st.text(alphabet="工资不发老板,啊 ab12", max_size=40))
+def test_repeat_precheck_never_skips_a_repeat(text: str) -> None:
+    # The cheap check only decides whether the quadratic regular expression needs to run.
+    if not _repeats_back_to_back(text):
+        assert _REPEAT.sub(_keep_one, text) == text
+
+
+@given(st.text(alphabet="炒鱿鱼自离急辞工五险一金押金包工头跑了双倍 ", max_size=30))
+def test_indexed_expansions_match_every_group_in_order(text: str) -> None:
+    lexicon = default_lexicon()
+    expected: list[str] = []
+    for group in lexicon.groups:
+        if group.matches(text):
+            expected += [term for term in group.terms if term not in expected]
+    assert lexicon.expansions(text) == expected
+
+
+SCORED_QUESTIONS = [
+    "周末加班工资怎么算",
+    "老板拖欠三个月工资 我能不能马上辞职还要补偿",
+    "在厂里干活手被机器压伤了算工伤吗 老板没买工伤保险",
+    "用人单位自用工之日起即与劳动者建立劳动关系",
+]
+
+
+@pytest.mark.parametrize("question", SCORED_QUESTIONS)
+def test_vectorised_article_scores_equal_bm25s(kb: KnowledgeBase, question: str) -> None:
+    retriever = kb.retriever
+    found = retriever.search(question, k_entries=40, k_articles=10)
+    block = retriever.article_block
+    known = [t for t in found.tokens if t in block.bm25.vocab_dict]
+    expected = block.bm25.get_scores(known)
+    order = np.argsort(-expected, kind="stable")[:10]
+    got = [(hit.law, hit.number) for hit in found.articles]
+    assert got == [(retriever.articles[i].law, retriever.articles[i].number) for i in order]
+    assert [hit.score for hit in found.articles] == pytest.approx(
+        [float(expected[i]) for i in order], rel=1e-5
+    )
+
+
+@pytest.mark.parametrize("question", SCORED_QUESTIONS)
+def test_entry_hits_are_ranked_with_coverage_in_range(kb: KnowledgeBase, question: str) -> None:
+    found = kb.retriever.search(question, k_entries=40)
+    scores = [hit.score for hit in found.entries]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= hit.coverage <= 1.0 for hit in found.entries)
+    assert all(hit.topic == kb.book.by_id[hit.entry_id].topic for hit in found.entries)
