@@ -12,6 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from handoff.settings import HandoffSettings
 from nlu.settings import NluSettings, NluSettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ class ServiceConfig(BaseModel):
     storage: StorageSettings = StorageSettings()
     nlu: NluSettings = NluSettings()
     logging: LoggingSettings = LoggingSettings()
+    handoff: HandoffSettings = HandoffSettings()
 
 
 class Secrets(BaseModel):

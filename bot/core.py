@@ -9,7 +9,6 @@ carry out the effects a flow asked for, save the state and return the replies.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import safety
@@ -24,6 +23,7 @@ from bot.prompts import load_prompts
 from bot.session import ConversationState, SessionRepository
 from bot.stores.base import StoreUnavailableError
 from bot.text_input import InputProblem, clean_text
+from bot.turn import EffectHandler, Handler, Route, TurnContext
 from handoff.conversations import ConversationRepository
 from handoff.errors import DatabaseUnavailableError
 from knowledge_base.calculators.registry import calculator_for
@@ -32,7 +32,6 @@ from nlu.types import IntentScore, NluBackend, ParseResult
 
 log = get_logger(__name__)
 
-SAFETY_INTENTS = frozenset({"crisis_self_harm", "urgent_danger"})
 # Commands that act on the active flow when typed as a short message or tapped as a button.
 FLOW_COMMANDS = frozenset({"cancel", "back", "menu", "help"})
 # Typed words that resume a paused flow (besides the /resume payload).
@@ -40,7 +39,7 @@ RESUME_WORDS = frozenset({"继续", "继续填写", "继续填", "接着填", "�
 _COMMAND_MAX_CHARS = 8
 _RATE_LIMIT_PER_MINUTE = 40
 # A question asked in the middle of a button step is answered when the NLU is at least this sure.
-_MID_FLOW_QUESTION_CONFIDENCE = 0.6
+_MID_FLOW_QUESTION_CONFIDENCE = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,52 +48,6 @@ class CoreSettings:
 
     max_message_chars: int = 2000
     confidence_threshold: float = 0.35
-
-
-@dataclass(slots=True)
-class TurnContext:
-    """One turn as the routes see it: the flow's view plus the store key."""
-
-    turn: Turn
-    key: str
-    # What the answerer said the text asks for directly ("details", "law", "article"), if any.
-    direct: str | None = None
-
-    @property
-    def state(self) -> ConversationState:
-        """The conversation's state (mutable; saved after the turn)."""
-        return self.turn.state
-
-    @property
-    def parse(self) -> ParseResult:
-        """What the message was understood as."""
-        return self.turn.parse
-
-    @property
-    def text(self) -> str:
-        """What the worker typed (empty for a tapped button)."""
-        return self.turn.inbound.text
-
-    @property
-    def intent(self) -> str:
-        """The intent to route by: never a safety intent the safety layer did not confirm."""
-        name = self.parse.intent.name
-        if name in SAFETY_INTENTS:
-            return next((s.name for s in self.parse.ranking if s.name not in SAFETY_INTENTS), name)
-        return name
-
-
-Handler = Callable[[TurnContext], Awaitable[list[Reply]]]
-EffectHandler = Callable[[TurnContext, Effect], Awaitable[EffectResult]]
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """One way of taking a turn: ``check`` says whether it applies, ``handle`` takes it."""
-
-    name: str
-    check: Callable[[TurnContext], bool]
-    handle: Handler
 
 
 class ConversationCore:
@@ -320,8 +273,9 @@ class ConversationCore:
         if flow is None:  # a flow removed by a deployment: do not trap the worker in it
             state.flow = None
             return await self._menu(ctx)
-        if ctx.intent == "resume" and ctx.parse.backend == "payload":
-            return flow.resume(state)  # 继续填写 after an answer mid-flow: ask the step again
+        resuming = ctx.intent == "resume" and ctx.parse.backend == "payload"
+        if resuming or ctx.text.strip() in RESUME_WORDS:
+            return flow.resume(state)  # 继续 / 继续填写 in a flow: ask the pending step again
         command = self._flow_command(ctx.turn)
         if command is not None:
             return await self._flow_command_replies(ctx, flow, command)

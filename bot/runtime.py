@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from bot.answering import QuestionAnswerer
+from bot.complaints import ComplaintDesk, DeskParts
 from bot.config import Settings
 from bot.core import ConversationCore, CoreSettings
 from bot.flows.base import Flow
@@ -14,9 +15,11 @@ from bot.kb_answerer import KnowledgeBaseAnswerer
 from bot.session import SessionRepository
 from bot.stores.base import KeyValueStore, Mailbox
 from bot.stores.factory import open_stores
+from handoff.cases.service import CaseService
 from handoff.conversations import ConversationRepository
 from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
+from handoff.orgs.service import OrganisationService
 from handoff.snapshots import SnapshotRepository
 from knowledge_base.service import default_knowledge_base
 from nlu import load_backend
@@ -36,6 +39,8 @@ class Runtime:
     sessions: SessionRepository
     nlu: NluBackend
     core: ConversationCore
+    cases: CaseService
+    organisations: OrganisationService
 
     async def close(self) -> None:
         """Release connections."""
@@ -76,15 +81,21 @@ def build_runtime(
     if migrate:
         upgrade(engine)
     vault = Vault(settings.secrets.secret_key)
-    conversations = ConversationRepository(session_factory(engine), vault)
+    db_sessions = session_factory(engine)
+    conversations = ConversationRepository(db_sessions, vault)
     kv, mailbox = open_stores(settings.secrets.redis_url)
+    handoff_settings = settings.config.handoff
     sessions = SessionRepository(
         kv,
         vault,
         settings.config.storage.session_ttl_seconds,
-        snapshots=SnapshotRepository(session_factory(engine)),
+        snapshots=SnapshotRepository(db_sessions),
+        draft_ttl_seconds=handoff_settings.intake.draft_ttl_hours * 3600,
     )
     nlu_backend = nlu or load_backend(settings=settings.config.nlu)
+    cases = CaseService(db_sessions, vault, handoff_settings.argon2)
+    organisations = OrganisationService(db_sessions, handoff_settings.argon2)
+    desk = ComplaintDesk(DeskParts(cases, organisations, handoff_settings, kv, sessions))
     core = ConversationCore(
         sessions=sessions,
         conversations=conversations,
@@ -94,7 +105,12 @@ def build_runtime(
             max_message_chars=settings.config.web.max_message_chars,
             confidence_threshold=settings.config.nlu.confidence_threshold,
         ),
-        flows=default_flows(),
+        flows=[*default_flows(), desk.intake, desk.status],
+        intent_handlers={
+            "file_complaint": desk.start_intake,
+            "check_case_status": desk.start_status,
+        },
+        effect_handlers=desk.effect_handlers(),
     )
     return Runtime(
         settings=settings,
@@ -106,4 +122,6 @@ def build_runtime(
         sessions=sessions,
         nlu=nlu_backend,
         core=core,
+        cases=cases,
+        organisations=organisations,
     )

@@ -48,6 +48,9 @@ class StepResult:
     replies: list[Reply] = field(default_factory=list)
     next_step: str | None = None
     effects: tuple[Effect, ...] = ()
+    # The worker left the flow (a confirmed cancel): allowed from any step, like the core's
+    # own cancel command, so it is not a declared transition.
+    abandon: bool = False
 
 
 @dataclass(slots=True)
@@ -91,6 +94,8 @@ class Flow(ABC):
             raise RuntimeError(f"flow {self.name} is not active")
         flow.touch()
         result = self.handle(flow, turn)
+        if result.abandon:
+            return FlowOutcome(result.replies + self.finish(turn.state), result.effects)
         if result.next_step is None:
             return FlowOutcome(result.replies, result.effects)
         allowed = self.transitions.get(flow.step, frozenset())

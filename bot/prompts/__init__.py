@@ -42,6 +42,13 @@ class PromptBook:
             raise KeyError(f"{self._source.name}: no word list {key!r}")
         return tuple(str(w) for w in raw)
 
+    def section(self, key: str) -> dict[str, Any]:
+        """A nested mapping prompt as it is in the file (e.g. per-field texts)."""
+        raw = self._entries.get(key)
+        if not isinstance(raw, dict):
+            raise KeyError(f"{self._source.name}: no section {key!r}")
+        return raw
+
     def mapping(self, key: str) -> dict[str, str]:
         """A mapping prompt such as topic labels."""
         raw = self._entries.get(key)

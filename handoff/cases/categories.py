@@ -18,6 +18,7 @@ class Category:
     key: str
     label: str
     urgent: bool
+    match: tuple[str, ...] = ()
 
 
 @cache
@@ -25,7 +26,12 @@ def categories() -> dict[str, Category]:
     """All categories by key, in file order."""
     raw = yaml.safe_load(_PATH.read_text(encoding="utf-8")) or {}
     return {
-        str(key): Category(str(key), str(spec["label"]), bool(spec.get("urgent", False)))
+        str(key): Category(
+            str(key),
+            str(spec["label"]),
+            bool(spec.get("urgent", False)),
+            tuple(str(w) for w in spec.get("match") or ()),
+        )
         for key, spec in raw.items()
     }
 
@@ -34,3 +40,8 @@ def is_urgent(keys: tuple[str, ...] | list[str]) -> bool:
     """True when any of the categories marks a case urgent."""
     known = categories()
     return any(known[k].urgent for k in keys if k in known)
+
+
+def categories_in(text: str) -> list[str]:
+    """Categories whose words appear in ``text`` (Simplified Chinese), in file order."""
+    return [c.key for c in categories().values() if any(word in text for word in c.match)]

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.config import Secrets, ServiceConfig, Settings, read_config_file
 from bot.runtime import Runtime, build_runtime
+from handoff.keys.argon import TEST_PROFILE
 from nlu import load_backend
 from nlu.types import NluBackend
 
@@ -23,6 +24,7 @@ def nlu_backend() -> NluBackend:
 
 def make_settings(tmp_path: Path, *, redis_url: str | None = None) -> Settings:
     config: ServiceConfig = read_config_file(ROOT / "config.yml")
+    config.handoff.argon2 = TEST_PROFILE  # the production cost is pinned in tests/handoff
     return Settings(
         config=config,
         secrets=Secrets(database_url=None, redis_url=redis_url, secret_key="test-secret-" * 4),
@@ -56,3 +58,27 @@ async def real_runtime(
     rt = build_runtime(make_settings(tmp_path, redis_url=redis_url), nlu=nlu_backend, engine=engine)
     yield rt
     await rt.close()
+
+
+ORG = "测试工友中心"
+COORDINATOR = "coord"
+PASSWORD = "correct horse battery staple"
+
+
+def add_organisation(rt: Runtime) -> str:
+    """A default organisation with one coordinator; returns its recovery key."""
+    return rt.organisations.create(ORG, COORDINATOR, PASSWORD, default=True).recovery_key
+
+
+@pytest.fixture
+def org_runtime(runtime: Runtime) -> Runtime:
+    """Embedded defaults with an organisation that takes complaints."""
+    add_organisation(runtime)
+    return runtime
+
+
+@pytest.fixture
+async def real_org_runtime(real_runtime: Runtime) -> Runtime:
+    """Every configured backend, with an organisation that takes complaints."""
+    add_organisation(real_runtime)
+    return real_runtime

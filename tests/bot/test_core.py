@@ -10,38 +10,11 @@ from sqlalchemy import text
 
 from bot.messages import Inbound, Reply
 from bot.runtime import Runtime, build_runtime
+from tests.helpers import Chat, payloads, said
 
 pytestmark = pytest.mark.anyio
 
 MENU_TITLES = ["问法律问题", "投诉", "找工作人员", "查询进度"]
-
-
-def said(replies: list[Reply]) -> str:
-    return "\n".join(r.text for r in replies)
-
-
-def payloads(replies: list[Reply]) -> list[str]:
-    return [b.payload for r in replies for b in r.buttons]
-
-
-class Chat:
-    """A worker on the collecting side of the core."""
-
-    def __init__(self, runtime: Runtime, channel: str = "test") -> None:
-        self.runtime = runtime
-        self.channel = channel
-        self.key = secrets.token_urlsafe(16)
-
-    async def say(self, text: str) -> list[Reply]:
-        return await self.runtime.core.handle(Inbound(self.channel, self.key, text=text))
-
-    async def tap(self, payload: str) -> list[Reply]:
-        return await self.runtime.core.handle(Inbound(self.channel, self.key, payload=payload))
-
-    async def state(self):
-        return await self.runtime.sessions.load(
-            self.runtime.core.session_key(self.channel, self.key)
-        )
 
 
 async def test_open_conversation_greets_with_menu(runtime: Runtime) -> None:
