@@ -71,7 +71,7 @@ class ConversationRepository:
 
     def address(self, conversation_id: str) -> ConversationAddress | None:
         """Decrypt where to reach the worker of a conversation (only to deliver a message)."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             row = session.get(Conversation, conversation_id)
             if row is None:
                 return None
@@ -79,7 +79,7 @@ class ConversationRepository:
 
     def delete(self, conversation_id: str) -> bool:
         """Forget a conversation entirely (the worker asked to delete their data)."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             row = session.get(Conversation, conversation_id)
             if row is None:
                 return False

@@ -10,13 +10,30 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.stores.base import MailboxEvent, StoreUnavailableError
 
 _PREFIX = "gongyou:"
 _MAX_EVENTS_PER_KEY = 200
 _STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
+
+
+def connect(url: str, *, socket_timeout: float | None) -> Redis:
+    """A client that reconnects: a pooled connection closed by a Redis restart is retried on a
+    fresh one (with backoff) instead of failing the request."""
+    return Redis.from_url(
+        url,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=3,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.02), retries=4),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        health_check_interval=30,
+    )
 
 
 class RedisKeyValueStore:
@@ -28,7 +45,7 @@ class RedisKeyValueStore:
     @classmethod
     def from_url(cls, url: str) -> RedisKeyValueStore:
         """Connect lazily to ``url`` (redis://host:port/db)."""
-        return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3))
+        return cls(connect(url, socket_timeout=5))
 
     async def get(self, key: str) -> bytes | None:
         """The value, or None when missing or expired."""
@@ -103,7 +120,7 @@ class RedisMailbox:
     @classmethod
     def from_url(cls, url: str) -> RedisMailbox:
         """Connect lazily to ``url``."""
-        return cls(Redis.from_url(url, socket_timeout=None, socket_connect_timeout=3))
+        return cls(connect(url, socket_timeout=None))
 
     async def publish(self, key: str, data: dict[str, Any], ttl_seconds: int) -> str:
         """XADD the event (capped length) and refresh the stream's expiry."""

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff.dbguard import database_errors
 from handoff.errors import AccessDeniedError, NotFoundError
 from handoff.keys.argon import Argon2Profile, hash_password, verify_password
 from handoff.keys.boxes import BoxOpenError, new_private_key, new_symmetric_key, seal
@@ -81,7 +82,7 @@ class OrganisationService:
         )
         member = self._new_member(org.id, coordinator, "coordinator", password)
         member.org_key_sealed = grant(org_key, member.public_key)
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             if default:
                 for other in session.scalars(select(Organisation).where(Organisation.is_default)):
                     other.is_default = False
@@ -96,12 +97,12 @@ class OrganisationService:
 
     def count(self) -> int:
         """How many organisations exist."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             return int(session.scalar(select(func.count()).select_from(Organisation)) or 0)
 
     def by_name(self, name: str) -> Organisation:
         """The organisation called ``name``."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             org = session.scalar(select(Organisation).where(Organisation.name == name))
         if org is None:
             raise NotFoundError(name)
@@ -109,7 +110,7 @@ class OrganisationService:
 
     def default(self) -> Organisation | None:
         """The default organisation (else the oldest one), or None when there is none."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             return session.scalar(
                 select(Organisation).order_by(
                     Organisation.is_default.desc(), Organisation.created_at
@@ -118,7 +119,7 @@ class OrganisationService:
 
     def all(self) -> list[Organisation]:
         """Every organisation, oldest first."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             return list(session.scalars(select(Organisation).order_by(Organisation.created_at)))
 
     # ---- members ------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class OrganisationService:
         """A new account without the organisation key (a coordinator grants it later)."""
         org = self.by_name(org_name)
         member = self._new_member(org.id, username, role, password)
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             session.add(member)
             try:
                 session.commit()
@@ -154,7 +155,7 @@ class OrganisationService:
 
     def member(self, username: str) -> Member:
         """The active account called ``username``."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             member = session.scalar(
                 select(Member).where(Member.username == username, Member.disabled_at.is_(None))
             )
@@ -188,7 +189,7 @@ class OrganisationService:
         """Seal the granter's organisation key to another member of the same organisation."""
         if granter.role != "coordinator":
             raise AccessDeniedError("only a coordinator can grant the organisation key")
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             member = session.scalar(select(Member).where(Member.username == username))
             if member is None or member.org_id != granter.org_id:
                 raise NotFoundError(username)
@@ -202,7 +203,7 @@ class OrganisationService:
             raise ValueError("a password needs at least 10 characters")
         private = unwrap_with_password(_stored_key(member), old, self._profile)
         wrapped = wrap_with_password(private, new, self._profile)
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             row = session.get(Member, member.id)
             assert row is not None  # noqa: S101 - just read above
             row.password_hash = hash_password(new, self._profile)
@@ -212,7 +213,7 @@ class OrganisationService:
 
     def remove_member(self, username: str) -> None:
         """Disable the account and drop its copy of the organisation key."""
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             member = session.scalar(select(Member).where(Member.username == username))
             if member is None:
                 raise NotFoundError(username)
@@ -228,7 +229,7 @@ class OrganisationService:
             org_key = open_with_recovery(org.recovery_wrapped_key, recovery_key)
         except (BoxOpenError, ValueError) as exc:
             raise AccessDeniedError("that is not this organisation's recovery key") from exc
-        with self._sessions() as session:
+        with database_errors(), self._sessions() as session:
             member = session.scalar(select(Member).where(Member.username == username))
             if member is None or member.org_id != org.id:
                 raise NotFoundError(username)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 
 import pytest
 from sqlalchemy import text
 
-from bot.messages import Inbound, Reply
 from bot.runtime import Runtime, build_runtime
 from tests.helpers import Chat, payloads, said
 
