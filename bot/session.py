@@ -31,6 +31,8 @@ STATE_VERSION = 2
 #: Keys of ``FlowState.data`` starting with this are kept in the session store only, never in
 #: the durable snapshot (e.g. a receipt waiting to be acknowledged).
 VOLATILE_PREFIX = "~"
+#: A flow whose data holds this key set to False is kept in the session store only.
+DURABLE_KEY = "durable"
 _MAX_PAUSED = 4
 
 
@@ -149,14 +151,21 @@ class ConversationState:
         """The active flow and the paused ones."""
         return ([self.flow] if self.flow is not None else []) + list(self.paused)
 
+    def durable_flows(self) -> list[FlowState]:
+        """Open flows that belong in the durable snapshot (a flow may opt out, e.g. once a
+        complaint is submitted, so the database never records which conversation filed it)."""
+        return [f for f in self.open_flows() if f.data.get(DURABLE_KEY, True)]
+
     # ---- serialisation ------------------------------------------------------------------
 
     def to_dict(self, *, durable: bool = False) -> dict[str, Any]:
-        """Plain data for storage; ``durable`` leaves out volatile flow keys."""
+        """Plain data for storage; ``durable`` leaves out volatile keys and non-durable flows."""
+        kept = self.durable_flows() if durable else self.open_flows()
+        flow = self.flow if self.flow is not None and self.flow in kept else None
         known = {
             "conversation_id": self.conversation_id,
-            "flow": self.flow.to_dict(durable=durable) if self.flow else None,
-            "paused": [f.to_dict(durable=durable) for f in self.paused],
+            "flow": flow.to_dict(durable=durable) if flow else None,
+            "paused": [f.to_dict(durable=durable) for f in self.paused if f in kept],
             "context": self.context,
             "handed_off": self.handed_off,
             "turns": self.turns,
@@ -258,7 +267,7 @@ class SessionRepository:
         """Save the state and refresh its expiry; write or drop the durable snapshot."""
         had_snapshot = bool(state.context.pop("snapshot", False))
         durable = self._snapshots is not None and bool(state.conversation_id)
-        keep = durable and bool(state.open_flows())
+        keep = durable and bool(state.durable_flows())
         if keep:
             state.context["snapshot"] = True
         await self._store.set("session:" + key, self._vault.encrypt(state.to_json()), self._ttl)
@@ -269,7 +278,9 @@ class SessionRepository:
 
     async def _write_snapshot(self, state: ConversationState) -> None:
         assert self._snapshots is not None  # noqa: S101 - checked by the caller
-        expires = datetime.now(UTC) + timedelta(seconds=self._draft_ttl)
+        # Coarse times (to the hour), so a snapshot's time cannot be matched to a case's.
+        hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        expires = hour + timedelta(hours=1, seconds=self._draft_ttl)
         cipher = self._vault.encrypt(state.to_json(durable=True))
         try:
             await asyncio.to_thread(self._snapshots.save, state.conversation_id, cipher, expires)

@@ -17,6 +17,10 @@ from handoff.dbguard import database_errors
 from handoff.models import ConversationSnapshot, utcnow
 
 
+def _hour() -> datetime:
+    return utcnow().replace(minute=0, second=0, microsecond=0)
+
+
 class SnapshotRepository:
     """Load, save and expire encrypted snapshots by conversation id."""
 
@@ -32,13 +36,13 @@ class SnapshotRepository:
                     ConversationSnapshot(
                         conversation_id=conversation_id,
                         ciphertext=ciphertext,
-                        updated_at=utcnow(),
+                        updated_at=_hour(),
                         expires_at=expires_at,
                     )
                 )
             else:
                 row.ciphertext = ciphertext
-                row.updated_at = utcnow()
+                row.updated_at = _hour()
                 row.expires_at = expires_at
             try:
                 session.commit()

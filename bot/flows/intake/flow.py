@@ -21,7 +21,7 @@ from bot.flows.intake.form import FIELDS, IntakeForm, place_value
 from bot.flows.intake.pii import identifying_kinds, mask_identifying
 from bot.messages import Button, Reply
 from bot.prompts import load_prompts
-from bot.session import ConversationState, FlowState
+from bot.session import DURABLE_KEY, ConversationState, FlowState
 from handoff.cases.categories import categories, categories_in, is_urgent
 from handoff.keys.receipts import format_receipt, new_receipt
 from knowledge_base.forms import engine
@@ -183,12 +183,10 @@ class IntakeFlow(Flow):
         if step == "summary":
             return [self._summary_reply(flow)]
         if step == "receipt":
-            return [
-                Reply(
-                    self._prompts.text("receipt_again", receipt=self._receipt(flow)),
-                    (self._button("receipt_saved_button"),),
-                )
-            ]
+            saved = (self._button("receipt_saved_button"),)
+            if not flow.data.get("~receipt"):
+                return [Reply(self._prompts.text("receipt_lost"), saved)]
+            return [Reply(self._prompts.text("receipt_again", receipt=self._receipt(flow)), saved)]
         field = self._fields[step]
         question = self._form.question_text(field, self._answers(flow), self._today())
         return [Reply(question, self._field_buttons(flow, field))]
@@ -531,7 +529,10 @@ class IntakeFlow(Flow):
             buttons = (self._button("submit_retry"),) if key == "submitting_failed" else ()
             return [Reply(self._prompts.text(key, hours=hours), buttons)]
         flow.advance("receipt")
-        flow.data["submitted"] = True
+        # Only the receipt is kept until the worker saved it, and only in the session store.
+        receipt = flow.data.get("~receipt")
+        flow.data.clear()
+        flow.data.update({"~receipt": receipt, DURABLE_KEY: False})
         info = result.value if isinstance(result.value, dict) else {}
         hours = str(info.get("org_hours") or "")
         org_hours = self._prompts.text("org_hours_prefix", hours=hours) if hours else ""
