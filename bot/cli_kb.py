@@ -61,9 +61,39 @@ def _load_parser(name: str | None, disabled: bool) -> Parser | None:
     return parse
 
 
-def _answer(kb: KnowledgeBase, parser: Parser | None, question: str) -> AnswerResult:
+def _answer_and_parse(
+    kb: KnowledgeBase, parser: Parser | None, question: str
+) -> tuple[AnswerResult, ParseResult | None]:
     parse = parser(question) if parser is not None and question.strip() else None
-    return kb.answer(question, parse)
+    return kb.answer(question, parse), parse
+
+
+def _record(kb: KnowledgeBase, parser: Parser | None, question: str) -> dict[str, Any]:
+    """The JSON of one answer, with a ``calculation`` when a calculator can use the question."""
+    result, parse = _answer_and_parse(kb, parser, question)
+    record = result.to_json()
+    calculation = _calculation(question, result, parse)
+    if calculation is not None:
+        record["calculation"] = calculation
+    return record
+
+
+def _calculation(
+    question: str, result: AnswerResult, parse: ParseResult | None
+) -> dict[str, Any] | None:
+    """The amount with working and citations when the question states every fact a calculator
+    needs; otherwise which facts are missing; None when no calculator fits the question."""
+    from knowledge_base.calculators.oneshot import calculate
+
+    if not question.strip():
+        return None
+    done = calculate(
+        question,
+        intent=result.intent or None,
+        topic=result.topic,
+        entities=parse.entities if parse is not None else None,
+    )
+    return done.to_json() if done is not None else None
 
 
 @contextmanager
@@ -109,6 +139,19 @@ def _print_human(kb: KnowledgeBase, result: AnswerResult) -> None:
     if result.citations:
         typer.echo("")
         typer.echo("citations: " + "; ".join(article.label for article in result.articles))
+
+
+def _print_calculation(calculation: dict[str, Any] | None) -> None:
+    if calculation is None:
+        return
+    typer.echo("")
+    if calculation["missing"]:
+        missing = ", ".join(calculation["missing"])
+        typer.echo(f"calculation ({calculation['calculator']}): missing {missing}")
+        return
+    typer.echo(f"calculation ({calculation['calculator']}): {calculation['amount']}")
+    for line in calculation["working"] + calculation["result"]:
+        typer.echo(f"  {line}")
 
 
 def format_article(article: Any) -> str:
@@ -157,11 +200,12 @@ def ask(
     kb = _load_kb()
     parser = _load_parser(nlu, no_nlu)
     if question is not None:
-        result = _answer(kb, parser, question)
         if json_output:
-            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            typer.echo(json.dumps(_record(kb, parser, question), ensure_ascii=False))
         else:
+            result, parse = _answer_and_parse(kb, parser, question)
             _print_human(kb, result)
+            _print_calculation(_calculation(question, result, parse))
         return
     if batch is None or out is None:  # pragma: no cover - checked above; narrows the types
         return
@@ -169,7 +213,7 @@ def ask(
     started = time.perf_counter()
     with out.open("w", encoding="utf-8") as sink, _progress(len(items), "ask") as advance:
         for item_id, text in items:
-            record = {"id": item_id, **_answer(kb, parser, text).to_json()}
+            record = {"id": item_id, **_record(kb, parser, text)}
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             advance()
     elapsed = time.perf_counter() - started

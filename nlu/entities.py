@@ -1,8 +1,10 @@
 """Rule and lookup entity extraction with normalised values.
 
 money (yuan), duration (months), hours, date (ISO text), worker_count come from rules over
-``nlu.numbers``; province, city and any other entity with a lookup table, synonyms, regexes or
-annotated examples in the training data come from those; employer from both (known names and
+``nlu.numbers``; wage ("250/day"), work_time ("rest_day:16h") and service_length ("31m") are
+the phrases the calculators read, from ``nlu.work_phrases``; province, city and any other
+entity with a lookup table, synonyms, regexes or annotated examples in the training data come
+from those; employer from both (known names and
 "<name><trade><厂/公司>" patterns). The word lists of the rules live in ``nlu/entity_rules.yml``.
 """
 
@@ -22,12 +24,21 @@ from nlu.numbers import NUMERAL, Quantity, find_quantities, parse_number
 from nlu.tokenizer import get_tokenizer, normalize
 from nlu.training_data import TrainingData
 from nlu.types import Entity
+from nlu.work_phrases import (
+    find_service_lengths,
+    find_wages,
+    find_work_times,
+    load_phrase_rules,
+)
 
 DEFAULT_RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
 RULE_EXTRACTOR: Final = "rules"
 LOOKUP_EXTRACTOR: Final = "lookup"
 # Entities whose value the rules compute; lookup tables or regexes with these names are ignored.
 NUMERIC_ENTITIES: Final = frozenset({"money", "duration", "hours", "date", "worker_count"})
+#: Phrases the calculators read; their values are short codes (250/day, rest_day:16h, 31m).
+PHRASE_ENTITIES: Final = frozenset({"wage", "work_time", "service_length"})
+_RULE_ENTITIES: Final = NUMERIC_ENTITIES | PHRASE_ENTITIES
 
 _NUMERAL_RE: Final = re.compile(NUMERAL)
 _CLAUSE_BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、]")
@@ -141,7 +152,7 @@ class EntityExtractor:
         self._regexes = [
             (name, re.compile(p))
             for name, patterns in (regexes or {}).items()
-            if name not in NUMERIC_ENTITIES
+            if name not in _RULE_ENTITIES
             for p in patterns
         ]
         trades = _alternation(self.rules.employer_trades)
@@ -163,7 +174,7 @@ class EntityExtractor:
             (ent.entity, ent.text, str(ent.value))
             for example in data.examples
             for ent in example.entities
-            if ent.entity not in NUMERIC_ENTITIES
+            if ent.entity not in _RULE_ENTITIES
         ]
         return cls(
             lookups=data.lookups,
@@ -188,7 +199,7 @@ class EntityExtractor:
                 targets.append((entity, value))
 
         for table, entries in lookups.items():
-            if table in NUMERIC_ENTITIES:
+            if table in _RULE_ENTITIES:
                 continue
             canonicals = {self.synonyms.get(normalize(e), e) for e in entries}
             for entry in entries:
@@ -211,7 +222,9 @@ class EntityExtractor:
         found: list[Entity] = []
         dates = self._dates(text, norm)
         found.extend(dates)
-        found.extend(self._quantities(text, norm, taken=[(e.start, e.end) for e in dates]))
+        quantities = find_quantities(norm)
+        found.extend(self._quantities(text, norm, quantities, [(e.start, e.end) for e in dates]))
+        found.extend(self._phrases(text, norm, quantities, dates))
         found.extend(self._lookups(text, norm))
         found.extend(self._regex_matches(text))
         found.extend(self._employers(text, norm))
@@ -219,15 +232,34 @@ class EntityExtractor:
 
     # --- numbers ---------------------------------------------------------------------------
 
-    def _quantities(self, text: str, norm: str, taken: list[tuple[int, int]]) -> list[Entity]:
+    def _quantities(
+        self, text: str, norm: str, quantities: list[Quantity], taken: list[tuple[int, int]]
+    ) -> list[Entity]:
         entities = []
-        for q in find_quantities(norm):
+        for q in quantities:
             if any(q.start < end and start < q.end for start, end in taken):
                 continue
             name, value = self._classify(q, norm)
             if name is not None and value is not None:
                 entities.append(Entity(name, value, q.start, q.end, text[q.start : q.end]))
         return entities
+
+    def _phrases(
+        self, text: str, norm: str, quantities: list[Quantity], dates: list[Entity]
+    ) -> list[Entity]:
+        """Pay with its unit, working time with its kind, length of service (calculators)."""
+        rules = load_phrase_rules()
+        numbers = [q for q in quantities if not any(d.start <= q.start < d.end for d in dates)]
+        wages = find_wages(norm, numbers, rules)
+        taken = [(f.start, f.end) for f in wages]
+        times = find_work_times(norm, numbers, rules, taken=taken)
+        spans = find_service_lengths(norm, numbers, rules)
+        named = [("wage", wages), ("work_time", times), ("service_length", spans)]
+        return [
+            Entity(name, f.fact.value(), f.start, f.end, text[f.start : f.end])
+            for name, found in named
+            for f in found
+        ]
 
     def _classify(self, q: Quantity, norm: str) -> tuple[str | None, int | float | None]:
         if q.kind == "money":

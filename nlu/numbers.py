@@ -1,9 +1,10 @@
 """Chinese, Arabic and mixed numerals → numbers, and quantities with their units.
 
-The numeral characters and unit words below are the grammar of the parser, not user-facing text,
-which is why they live in code. Examples: 三千五 → 3500, 3k5 → 3500, 1.2万 → 12000,
-一万二 → 12000, 两个半月 → 2.5 months, 一年半 → 18 months, 三个钟 → 3 hours,
-百分之一百五十 → 150 (percent).
+The one numeral table of the project (knowledge-base article headings and the calculators read
+numbers through here too). The numeral characters and unit words below are the grammar of the
+parser, not user-facing text, which is why they live in code. Examples: 三千五 → 3500,
+3k5 → 3500, 1.2万 → 12000, 一万二 → 12000, 两个半月 → 2.5 months, 一年半 → 18 months,
+三个钟 → 3 hours, 百分之一百五十 → 150 (percent), 一百零七 → 107, 二○○八 → 2008.
 
 Scanners run on ``nlu.tokenizer.normalize``-d text (simplified, half-width, lower case), which
 has the same length as the original, so spans are offsets into the original text.
@@ -21,7 +22,7 @@ Number = int | float
 QuantityKind = Literal["money", "duration", "hours", "percent", "count", "number"]
 
 CN_DIGITS: Final[dict[str, int]] = {
-    "零": 0, "〇": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
     "三": 3, "叁": 3, "仨": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
     "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
 }  # fmt: skip
@@ -36,6 +37,9 @@ BIG_UNITS: Final[dict[str, int]] = {
     "億": 10**8,
 }
 _DIGIT_NAMES: Final = "零一二三四五六七八九"
+#: Every character of a Chinese integer below 10 000 (article headings such as 第一百零七条).
+NUMERAL_CHARS: Final = "".join(CN_DIGITS) + "十拾百佰千仟"
+_INTEGER_CHARS: Final = frozenset(NUMERAL_CHARS + "万萬亿億")
 
 _CN_DIGIT_CLASS: Final = "".join(CN_DIGITS)
 _CN_UNIT_CLASS: Final = "十拾百佰千仟万萬亿億"
@@ -54,6 +58,8 @@ _TOKEN_RE: Final = re.compile(
 )
 
 _APPROX: Final = r"(?P<approx>多|余|来|几)?"
+# 22块一个钟, 250元一天: the digit after 块 is a count of the next unit, not 角.
+_NOT_A_UNIT: Final = r"(?![个天日小钟月周星礼件年])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +67,9 @@ class Quantity:
     """A number found in text, with its kind and its value in the kind's canonical unit.
 
     Units: money in yuan, duration in months, hours in hours, percent in percent points,
-    count in people; ``number`` is a bare number without a unit.
+    count in people; ``number`` is a bare number without a unit. ``unit`` is the unit word as
+    written (天, 年, 小时 …) and ``amount`` the number in that unit (三天 → amount 3, unit 天,
+    value 0.1 months).
     """
 
     kind: QuantityKind
@@ -69,6 +77,8 @@ class Quantity:
     start: int
     end: int
     approximate: bool = False
+    unit: str = ""
+    amount: Number | None = None
 
 
 def _tidy(value: float) -> Number:
@@ -197,6 +207,18 @@ def parse_number(text: str) -> Number | None:
     return None if value is None else _tidy(value)
 
 
+def chinese_to_int(text: str) -> int | None:
+    """A whole number in Chinese (一百零七, 二○○八, 十五) or digits (107, full-width too).
+
+    None for anything else, including decimals and shorthand such as 3k.
+    """
+    compact = normalize(text.strip())
+    if not compact or not all(c.isdigit() or c in _INTEGER_CHARS for c in compact):
+        return None
+    value = parse_number(compact)
+    return value if isinstance(value, int) else None
+
+
 def int_to_chinese(number: int) -> str:
     """Standard Chinese reading of a non-negative integer below 10¹² (10050 → 一万零五十)."""
     if number < 0 or number >= 10**12:
@@ -240,7 +262,8 @@ def _four_digits(value: int, *, leading: bool) -> str:
 _N: Final = rf"(?P<num>{NUMERAL})"
 _MONEY_RE: Final = re.compile(
     rf"(?P<prefix>[¥￥])?{_N}{_APPROX}"
-    rf"(?:(?P<unit>块钱|块|元钱|元|圆|rmb|人民币)(?P<jiao>[{_CN_DIGIT_CLASS}]|\d(?!\d))?(?:毛|角)?)?"
+    rf"(?:(?P<unit>块钱|块|元钱|元|圆|rmb|人民币)(?P<jiao>(?:[{_CN_DIGIT_CLASS}]|\d(?!\d)){_NOT_A_UNIT})?"
+    rf"(?:毛|角)?|(?P<dime>毛钱|毛|角))?"
 )
 _DURATION_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>月|年|天|周|星期|礼拜)(?P<half>半)?(?!级|龄|纪|薪|岁)"
@@ -280,8 +303,10 @@ def _has_half(match: re.Match[str]) -> bool:
 
 def _money(match: re.Match[str]) -> Quantity | None:
     value = _numeral_value(match)
-    if value is None or (match.group("unit") is None and match.group("prefix") is None):
+    if value is None or not (match.group("unit") or match.group("prefix") or match.group("dime")):
         return None
+    if match.group("dime"):
+        value = value / 10  # 5毛 = 0.5 yuan
     jiao = match.group("jiao")
     if jiao:
         value = value + (CN_DIGITS[jiao] if jiao in CN_DIGITS else int(jiao)) / 10
@@ -302,7 +327,15 @@ def _duration(match: re.Match[str]) -> Quantity | None:
         return None  # 2023年 is a year
     amount = value + (0.5 if _has_half(match) else 0)
     months = round(amount * _MONTHS[unit], 2)
-    return Quantity("duration", _tidy(months), match.start(), match.end(), _approx(match))
+    return Quantity(
+        "duration",
+        _tidy(months),
+        match.start(),
+        match.end(),
+        _approx(match),
+        unit=unit,
+        amount=_tidy(amount),
+    )
 
 
 def _years_and_months(match: re.Match[str]) -> Quantity | None:
@@ -310,13 +343,14 @@ def _years_and_months(match: re.Match[str]) -> Quantity | None:
     months = parse_number(match.group("num2"))
     if years is None or months is None:
         return None
-    total = years * 12 + months + (0.5 if match.group("half") else 0)
-    return Quantity("duration", _tidy(total), match.start(), match.end())
+    total = _tidy(years * 12 + months + (0.5 if match.group("half") else 0))
+    return Quantity("duration", total, match.start(), match.end(), unit="月", amount=total)
 
 
 def _half_duration(match: re.Match[str]) -> Quantity | None:
-    months = round(0.5 * _MONTHS[match.group("unit")], 2)
-    return Quantity("duration", _tidy(months), match.start(), match.end())
+    unit = match.group("unit")
+    months = round(0.5 * _MONTHS[unit], 2)
+    return Quantity("duration", _tidy(months), match.start(), match.end(), unit=unit, amount=0.5)
 
 
 def _hours(match: re.Match[str]) -> Quantity | None:
@@ -326,12 +360,14 @@ def _hours(match: re.Match[str]) -> Quantity | None:
     value = _numeral_value(match)
     if value is None:
         return None
-    amount = value + (0.5 if _has_half(match) else 0)
-    return Quantity("hours", _tidy(amount), match.start(), match.end(), _approx(match))
+    amount = _tidy(value + (0.5 if _has_half(match) else 0))
+    return Quantity(
+        "hours", amount, match.start(), match.end(), _approx(match), unit="小时", amount=amount
+    )
 
 
 def _half_hours(match: re.Match[str]) -> Quantity | None:
-    return Quantity("hours", 0.5, match.start(), match.end())
+    return Quantity("hours", 0.5, match.start(), match.end(), unit="小时", amount=0.5)
 
 
 def _percent(match: re.Match[str]) -> Quantity | None:
@@ -390,10 +426,20 @@ def find_quantities(text: str) -> list[Quantity]:
             if quantity is not None and _keep(norm, quantity.start, quantity.end):
                 found.append(quantity)
     for match in _NUMERAL_RE.finditer(norm):
-        value = parse_number(match.group())
-        if value is not None and _keep(norm, match.start(), match.end()):
-            found.append(Quantity("number", value, match.start(), match.end()))
+        end, value = _longest_number(match.group())
+        end += match.start()
+        if value is not None and _keep(norm, match.start(), end):
+            found.append(Quantity("number", value, match.start(), end))
     return _non_overlapping(found)
+
+
+def _longest_number(numeral: str) -> tuple[int, Number | None]:
+    """The longest prefix of a numeral match that is a number (250一天 → 250, not 250一)."""
+    for end in range(len(numeral), 0, -1):
+        value = parse_number(numeral[:end])
+        if value is not None:
+            return end, value
+    return len(numeral), None
 
 
 def _finditer_overlapping(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:

@@ -1,12 +1,16 @@
 """One chat flow that drives any calculator of ``knowledge_base.calculators``.
 
-It asks only what the calculator still needs (one question at a time, answers pre-filled from
-what the worker already said), re-asks kindly on an answer it cannot use without losing earlier
-ones, and finishes by showing formula, inputs, working, result and citations.
+It reads what the worker's first message already says (一天250 is a daily wage, 周末加了16个小时
+rest-day hours), shows those facts for confirmation with a button to correct each, then asks
+only what is still missing, one question at a time. An answer it cannot use is asked again
+kindly without losing earlier ones; pay that looks wrong for its unit is confirmed first. Every
+question has a button to leave. It finishes with the working, the result and the few articles
+that carry it, then the notes and further articles.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
@@ -16,31 +20,41 @@ from bot.messages import Button, Reply
 from bot.prompts import load_prompts
 from bot.session import ConversationState, FlowState
 from knowledge_base.calculators import flow as calc
-from knowledge_base.calculators.base import CalculatorSpec
+from knowledge_base.calculators import texts
+from knowledge_base.calculators.base import CalculationResult, CalculatorSpec
+from knowledge_base.calculators.parsing import Parsed, parse_bool
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from nlu.types import Entity
 
 ASK = "ask"
-# Which entity may pre-fill which kind of field (only when the message holds exactly one).
-_ENTITY_KINDS: dict[str, tuple[str, ...]] = {
-    "money": ("money",),
-    "hours": ("hours",),
-    "duration": ("months", "years"),
-    "city": ("city",),
-    "province": ("city",),
-}
+CONFIRM = "confirm"
+# Button payloads of this flow ("/<name>{<argument>}", the shape the core reads as an intent).
+OK = "/calc_ok"
+FIX = "/calc_fix"
+PICK = "/calc_pick"
+RETYPE = "/calc_retype"
+_PAYLOAD = re.compile(r"^(/calc_\w+)(?:\{(\w*)\})?$")
 
 
 def _today() -> date:
     return date.today()
 
 
+def _payload(turn: Turn) -> tuple[str, str] | None:
+    """(command, argument) of one of this flow's buttons, or None for typed text."""
+    match = _PAYLOAD.match((turn.inbound.payload or "").strip())
+    return (match.group(1), match.group(2) or "") if match else None
+
+
 class CalculatorFlow(Flow):
-    """ask ⟲ ask → end: each turn answers the pending question or asks it again."""
+    """confirm → ask ⟲ ask → end: confirm what the message said, then ask what is missing."""
 
     name: ClassVar[str] = "calculator"
     initial_step: ClassVar[str] = ASK
-    transitions: ClassVar[dict[str, frozenset[str]]] = {ASK: frozenset({ASK, END})}
+    transitions: ClassVar[dict[str, frozenset[str]]] = {
+        CONFIRM: frozenset({ASK, END}),
+        ASK: frozenset({ASK, END}),
+    }
 
     def __init__(self, today: Callable[[], date] = _today) -> None:
         self._today = today
@@ -50,68 +64,56 @@ class CalculatorFlow(Flow):
     def begin(
         self, state: ConversationState, intent: str, entities: tuple[Entity, ...] = ()
     ) -> list[Reply]:
-        """Start the calculator for ``intent``, pre-filling answers from the message's entities."""
+        """Start the calculator for ``intent``; facts the message states are shown to confirm."""
         spec = calculator_for(intent)
         if spec is None:
             raise KeyError(intent)
-        answers: dict[str, object] = {}
-        noted = self._prefill(spec, answers, entities)
+        facts = calc.prefill(spec, entities, self._today())
         data = {
             "intent": intent,
-            "answers": calc.dump_answers(spec, answers),
-            "order": list(answers),
+            "answers": calc.dump_answers(spec, facts.answers),
+            "order": [f.name for f in spec.fields if f.name in facts.answers],
+            "stated": list(facts.stated),
+            "assumed": list(facts.assumed),
+            "confirming": bool(facts.answers),
         }
-        replies = self.start(state, data)
-        prompts = load_prompts("calculator")
-        intro = [Reply(prompts.text("intro", title=_title(spec)))]
-        if noted:
-            intro.append(Reply(prompts.text("prefilled", items="；".join(noted))))
-        return intro + replies
-
-    def _prefill(
-        self, spec: CalculatorSpec, answers: dict[str, object], entities: tuple[Entity, ...]
-    ) -> list[str]:
-        noted: list[str] = []
-        by_name: dict[str, list[Entity]] = {}
-        for entity in entities:
-            by_name.setdefault(entity.entity, []).append(entity)
-        today = self._today()
-        for entity_name, kinds in _ENTITY_KINDS.items():
-            found = by_name.get(entity_name, [])
-            if len(found) != 1:
-                continue  # none, or ambiguous: ask instead of guessing
-            question = calc.next_question(spec, answers, today)
-            candidates = [f for f in calc.relevant_fields(spec, answers, today) if f.kind in kinds]
-            target = next((f for f in candidates if f.name not in answers), None)
-            if target is None or target.prefill_only or question is None:
-                continue
-            outcome = calc.read_answer(spec, target.name, found[0].text, answers, today)
-            if isinstance(outcome, calc.Accepted):
-                answers[target.name] = outcome.value
-                noted.append(outcome.shown)
-        return noted
+        intro = [Reply(load_prompts("calculator").text("intro", title=_title(spec)))]
+        return intro + self.start(state, data)
 
     # ---- the state machine ----------------------------------------------------------
 
     def skip_answered(self, flow: FlowState) -> str:
-        """Stay on ASK while a question is pending, else finish."""
+        """Confirm pre-filled facts first; then stay on ASK while a question is pending."""
+        if flow.data.get("confirming"):
+            return CONFIRM
         spec, answers = self._load(flow)
         return ASK if calc.next_question(spec, answers, self._today()) is not None else END
 
     def prompt(self, flow: FlowState) -> list[Reply]:
-        """The pending question, with buttons for choices."""
+        """The facts to confirm, a pay figure to confirm, or the pending question."""
+        if flow.step == CONFIRM:
+            return [self._facts_reply(flow)]
+        if flow.data.get("pending"):
+            return [self._pending_reply(flow)]
         spec, answers = self._load(flow)
         question = calc.next_question(spec, answers, self._today())
         if question is None:
             return []
+        prompts = load_prompts("calculator")
         flow.data["field"] = question.field.name
         buttons = tuple(Button(c.label, c.label) for c in question.choices)
         if question.can_skip:
-            buttons += (Button(load_prompts("calculator").text("skip_button"), "不知道"),)
-        return [Reply(question.text, buttons)]
+            buttons += (Button(prompts.text("skip_button"), prompts.text("skip_button")),)
+        return [Reply(question.text, buttons + prompts.buttons("cancel_buttons"))]
 
     def handle(self, flow: FlowState, turn: Turn) -> StepResult:
-        """Read the answer to the pending question; re-ask with a hint when unusable."""
+        """Read the worker's reply to the current step."""
+        if flow.step == CONFIRM:
+            return self._handle_confirm(flow, turn)
+        if flow.data.get("pending"):
+            picked = self._handle_pending(flow, turn)
+            if picked is not None:
+                return picked
         spec, answers = self._load(flow)
         field = flow.data.get("field")
         question = calc.next_question(spec, answers, self._today())
@@ -122,10 +124,15 @@ class CalculatorFlow(Flow):
         outcome = calc.read_answer(spec, question.field.name, turn.text, answers, self._today())
         if isinstance(outcome, calc.Rejected):
             return StepResult([Reply(outcome.message), *self.prompt(flow)])
-        answers[question.field.name] = outcome.value
-        self._store(flow, spec, answers, added=question.field.name)
-        done = calc.next_question(spec, answers, self._today()) is None
-        return StepResult(next_step=END if done else ASK)
+        if isinstance(outcome, calc.ToConfirm):
+            flow.data["pending"] = {
+                "field": question.field.name,
+                "message": outcome.message,
+                "readings": [calc.dump_value(r.value) for r in outcome.readings],
+                "shown": [r.shown for r in outcome.readings],
+            }
+            return StepResult(self.prompt(flow))
+        return self._accept(flow, spec, answers, question.field.name, outcome.value)
 
     def back(self, state: ConversationState) -> list[Reply] | None:
         """Forget the last answer and ask it again."""
@@ -136,12 +143,15 @@ class CalculatorFlow(Flow):
         last = flow.data["order"].pop()
         answers.pop(last, None)
         flow.data["answers"] = calc.dump_answers(spec, answers)
+        flow.data.pop("pending", None)
+        flow.data["confirming"] = False
+        flow.step = ASK
         if flow.history:
             flow.history.pop()
         return self.prompt(flow)
 
     def finish(self, state: ConversationState) -> list[Reply]:
-        """Compute and show the full working."""
+        """Compute and show the working and result; notes and further articles follow."""
         flow = state.flow
         state.flow = None
         if flow is None:
@@ -153,10 +163,101 @@ class CalculatorFlow(Flow):
             Button(_title(CALCULATORS[i]), "/" + i) for i in result.related if i in CALCULATORS
         )
         buttons += prompts.buttons("after_result_buttons")
-        state.context["last_calculation"] = spec.intent
-        return [Reply(calc.render_text(result), buttons)]
+        _remember(state, spec, result)
+        replies = [Reply(calc.render_text(result), buttons)]
+        details = calc.render_details(result)
+        if details:
+            replies.append(Reply(details))
+        return replies
+
+    # ---- confirming what the first message said --------------------------------------
+
+    def _facts_reply(self, flow: FlowState) -> Reply:
+        spec, answers = self._load(flow)
+        prompts = load_prompts("calculator")
+        stated = [n for n in flow.data.get("stated", []) if n in answers]
+        assumed = [n for n in flow.data.get("assumed", []) if n in answers]
+        lines = [prompts.text("prefilled")]
+        for label, value in calc.fact_lines(spec, answers, stated):
+            lines.append(prompts.text("fact_line", label=label, value=value))
+        for label, value in calc.fact_lines(spec, answers, assumed):
+            lines.append(prompts.text("assumed_line", label=label, value=value))
+        lines.append(prompts.text("confirm_question"))
+        buttons = [Button(prompts.text("confirm_button"), OK)]
+        for name in [*stated, *assumed]:
+            label = texts.field_text(spec.field(name).prompt_key, "label")
+            buttons.append(Button(prompts.text("fix_button", label=label), f"{FIX}{{{name}}}"))
+        return Reply("\n".join(lines), (*buttons, *prompts.buttons("cancel_buttons")))
+
+    def _handle_confirm(self, flow: FlowState, turn: Turn) -> StepResult:
+        spec, answers = self._load(flow)
+        command = _payload(turn)
+        if command is not None and command[0] == FIX and command[1] in answers:
+            answers.pop(command[1])
+            flow.data["order"] = [n for n in flow.data.get("order", []) if n != command[1]]
+            flow.data["answers"] = calc.dump_answers(spec, answers)
+            return self._confirmed(flow, spec, answers)
+        said = parse_bool(turn.text) if command is None else None
+        if (command is not None and command[0] == OK) or (
+            isinstance(said, Parsed) and said.value is True
+        ):
+            return self._confirmed(flow, spec, answers)
+        prompts = load_prompts("calculator")
+        return StepResult([Reply(prompts.text("which_to_fix")), self._facts_reply(flow)])
+
+    def _confirmed(
+        self, flow: FlowState, spec: CalculatorSpec, answers: dict[str, object]
+    ) -> StepResult:
+        flow.data["confirming"] = False
+        done = calc.next_question(spec, answers, self._today()) is None
+        return StepResult(next_step=END if done else ASK)
+
+    # ---- confirming a pay figure that looks wrong for its unit ------------------------
+
+    def _pending_reply(self, flow: FlowState) -> Reply:
+        pending = flow.data["pending"]
+        prompts = load_prompts("calculator")
+        buttons = [
+            Button(shown, f"{PICK}{{{index}}}") for index, shown in enumerate(pending["shown"])
+        ]
+        buttons.append(Button(prompts.text("retype_button"), RETYPE))
+        return Reply(str(pending["message"]), (*buttons, *prompts.buttons("cancel_buttons")))
+
+    def _handle_pending(self, flow: FlowState, turn: Turn) -> StepResult | None:
+        """A picked reading, or None when the worker typed a new answer instead."""
+        pending = flow.data["pending"]
+        command = _payload(turn)
+        index: int | None = None
+        if command is not None and command[0] == PICK and command[1].isdigit():
+            index = int(command[1])
+        elif command is None:
+            said = parse_bool(turn.text)
+            index = 0 if isinstance(said, Parsed) and said.value is True else None
+        flow.data.pop("pending", None)
+        if command is not None and command[0] == RETYPE:
+            return StepResult(self.prompt(flow))
+        if index is None or index >= len(pending["readings"]):
+            return None
+        spec, answers = self._load(flow)
+        name = str(pending["field"])
+        value = calc.load_value(spec.field(name).kind, pending["readings"][index])
+        return self._accept(flow, spec, answers, name, value)
 
     # ---- helpers --------------------------------------------------------------------
+
+    def _accept(
+        self,
+        flow: FlowState,
+        spec: CalculatorSpec,
+        answers: dict[str, object],
+        name: str,
+        value: object,
+    ) -> StepResult:
+        answers[name] = value
+        flow.data["answers"] = calc.dump_answers(spec, answers)
+        flow.data.setdefault("order", []).append(name)
+        done = calc.next_question(spec, answers, self._today()) is None
+        return StepResult(next_step=END if done else ASK)
 
     @staticmethod
     def _load(flow: FlowState) -> tuple[CalculatorSpec, dict[str, object]]:
@@ -164,15 +265,14 @@ class CalculatorFlow(Flow):
         raw: dict[str, Any] = flow.data.get("answers") or {}
         return spec, calc.load_answers(spec, raw)
 
-    @staticmethod
-    def _store(
-        flow: FlowState, spec: CalculatorSpec, answers: dict[str, object], *, added: str
-    ) -> None:
-        flow.data["answers"] = calc.dump_answers(spec, answers)
-        flow.data.setdefault("order", []).append(added)
+
+def _remember(state: ConversationState, spec: CalculatorSpec, result: CalculationResult) -> None:
+    """What later turns may refer to: the calculator, and the articles behind the result
+    (so "看法条" shows them)."""
+    state.context["last_calculation"] = spec.intent
+    cited = result.citations + result.further_citations
+    state.context["last_citations"] = [[c.law, c.article] for c in cited if c.article is not None]
 
 
 def _title(spec: CalculatorSpec) -> str:
-    from knowledge_base.calculators import texts
-
     return texts.text(spec.title_key)

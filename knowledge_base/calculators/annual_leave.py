@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import Final
 
-from knowledge_base.calculators import texts
+from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
     TODAY,
     CalculationResult,
@@ -30,11 +30,12 @@ from knowledge_base.calculators.base import (
     get_date,
     get_str,
     round_money,
+    split_citations,
 )
 from knowledge_base.calculators.dates import inclusive_days
 from knowledge_base.calculators.display import shown_inputs
-from knowledge_base.calculators.overtime import PAY_DAYS_PER_MONTH
 from knowledge_base.calculators.texts import plain_number, yuan
+from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 
 NAME: Final = "annual_leave"
 WHOLE_YEAR: Final = "whole_year"
@@ -143,14 +144,14 @@ def unused_days(inputs: Mapping[str, object]) -> tuple[int, int, list[str]]:
 def compute(inputs: Mapping[str, object]) -> CalculationResult:
     """Leave days due this year, unused days, and the extra pay owed for them."""
     due, unused, steps = unused_days(inputs)
-    citations: list[Citation] = [texts.citation("leave_regs_3"), texts.citation("leave_rules_4")]
+    citations: list[Citation] = [texts.citation("leave_regs_3")]
     lines: list[str] = []
     warnings: list[str] = []
     notes: list[str] = []
     amount: Decimal | None = None
     if full_year_days(field_value(SPEC, inputs, "cumulative_years")) == 0:
         lines.append(_t("results.not_yet"))
-        citations.append(texts.citation("leave_rules_3"))
+        citations += [texts.citation("leave_rules_3"), texts.citation("leave_rules_4")]
         return _result(inputs, steps, lines, Decimal(0), citations, warnings, notes)
     status = get_str(inputs, "year_status")
     year = _year_of(inputs, status)
@@ -162,17 +163,9 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
     lines.append(_t("results.unused", days=unused))
     amount = Decimal(0)
     if unused > 0:
-        wage = field_value(SPEC, inputs, "monthly_wage")
-        daily = round_money(wage / PAY_DAYS_PER_MONTH)
+        converted = wages.daily_input(inputs, "monthly_wage", steps)
+        daily = converted.amount
         amount = round_money(daily * EXTRA_RATE / 100 * unused)
-        steps.append(
-            _t(
-                "steps.daily",
-                wage=plain_number(wage),
-                pay_days=plain_number(PAY_DAYS_PER_MONTH),
-                daily=f"{daily:.2f}",
-            )
-        )
         steps.append(
             _t(
                 "steps.pay",
@@ -185,13 +178,19 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         )
         lines.append(_t("results.pay", amount=yuan(amount)))
         citations += [texts.citation("leave_rules_10"), texts.citation("leave_rules_11")]
+        if converted.converted:
+            citations.append(texts.citation("pay_days_notice"))
         warnings.append(_t("warnings.own_choice"))
         if status in (WHOLE_YEAR, JOINED):
             notes.append(_t("notes.still_time"))
     if status in (LEAVING, JOINED_AND_LEAVING):
         notes.append(_t("notes.no_claw_back"))
     notes += [_t("notes.exclusions"), _t("notes.company_rules")]
-    citations += [texts.citation("leave_regs_4"), texts.citation("leave_rules_13")]
+    citations += [
+        texts.citation("leave_rules_4"),
+        texts.citation("leave_regs_4"),
+        texts.citation("leave_rules_13"),
+    ]
     return _result(inputs, steps, lines, amount, citations, warnings, notes)
 
 
@@ -204,6 +203,7 @@ def _result(
     warnings: list[str],
     notes: list[str],
 ) -> CalculationResult:
+    short, further = split_citations(citations)
     return CalculationResult(
         calculator=NAME,
         title=texts.text(SPEC.title_key),
@@ -212,7 +212,8 @@ def _result(
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,
-        citations=tuple(citations),
+        citations=short,
+        further_citations=further,
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
@@ -285,11 +286,9 @@ SPEC: Final = CalculatorSpec(
         ),
         InputField(
             name="monthly_wage",
-            kind="money",
+            kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
             ask_when=(Derived("annual_leave.has_unused_days", ("taken_days",), _has_unused),),
-            min_value=Decimal(1),
-            max_value=Decimal(1_000_000),
         ),
     ),
     compute=compute,

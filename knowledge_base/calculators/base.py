@@ -14,8 +14,30 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal
 
-FieldKind = Literal["money", "hours", "months", "years", "days", "date", "city", "choice", "bool"]
-NUMERIC_KINDS: Final[frozenset[str]] = frozenset({"money", "hours", "months", "years", "days"})
+FieldKind = Literal[
+    "money",
+    "hours",
+    "months",
+    "years",
+    "days",
+    "weeks",
+    "date",
+    "city",
+    "choice",
+    "bool",
+    "wage",
+    "work_time",
+    "date_or_length",
+]
+NUMERIC_KINDS: Final[frozenset[str]] = frozenset(
+    {"money", "hours", "months", "years", "days", "weeks"}
+)
+WageUnit = Literal["month", "day", "hour", "piece"]
+TimeUnit = Literal["h", "d"]
+Period = Literal["day", "week", "month"]
+Qualifier = Literal["exact", "almost", "more"]
+ALL_WAGE_UNITS: Final[tuple[WageUnit, ...]] = ("month", "day", "hour", "piece")
+TIME_WAGE_UNITS: Final[tuple[WageUnit, ...]] = ("month", "day", "hour")
 
 #: Reserved input key: the date the flow considers "today". ``compute`` never reads the clock.
 TODAY: Final = "today"
@@ -44,6 +66,47 @@ class Citation:
     article: int | None
     paragraph: int | None = None
     quotes: tuple[str, ...] = field(default=(), compare=False)
+
+
+# --------------------------------------------------------------------------- answer values
+
+
+@dataclass(frozen=True)
+class Wage:
+    """Pay as the worker said it: ``amount`` yuan per ``unit`` (month, day, hour or piece).
+
+    ``amount`` is None only for a piece rate whose piece price was not given.
+    """
+
+    amount: Decimal | None
+    unit: WageUnit
+
+
+@dataclass(frozen=True)
+class WorkTime:
+    """Working time as the worker said it: ``amount`` hours (``h``) or days (``d``), per day,
+    week or month (``per``; None is a total). ``base`` "work" means all working time
+    (每天做12个钟), "overtime" only the overtime (每天加3个钟)."""
+
+    amount: Decimal
+    unit: TimeUnit = "h"
+    per: Period | None = None
+    base: Literal["overtime", "work"] = "overtime"
+
+
+@dataclass(frozen=True)
+class ServiceLength:
+    """How long someone worked for the employer, without dates: ``months`` and whether that
+    was said exactly, as "almost" (快五年) or as "more than" (一年多)."""
+
+    months: Decimal
+    qualifier: Qualifier = "exact"
+
+
+class MonthDate(date):
+    """A date of which only the year and month were given; the 1st of the month is assumed."""
+
+    __slots__ = ()
 
 
 # --------------------------------------------------------------------------- conditions
@@ -145,6 +208,7 @@ class InputField:
     - ``not_before``: for dates, the name of an earlier date field this one may not precede.
     - ``not_after_today``: for dates that must lie in the past (or today).
     - ``prefill_only``: never asked; only filled from context (e.g. a date the NLU found).
+    - ``wage_units``: for ``wage`` fields, the units of pay this calculator can use.
     """
 
     name: str
@@ -158,6 +222,7 @@ class InputField:
     not_before: str | None = None
     not_after_today: bool = False
     prefill_only: bool = False
+    wage_units: tuple[WageUnit, ...] = TIME_WAGE_UNITS
 
     def is_relevant(self, inputs: Mapping[str, object]) -> bool:
         """True when every ``ask_when`` condition holds for the answers given so far."""
@@ -172,8 +237,11 @@ class CalculationResult:
     """Everything the bot shows after a calculation, already in plain Chinese.
 
     ``amount`` is the headline figure (None when there is none, e.g. a city we have no data
-    for); ``related`` lists intents of calculators worth offering next; ``provenance`` holds
-    long source descriptions for a "详情" view, not for the first reply.
+    for); ``amount_high`` the top of a range when an unknown answer leaves one. ``citations``
+    are the few articles that carry the result (at most :data:`MAX_SHORT_CITATIONS`), shown in
+    the short reply; ``further_citations`` go to the details with the notes. ``related`` lists
+    intents of calculators worth offering next; ``provenance`` holds long source descriptions
+    for the details, not for the first reply.
     """
 
     calculator: str
@@ -188,6 +256,20 @@ class CalculationResult:
     notes: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     provenance: tuple[str, ...] = ()
+    further_citations: tuple[Citation, ...] = ()
+    amount_high: Decimal | None = None
+
+
+#: The short reply cites at most this many articles; the rest go to the details.
+MAX_SHORT_CITATIONS: Final = 4
+
+
+def split_citations(
+    citations: list[Citation],
+) -> tuple[tuple[Citation, ...], tuple[Citation, ...]]:
+    """(the first few, in order of importance, for the short reply; the rest for details)."""
+    unique = list(dict.fromkeys(citations))
+    return tuple(unique[:MAX_SHORT_CITATIONS]), tuple(unique[MAX_SHORT_CITATIONS:])
 
 
 class InputError(ValueError):
@@ -227,6 +309,12 @@ class CalculatorSpec:
     are None) plus :data:`TODAY`. ``dynamic_choices`` gives the options of a choice field whose
     options depend on earlier answers; ``prompt_vars`` fills ``{placeholders}`` in questions;
     ``cross_check`` rejects an answer that contradicts earlier ones.
+
+    Pre-filling from the worker's first message: ``prefill_fields`` maps a fact key
+    (``wage``, ``work_time:rest_day``, ``work_time:work/week``, ``service_length``, ``date``,
+    ``money`` …) to the field it fills; facts without a key fill the first free field of their
+    kind. When any field of ``said_or_zero`` was stated, the others of that group are taken as 0
+    (and shown so, to be corrected). ``topic`` is the knowledge-base topic the calculator serves.
     """
 
     name: str
@@ -237,6 +325,9 @@ class CalculatorSpec:
     dynamic_choices: ChoicesFn = _no_choices
     prompt_vars: PromptVarsFn = _no_vars
     cross_check: CrossCheckFn = _no_check
+    prefill_fields: Mapping[str, str] = field(default_factory=dict)
+    said_or_zero: tuple[str, ...] = ()
+    topic: str | None = None
 
     def field(self, name: str) -> InputField:
         """The field called ``name`` (KeyError when there is none)."""
@@ -289,6 +380,36 @@ def get_bool(inputs: Mapping[str, object], name: str) -> bool:
     if not isinstance(value, bool):
         raise InputError(name, f"expected yes/no, got {type(value).__name__}")
     return value
+
+
+def get_wage(inputs: Mapping[str, object], name: str) -> Wage:
+    """A required pay input; a plain number (answers stored before units existed) is monthly."""
+    value = inputs.get(name)
+    if isinstance(value, Wage):
+        return value
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Wage(Decimal(value), "month")
+    raise InputError(name, f"expected pay, got {type(value).__name__}")
+
+
+def get_optional_monthly(inputs: Mapping[str, object], name: str) -> Decimal | None:
+    """An optional monthly pay input (a month-only ``wage`` field, or a plain number)."""
+    if inputs.get(name) is None:
+        return None
+    wage = get_wage(inputs, name)
+    if wage.unit != "month" or wage.amount is None:
+        raise InputError(name, f"expected monthly pay, got {wage.unit}")
+    return wage.amount
+
+
+def get_optional_work_time(inputs: Mapping[str, object], name: str) -> WorkTime | None:
+    """Working time that may be missing or skipped; a plain number is a total in hours."""
+    value = inputs.get(name)
+    if value is None or isinstance(value, WorkTime):
+        return value
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return WorkTime(Decimal(value))
+    raise InputError(name, f"expected working time, got {type(value).__name__}")
 
 
 def check_range(name: str, value: Decimal, low: Decimal | None, high: Decimal | None) -> Decimal:

@@ -20,27 +20,33 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
-from knowledge_base.calculators import texts
+from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
+    TODAY,
     CalculationResult,
     CalculatorSpec,
     Citation,
     Derived,
+    InputError,
     InputField,
-    field_value,
+    ServiceLength,
     get_date,
     get_optional_decimal,
     get_str,
+    get_wage,
     round_money,
+    split_citations,
 )
-from knowledge_base.calculators.dates import Span, span
-from knowledge_base.calculators.display import shown_inputs
+from knowledge_base.calculators.dates import Span, add_months, span
+from knowledge_base.calculators.display import service_length_text, shown_inputs
 from knowledge_base.calculators.min_wage_table import load_data
 from knowledge_base.calculators.texts import plain_number, yuan
 
 NAME: Final = "compensation"
 ECONOMIC: Final = "economic"
 UNLAWFUL: Final = "unlawful"
+UNDER_SIX: Final = "under_six"
+SIX_OR_MORE: Final = "six_or_more"
 HALF: Final = Decimal("0.5")
 ROUND_UP_FROM_MONTHS: Final = 6
 CAP_MULTIPLE: Final = Decimal(3)
@@ -67,19 +73,42 @@ def compensation_months(start: dt.date, end: dt.date) -> tuple[Span, Decimal]:
     return length, months
 
 
+def n_for_rest(years: Decimal, rest: Decimal) -> Decimal:
+    """N for whole years plus a remainder in months: ≥ 6 counts as a year, less as half."""
+    if rest >= ROUND_UP_FROM_MONTHS:
+        return years + 1
+    return years + HALF if rest > 0 else years
+
+
+def length_months(length: ServiceLength, remainder: str | None) -> tuple[Decimal, Decimal | None]:
+    """N from a length said without dates, and the top of the range when it is unsure.
+
+    "Almost" (快五年) is read as a little under the length; "more" (一年多) as the length and
+    some months, which the ``remainder`` answer (under six / six or more) settles; without it
+    both values are returned.
+    """
+    years, rest = divmod(length.months, 12)
+    if length.qualifier == "almost":
+        if rest == 0:
+            return years, None  # 快五年: four years and more than six months
+        return (years + HALF, None) if rest <= ROUND_UP_FROM_MONTHS else (years + 1, None)
+    if length.qualifier == "more":
+        if rest == 0:
+            if remainder == UNDER_SIX:
+                return years + HALF, None
+            if remainder == SIX_OR_MORE:
+                return years + 1, None
+            return years + HALF, years + 1
+        return (years + 1, None) if rest >= ROUND_UP_FROM_MONTHS else (years + HALF, None)
+    return n_for_rest(years, rest), None
+
+
 def _t(key: str, /, **values: object) -> str:
     return texts.text(f"{NAME}.{key}", **values)
 
 
-def compute(inputs: Mapping[str, object]) -> CalculationResult:
-    """N (or 2N) for the service period and wage, capped when the local average says so."""
-    kind = get_str(inputs, "kind")
-    start = get_date(inputs, "start_date")
-    end = get_date(inputs, "end_date")
-    wage = field_value(SPEC, inputs, "monthly_wage")
-    local_average = get_optional_decimal(inputs, "local_avg_wage")
+def _date_steps(start: dt.date, end: dt.date) -> tuple[list[str], Decimal]:
     length, months = compensation_months(start, end)
-
     steps = [
         _t(
             "steps.service",
@@ -97,23 +126,95 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         steps.append(_t("steps.rest_as_year", rest=rest, limit=ROUND_UP_FROM_MONTHS))
     elif length.months_after_years or length.days:
         steps.append(_t("steps.rest_as_half", rest=rest, limit=ROUND_UP_FROM_MONTHS))
+    return steps, months
+
+
+def _length_steps(
+    length: ServiceLength, remainder: str | None
+) -> tuple[list[str], Decimal, Decimal | None]:
+    said = service_length_text(length)
+    years, rest = divmod(length.months, 12)
+    steps = [_t("steps.length", length=said)]
+    months, high = length_months(length, remainder)
+    if length.qualifier == "almost":
+        steps.append(_t("steps.almost", length=said))
+    elif length.qualifier == "more" and rest == 0:
+        if high is None:
+            key = "steps.more_under" if remainder == UNDER_SIX else "steps.more_over"
+            steps.append(_t(key, years=plain_number(years), limit=ROUND_UP_FROM_MONTHS))
+        else:
+            steps.append(
+                _t(
+                    "steps.more_unknown",
+                    years=plain_number(years),
+                    low=plain_number(months),
+                    high=plain_number(high),
+                    limit=ROUND_UP_FROM_MONTHS,
+                )
+            )
+    elif years and length.qualifier == "exact":
+        steps.append(_t("steps.full_years", years=plain_number(years)))
+        rest_text = _t("steps.rest_months", months=plain_number(rest))
+        if rest >= ROUND_UP_FROM_MONTHS:
+            steps.append(_t("steps.rest_as_year", rest=rest_text, limit=ROUND_UP_FROM_MONTHS))
+        elif rest > 0:
+            steps.append(_t("steps.rest_as_half", rest=rest_text, limit=ROUND_UP_FROM_MONTHS))
+    return steps, months, high
+
+
+def _start_of(inputs: Mapping[str, object]) -> dt.date:
+    """The start date, or one estimated from a length said without dates (for the 2008 rule)."""
+    said = inputs.get("start_date")
+    if isinstance(said, ServiceLength):
+        today = get_date(inputs, TODAY)
+        return add_months(today, -int(said.months))
+    return get_date(inputs, "start_date")
+
+
+def compute(inputs: Mapping[str, object]) -> CalculationResult:
+    """N (or 2N) for the service period and wage, capped when the local average says so."""
+    kind = get_str(inputs, "kind")
+    said = inputs.get("start_date")
+    high: Decimal | None = None
+    exact_years = False
+    if isinstance(said, ServiceLength):
+        remainder = inputs.get("remainder")
+        steps, months, high = _length_steps(said, remainder if isinstance(remainder, str) else None)
+        exact_years = said.qualifier == "exact" and said.months % 12 == 0
+    elif isinstance(said, dt.date):
+        steps, months = _date_steps(said, get_date(inputs, "end_date"))
+    else:
+        raise InputError("start_date", "expected a date or a length of service")
     steps.append(_t("steps.n", n=plain_number(months)))
+    wage_converted = wages.monthly(get_wage(inputs, "monthly_wage"))
+    steps[0:0] = wage_converted.steps
+    wage = wage_converted.amount
+    local_average = get_optional_decimal(inputs, "local_avg_wage")
 
     citations: list[Citation] = [texts.citation("contract_law_47")]
+    if kind == UNLAWFUL:
+        citations.append(texts.citation("contract_law_87"))
+    citations.append(texts.citation("implementing_regs_27"))
+    if wage_converted.converted:
+        citations.append(texts.citation("pay_days_notice"))
     warnings: list[str] = []
     notes: list[str] = []
-    base, months_used = wage, months
+    base, capped = wage, False
     if local_average is not None:
         cap = CAP_MULTIPLE * local_average
         steps.append(_t("steps.cap", average=plain_number(local_average), cap=yuan(cap)))
         if wage > cap:
-            base, months_used = cap, min(months, CAP_YEARS)
+            base, capped = cap, True
             steps.append(_t("steps.capped", wage=yuan(wage), cap=yuan(cap), years=CAP_YEARS))
         else:
             steps.append(_t("steps.not_capped", wage=yuan(wage), cap=yuan(cap)))
     elif wage > cap_screen():
         warnings.append(_t("warnings.cap_unknown"))
 
+    def n_used(n: Decimal) -> Decimal:
+        return min(n, CAP_YEARS) if capped else n
+
+    months_used = n_used(months)
     n_amount = round_money(base * months_used)
     steps.append(
         _t(
@@ -123,29 +224,36 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
             amount=yuan(n_amount),
         )
     )
+    multiple = DAMAGES_MULTIPLE if kind == UNLAWFUL else Decimal(1)
+    amount = n_amount * multiple
+    amount_high = None
+    if high is not None:
+        amount_high = round_money(base * n_used(high)) * multiple
     if kind == UNLAWFUL:
-        amount = n_amount * DAMAGES_MULTIPLE
         steps.append(_t("steps.double", n=f"{n_amount:.2f}", amount=yuan(amount)))
         result_lines = [
             _t("results.unlawful", amount=yuan(amount)),
             _t("results.unlawful_n", n=yuan(n_amount)),
         ]
-        citations += [
-            texts.citation("contract_law_87"),
-            texts.citation("contract_law_48"),
-            texts.citation("implementing_regs_25"),
-        ]
+        citations += [texts.citation("contract_law_48"), texts.citation("implementing_regs_25")]
         notes += [_t("notes.reinstatement"), _t("notes.damages_from_start")]
     else:
-        amount = n_amount
         result_lines = [_t("results.economic", amount=yuan(amount))]
         citations += [texts.citation("contract_law_46"), texts.citation("contract_law_40")]
         notes += [_t("notes.when_n_applies"), _t("notes.notice_pay")]
-        if start < CONTRACT_LAW_START:
+        if _start_of(inputs) < CONTRACT_LAW_START:
             warnings.append(_t("warnings.before_2008", law_start=CONTRACT_LAW_START.isoformat()))
             citations.append(texts.citation("contract_law_97"))
+    if amount_high is not None:
+        result_lines.insert(0, _t("results.range", low=yuan(amount), high=yuan(amount_high)))
+    if exact_years:
+        more = round_money(base * n_used(months + HALF))
+        result_lines.append(
+            _t("results.if_some_days", n=plain_number(months + HALF), amount=yuan(more * multiple))
+        )
     notes += [_t("notes.monthly_wage"), _t("notes.time_limit")]
-    citations += [texts.citation("implementing_regs_27"), texts.citation("arbitration_27")]
+    citations.append(texts.citation("arbitration_27"))
+    short, further = split_citations(citations)
     return CalculationResult(
         calculator=NAME,
         title=texts.text(SPEC.title_key),
@@ -154,7 +262,9 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         steps=tuple(steps),
         result_lines=tuple(result_lines),
         amount=amount,
-        citations=tuple(citations),
+        amount_high=amount_high,
+        citations=short,
+        further_citations=further,
         warnings=tuple(warnings),
         notes=tuple(notes),
         related=("calc_notice_period",) if kind == ECONOMIC else ("calc_compensation",),
@@ -163,7 +273,27 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
 
 def _wage_may_be_capped(inputs: Mapping[str, object]) -> bool:
     wage = inputs.get("monthly_wage")
-    return isinstance(wage, Decimal) and wage > cap_screen()
+    if wage is None:
+        return False
+    try:
+        monthly = wages.monthly(get_wage(inputs, "monthly_wage")).amount
+    except (InputError, ValueError):
+        return False
+    return monthly > cap_screen()
+
+
+def _started_on_a_date(inputs: Mapping[str, object]) -> bool:
+    return isinstance(inputs.get("start_date"), dt.date)
+
+
+def _whole_years_and_more(inputs: Mapping[str, object]) -> bool:
+    said = inputs.get("start_date")
+    return isinstance(said, ServiceLength) and said.qualifier == "more" and said.months % 12 == 0
+
+
+def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
+    said = inputs.get("start_date")
+    return {"length": service_length_text(said)} if isinstance(said, ServiceLength) else {}
 
 
 _MIN_MONEY: Final = Decimal(1)
@@ -178,17 +308,32 @@ SPEC: Final = CalculatorSpec(
             name="kind", kind="choice", prompt_key=f"{NAME}.kind", choices=(ECONOMIC, UNLAWFUL)
         ),
         InputField(
-            name="start_date", kind="date", prompt_key=f"{NAME}.start_date", not_after_today=True
+            name="start_date",
+            kind="date_or_length",
+            prompt_key=f"{NAME}.start_date",
+            not_after_today=True,
         ),
         InputField(
-            name="end_date", kind="date", prompt_key=f"{NAME}.end_date", not_before="start_date"
+            name="end_date",
+            kind="date",
+            prompt_key=f"{NAME}.end_date",
+            not_before="start_date",
+            ask_when=(Derived(f"{NAME}.started_on_a_date", ("start_date",), _started_on_a_date),),
+        ),
+        InputField(
+            name="remainder",
+            kind="choice",
+            prompt_key=f"{NAME}.remainder",
+            choices=(UNDER_SIX, SIX_OR_MORE),
+            required=False,
+            ask_when=(
+                Derived(f"{NAME}.whole_years_and_more", ("start_date",), _whole_years_and_more),
+            ),
         ),
         InputField(
             name="monthly_wage",
-            kind="money",
+            kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
-            min_value=_MIN_MONEY,
-            max_value=_MAX_MONEY,
         ),
         InputField(
             name="local_avg_wage",
@@ -203,4 +348,11 @@ SPEC: Final = CalculatorSpec(
         ),
     ),
     compute=compute,
+    prompt_vars=_prompt_vars,
+    prefill_fields={
+        "wage": "monthly_wage",
+        "money": "monthly_wage",
+        "service_length": "start_date",
+    },
+    topic="economic_compensation",
 )

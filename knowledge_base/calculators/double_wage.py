@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from knowledge_base.calculators import texts
+from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
     CalculationResult,
     CalculatorSpec,
@@ -32,11 +32,12 @@ from knowledge_base.calculators.base import (
     get_date,
     get_str,
     round_money,
+    split_citations,
 )
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
 from knowledge_base.calculators.display import shown_inputs
-from knowledge_base.calculators.overtime import PAY_DAYS_PER_MONTH
 from knowledge_base.calculators.texts import plain_number, yuan
+from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 
 NAME: Final = "double_wage"
 SIGNED: Final = "signed"
@@ -158,7 +159,10 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
                 _t("steps.signed_in_time", signed=get_date(inputs, "signed_date").isoformat())
             )
     else:
-        wage = field_value(SPEC, inputs, "monthly_wage")
+        converted = wages.monthly_input(inputs, "monthly_wage", steps)
+        wage = converted.amount
+        if converted.converted:
+            citations.append(texts.citation("pay_days_notice"))
         steps.append(_t("steps.from", first=period.first_day.isoformat()))
         steps.append(_end_reason(inputs, period))
         for number, (begin, finish) in enumerate(period.full_months, start=1):
@@ -207,6 +211,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         citations += [texts.citation("contract_law_14_3"), texts.citation("interpretation2_9")]
     notes.append(_t("notes.own_fault"))
     citations.append(texts.citation("interpretation2_7"))
+    short, further = split_citations(citations)
     return CalculationResult(
         calculator=NAME,
         title=texts.text(SPEC.title_key),
@@ -215,7 +220,8 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,
-        citations=tuple(citations),
+        citations=short,
+        further_citations=further,
         warnings=tuple(warnings),
         notes=tuple(notes),
         related=("calc_compensation",),
@@ -299,13 +305,11 @@ SPEC: Final = CalculatorSpec(
         ),
         InputField(
             name="monthly_wage",
-            kind="money",
+            kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
             ask_when=(
                 Derived("double_wage.owes_something", ("contract_status",), _owes_something),
             ),
-            min_value=Decimal(1),
-            max_value=Decimal(1_000_000),
         ),
         InputField(
             name="part_month_days",

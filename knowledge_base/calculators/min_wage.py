@@ -22,8 +22,9 @@ from knowledge_base.calculators.base import (
     Derived,
     InputField,
     get_optional_date,
-    get_optional_decimal,
+    get_optional_monthly,
     get_str,
+    split_citations,
 )
 from knowledge_base.calculators.dates import add_months
 from knowledge_base.calculators.display import shown_inputs
@@ -168,7 +169,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
     """The minimum wage in force for the place and date, compared with the wage if given."""
     data = load_data()
     as_of = _as_of(inputs)
-    wage = get_optional_decimal(inputs, "monthly_wage")
+    wage = get_optional_monthly(inputs, "monthly_wage")
     match, area, unsure = _place(inputs)
     steps: list[str] = []
     lines: list[str] = []
@@ -217,6 +218,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
             if match.city.exclusions_note:
                 notes.append(_t(f"notes.exclusions_{match.city.exclusions_note}"))
     notes += [_t("notes.exclusions"), _t("notes.hourly_part_time")]
+    short, further = split_citations(citations)
     return CalculationResult(
         calculator=NAME,
         title=texts.text(SPEC.title_key),
@@ -225,7 +227,8 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,
-        citations=tuple(citations),
+        citations=short,
+        further_citations=further,
         warnings=tuple(warnings),
         notes=tuple(notes),
         related=("calc_overtime",),
@@ -300,11 +303,10 @@ SPEC: Final = CalculatorSpec(
         ),
         InputField(
             name="monthly_wage",
-            kind="money",
+            kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
             required=False,
-            min_value=Decimal(1),
-            max_value=Decimal(1_000_000),
+            wage_units=("month",),
             ask_when=(Derived("min_wage.has_confirmed_figure", ("city",), _has_figure),),
         ),
         InputField(

@@ -1,174 +1,539 @@
 """Overtime pay: weekday 150 %, rest day 200 % (unless compensatory leave), holiday 300 %.
 
-Hourly wage = monthly wage ÷ 21.75 ÷ 8 (劳社部发[2008]3号), rounded to cents first so every
-working line can be checked with a pocket calculator; each part is then rounded to cents.
+Pay is taken in the unit the worker says it (month, day, hour or piece). Hourly pay = monthly
+÷ 21.75 ÷ 8, or daily ÷ 8; daily pay = monthly ÷ 21.75 (劳社部发[2008]3号). Rest-day and
+holiday work given in whole days is paid on the daily wage (工资支付暂行规定 第十三条: "日或小时
+工资标准"); everything else on the hourly wage, rounded to cents first so every working line can
+be checked with a pocket calculator. Piece rates are not converted: overtime is paid at 150 /
+200 / 300 % of the piece price, which the result says.
+
+Working time may be a total ("16小时", "3天") or a rate with a count ("每天3个钟" × days,
+"一周干六天" × weeks); a working day is 8 hours and a working week 5 days / 40 hours
+(国务院关于职工工作时间的规定 第三条) unless the worker said how long their day is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
-from knowledge_base.calculators import texts
+from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
+    ALL_WAGE_UNITS,
     CalculationResult,
     CalculatorSpec,
+    Citation,
+    Derived,
+    InputError,
     InputField,
-    When,
-    field_value,
+    Wage,
+    WorkTime,
+    get_decimal,
+    get_optional_work_time,
+    get_wage,
     round_money,
+    split_citations,
 )
-from knowledge_base.calculators.display import shown_inputs
+from knowledge_base.calculators.display import shown_inputs, work_time_text
 from knowledge_base.calculators.texts import plain_number, yuan
+from knowledge_base.calculators.wages import HOURS_PER_DAY, PAY_DAYS_PER_MONTH
+
+__all__ = ["HOURS_PER_DAY", "PAY_DAYS_PER_MONTH"]  # kept here for older imports
 
 NAME: Final = "overtime"
-PAY_DAYS_PER_MONTH: Final = Decimal("21.75")
-HOURS_PER_DAY: Final = Decimal(8)
-#: Percent of the hourly wage (劳动法 第四十四条).
+#: Percent of the hourly (or daily) wage (劳动法 第四十四条).
 RATE_WEEKDAY: Final = Decimal(150)
 RATE_REST_DAY: Final = Decimal(200)
 RATE_HOLIDAY: Final = Decimal(300)
 #: 劳动法 第四十一条: overtime may not exceed 36 hours a month.
 MONTHLY_OVERTIME_LIMIT: Final = Decimal(36)
+#: 国务院关于职工工作时间的规定 第三条: 8 hours a day, 40 hours (5 days) a week.
+WORK_DAYS_PER_WEEK: Final = Decimal(5)
+HOURS_PER_WEEK: Final = Decimal(40)
 
+Kind = Literal["weekday", "rest_day", "holiday"]
+RATES: Final[dict[Kind, Decimal]] = {
+    "weekday": RATE_WEEKDAY,
+    "rest_day": RATE_REST_DAY,
+    "holiday": RATE_HOLIDAY,
+}
 _MAX_HOURS: Final = Decimal(5000)
+_MAX_COUNT: Final = Decimal(400)
 _ZERO: Final = Decimal(0)
 
 
 def hourly_wage(monthly_wage: Decimal) -> Decimal:
     """Monthly wage ÷ 21.75 ÷ 8, rounded half up to cents."""
-    return round_money(monthly_wage / PAY_DAYS_PER_MONTH / HOURS_PER_DAY)
+    return wages.hourly(Wage(monthly_wage, "month")).amount
 
 
 def overtime_pay(hourly: Decimal, rate_percent: Decimal, hours: Decimal) -> Decimal:
-    """Hourly wage × rate × hours, rounded half up to cents."""
+    """Hourly (or daily) wage × rate × hours (or days), rounded half up to cents."""
     return round_money(hourly * rate_percent / 100 * hours)
 
 
-def _step(key: str, **values: object) -> str:
-    return texts.text(f"{NAME}.steps.{key}", **values)
+def _t(key: str, /, **values: object) -> str:
+    return texts.text(f"{NAME}.{key}", **values)
+
+
+def _label(kind: Kind) -> str:
+    return texts.field_text(f"{NAME}.{kind}_hours", "label")
+
+
+# --------------------------------------------------------------------------- working time
+
+
+@dataclass
+class _Time:
+    """One kind of overtime as hours, or as whole days paid on the daily wage."""
+
+    hours: Decimal = _ZERO
+    days: Decimal | None = None
+    steps: list[str] = field(default_factory=list)
+    used_standard_day: bool = False
+
+    @property
+    def as_hours(self) -> Decimal:
+        return self.hours if self.days is None else self.days * HOURS_PER_DAY
+
+
+def day_length(inputs: Mapping[str, object]) -> Decimal | None:
+    """Hours of a working day, when the worker said it (每天做12个钟)."""
+    weekday = get_optional_work_time(inputs, "weekday_hours")
+    if (
+        weekday is not None
+        and (weekday.base, weekday.unit, weekday.per) == ("work", "h", "day")
+        and weekday.amount > 0
+    ):
+        return weekday.amount
+    return None
+
+
+def _count(inputs: Mapping[str, object], name: str) -> Decimal:
+    return get_decimal(inputs, name)
+
+
+def _days_to_time(kind: Kind, days: Decimal, inputs: Mapping[str, object]) -> _Time:
+    length = day_length(inputs)
+    if length is None or length == HOURS_PER_DAY:
+        return _Time(days=days)  # whole days: paid on the daily wage, no hours assumed
+    hours = days * length
+    step = _t(
+        "time.days_to_hours",
+        label=_label(kind),
+        days=plain_number(days),
+        day_hours=plain_number(length),
+        hours=plain_number(hours),
+    )
+    return _Time(hours=hours, steps=[step])
+
+
+def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
+    label = _label("weekday")
+    if said.per in (None, "month"):
+        return _Time(hours=said.amount)
+    if said.per == "day":
+        count = _count(inputs, "weekday_days")
+        extra = said.amount if said.base == "overtime" else max(said.amount - HOURS_PER_DAY, _ZERO)
+        hours = extra * count
+        key = "per_day" if said.base == "overtime" else "work_day"
+        step = _t(
+            f"time.{key}",
+            label=label,
+            amount=plain_number(said.amount),
+            limit=plain_number(HOURS_PER_DAY),
+            extra=plain_number(extra),
+            count=plain_number(count),
+            hours=plain_number(hours),
+        )
+        return _Time(hours=hours, steps=[step], used_standard_day=said.base == "work")
+    count = _count(inputs, "weekday_weeks")
+    extra = said.amount if said.base == "overtime" else max(said.amount - HOURS_PER_WEEK, _ZERO)
+    hours = extra * count
+    key = "per_week" if said.base == "overtime" else "work_week"
+    step = _t(
+        f"time.{key}",
+        label=label,
+        amount=plain_number(said.amount),
+        limit=plain_number(HOURS_PER_WEEK),
+        extra=plain_number(extra),
+        count=plain_number(count),
+        hours=plain_number(hours),
+    )
+    return _Time(hours=hours, steps=[step], used_standard_day=said.base == "work")
+
+
+def _rest_or_holiday_time(kind: Kind, said: WorkTime, inputs: Mapping[str, object]) -> _Time:
+    label = _label(kind)
+    if said.per in (None, "month"):
+        if said.unit == "h":
+            return _Time(hours=said.amount)
+        return _days_to_time(kind, said.amount, inputs)
+    if said.per == "day":  # hours on each such day
+        count = _count(inputs, f"{kind}_days")
+        hours = said.amount * count
+        step = _t(
+            "time.per_day",
+            label=label,
+            amount=plain_number(said.amount),
+            count=plain_number(count),
+            hours=plain_number(hours),
+        )
+        return _Time(hours=hours, steps=[step])
+    count = _count(inputs, f"{kind}_weeks")
+    if said.unit == "h":
+        hours = said.amount * count
+        step = _t(
+            "time.per_week",
+            label=label,
+            amount=plain_number(said.amount),
+            count=plain_number(count),
+            hours=plain_number(hours),
+        )
+        return _Time(hours=hours, steps=[step])
+    per_week = said.amount
+    if said.base == "work":  # 一周干六天: the days beyond a five-day week are rest days
+        per_week = max(said.amount - WORK_DAYS_PER_WEEK, _ZERO)
+    days = per_week * count
+    key = "week_days" if said.base == "work" else "rest_week_days"
+    step = _t(
+        f"time.{key}",
+        label=label,
+        amount=plain_number(said.amount),
+        work_days=plain_number(WORK_DAYS_PER_WEEK),
+        extra=plain_number(per_week),
+        count=plain_number(count),
+        days=plain_number(days),
+    )
+    time = _days_to_time(kind, days, inputs)
+    time.steps.insert(0, step)
+    time.used_standard_day = time.used_standard_day or said.base == "work"
+    return time
+
+
+def worked_time(kind: Kind, inputs: Mapping[str, object]) -> _Time | None:
+    """The overtime of one kind as hours or days, with the working; None when not known."""
+    said = get_optional_work_time(inputs, f"{kind}_hours")
+    if said is None:
+        return None
+    if kind == "weekday":
+        if said.unit == "d":
+            raise InputError("weekday_hours", "weekday overtime is counted in hours")
+        return _weekday_time(said, inputs)
+    return _rest_or_holiday_time(kind, said, inputs)
+
+
+# --------------------------------------------------------------------------- compute
+
+
+@dataclass
+class _Pay:
+    """Running totals while the parts are computed."""
+
+    wage: Wage
+    steps: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    parts: list[Decimal] = field(default_factory=list)
+    converted: bool = False
+    _hourly: Decimal | None = None
+    _daily: Decimal | None = None
+
+    def hourly(self) -> Decimal:
+        if self._hourly is None:
+            converted = wages.hourly(self.wage)
+            self._hourly, self.converted = converted.amount, self.converted or converted.converted
+            self.steps.extend(converted.steps)
+        return self._hourly
+
+    def daily(self) -> Decimal:
+        if self._daily is None:
+            converted = wages.daily(self.wage)
+            self._daily, self.converted = converted.amount, self.converted or converted.converted
+            self.steps.extend(converted.steps)
+        return self._daily
+
+    def add(self, kind: Kind, time: _Time, *, record: bool = True) -> Decimal:
+        rate = RATES[kind]
+        if time.days is not None:
+            base, amount, key = self.daily(), time.days, f"{kind}_days"
+        else:
+            base, amount, key = self.hourly(), time.hours, kind
+        pay = overtime_pay(base, rate, amount)
+        if record:
+            self.parts.append(pay)
+            self.steps.append(
+                _t(
+                    f"steps.{key}",
+                    base=f"{base:.2f}",
+                    rate=plain_number(rate),
+                    amount=plain_number(amount),
+                    pay=yuan(pay),
+                )
+            )
+            self.lines.append(_t(f"results.{kind}", pay=yuan(pay)))
+        return pay
 
 
 def compute(inputs: Mapping[str, object]) -> CalculationResult:
-    """Overtime pay for the given hours of each kind."""
-    wage = field_value(SPEC, inputs, "monthly_wage")
-    weekday = field_value(SPEC, inputs, "weekday_hours")
-    rest_day = field_value(SPEC, inputs, "rest_day_hours")
-    holiday = field_value(SPEC, inputs, "holiday_hours")
-    compensated = field_value(SPEC, inputs, "rest_day_comp_hours") if rest_day > 0 else _ZERO
-    compensated = min(compensated, rest_day)
-    rest_day_paid = rest_day - compensated
-
-    hourly = hourly_wage(wage)
-    steps = [
-        _step(
-            "hourly",
-            wage=plain_number(wage),
-            pay_days=plain_number(PAY_DAYS_PER_MONTH),
-            day_hours=plain_number(HOURS_PER_DAY),
-            hourly=f"{hourly:.2f}",
-        )
-    ]
+    """Overtime pay for the given time of each kind (or the piece-rate rule)."""
+    wage = get_wage(inputs, "wage")
+    if wage.unit == "piece":
+        return _piece_rate(wage, inputs)
+    pay = _Pay(wage)
     citations = [texts.citation("labour_law_44"), texts.citation("wage_payment_13")]
-    citations.append(texts.citation("pay_days_notice"))
-    result_lines: list[str] = []
-    notes = [texts.text(f"{NAME}.notes.wage_base"), texts.text(f"{NAME}.notes.flexible_hours")]
+    notes = [_t("notes.wage_base"), _t("notes.flexible_hours")]
     warnings: list[str] = []
-    parts: list[Decimal] = []
+    unknown: list[str] = []
+    standard_day = False
+    total_hours = _ZERO
+    times: dict[Kind, _Time] = {}
+    for kind in RATES:
+        time = worked_time(kind, inputs)
+        if time is None:
+            unknown.append(_label(kind))
+            continue
+        times[kind] = time
+        standard_day = standard_day or time.used_standard_day
+        total_hours += time.as_hours
 
-    def add_part(kind: str, rate: Decimal, hours: Decimal) -> None:
-        pay = overtime_pay(hourly, rate, hours)
-        parts.append(pay)
-        steps.append(
-            _step(
-                kind,
-                hourly=f"{hourly:.2f}",
-                rate=plain_number(rate),
-                hours=plain_number(hours),
-                pay=yuan(pay),
-            )
-        )
-        result_lines.append(texts.text(f"{NAME}.results.{kind}", pay=yuan(pay)))
+    weekday = times.get("weekday")
+    if weekday is not None:
+        pay.steps.extend(weekday.steps)
+        if weekday.as_hours > 0:
+            pay.add("weekday", weekday)
+    alternative = _rest_day(pay, times.get("rest_day"), inputs, notes)
+    holiday = times.get("holiday")
+    if holiday is not None:
+        pay.steps.extend(holiday.steps)
+        if holiday.as_hours > 0:
+            pay.add("holiday", holiday)
+            notes.append(_t("notes.holiday_paid_anyway"))
 
-    if weekday > 0:
-        add_part("weekday", RATE_WEEKDAY, weekday)
-    if rest_day > 0:
-        if compensated > 0:
-            steps.append(
-                _step(
-                    "rest_day_compensated",
-                    hours=plain_number(rest_day),
-                    compensated=plain_number(compensated),
-                    paid=plain_number(rest_day_paid),
-                )
-            )
-            notes.append(texts.text(f"{NAME}.notes.compensatory_leave"))
-        if rest_day_paid > 0:
-            add_part("rest_day", RATE_REST_DAY, rest_day_paid)
-    if holiday > 0:
-        add_part("holiday", RATE_HOLIDAY, holiday)
-        notes.append(texts.text(f"{NAME}.notes.holiday_paid_anyway"))
-        citations.append(texts.citation("labour_law_51"))
-
-    total = sum(parts, _ZERO)
-    if len(parts) > 1:
-        steps.append(_step("total", parts=" + ".join(f"{p:.2f}" for p in parts), total=yuan(total)))
-    result_lines.insert(0, texts.text(f"{NAME}.results.total", total=yuan(total)))
-    if not parts:
-        result_lines.append(texts.text(f"{NAME}.results.nothing"))
-    if weekday + rest_day + holiday > MONTHLY_OVERTIME_LIMIT:
+    total = sum(pay.parts, _ZERO)
+    if len(pay.parts) > 1:
+        joined = " + ".join(f"{p:.2f}" for p in pay.parts)
+        pay.steps.append(_t("steps.total", parts=joined, total=yuan(total)))
+    total_key = "results.total_at_least" if unknown else "results.total"
+    result_lines = [_t(total_key, total=yuan(total)), *pay.lines]
+    if not pay.parts and not unknown:
+        result_lines.append(_t("results.nothing"))
+    if alternative is not None:
+        result_lines.append(_t("results.if_compensated", total=yuan(total - alternative)))
+    if unknown:
+        warnings.append(_t("warnings.unknown_parts", parts="、".join(unknown)))
+    if pay.converted:
+        citations.append(texts.citation("pay_days_notice"))
+    if total_hours > MONTHLY_OVERTIME_LIMIT:
         warnings.append(
-            texts.text(
-                f"{NAME}.warnings.over_monthly_limit", limit=plain_number(MONTHLY_OVERTIME_LIMIT)
-            )
+            _t("warnings.over_monthly_limit", limit=plain_number(MONTHLY_OVERTIME_LIMIT))
         )
         citations.append(texts.citation("labour_law_41"))
-
+    if "holiday" in times and times["holiday"].as_hours > 0:
+        citations.append(texts.citation("labour_law_51"))
+    if standard_day:
+        notes.append(
+            _t(
+                "notes.standard_day",
+                hours=plain_number(HOURS_PER_DAY),
+                days=plain_number(WORK_DAYS_PER_WEEK),
+            )
+        )
+        citations.append(texts.citation("work_hours_3"))
+    short, further = split_citations(citations)
     return CalculationResult(
         calculator=NAME,
         title=texts.text(SPEC.title_key),
-        formula=texts.text(
-            f"{NAME}.formula",
-            pay_days=plain_number(PAY_DAYS_PER_MONTH),
-            day_hours=plain_number(HOURS_PER_DAY),
-            weekday=plain_number(RATE_WEEKDAY),
-            rest_day=plain_number(RATE_REST_DAY),
-            holiday=plain_number(RATE_HOLIDAY),
-        ),
+        formula=_formula(),
         inputs=shown_inputs(SPEC, inputs),
-        steps=tuple(steps),
+        steps=tuple(pay.steps),
         result_lines=tuple(result_lines),
         amount=total,
-        citations=tuple(citations),
+        citations=short,
+        further_citations=further,
         warnings=tuple(warnings),
         notes=tuple(notes),
         related=("calc_min_wage",),
     )
 
 
-def _hours(name: str, *, ask_when: tuple[When, ...] = ()) -> InputField:
+def _rest_day(
+    pay: _Pay, time: _Time | None, inputs: Mapping[str, object], notes: list[str]
+) -> Decimal | None:
+    """Add the rest-day part (less compensatory leave); returns the rest-day pay when the
+    worker did not know about leave (the result then also says what it would be with leave)."""
+    if time is None:
+        return None
+    pay.steps.extend(time.steps)
+    if time.as_hours <= 0:
+        return None
+    compensated_said = get_optional_work_time(inputs, "rest_day_comp_hours")
+    if "rest_day_comp_hours" in inputs and compensated_said is None:
+        return pay.add("rest_day", time)
+    compensated = _ZERO
+    if compensated_said is not None:
+        compensated = compensated_said.amount
+        if compensated_said.unit == "d":
+            compensated *= day_length(inputs) or HOURS_PER_DAY
+    if compensated <= 0:
+        pay.add("rest_day", time)
+        return None
+    worked = time.as_hours
+    compensated = min(compensated, worked)
+    paid = worked - compensated
+    pay.steps.append(
+        _t(
+            "steps.rest_day_compensated",
+            hours=plain_number(worked),
+            compensated=plain_number(compensated),
+            paid=plain_number(paid),
+        )
+    )
+    notes.append(_t("notes.compensatory_leave"))
+    if paid > 0:
+        pay.add("rest_day", _Time(hours=paid))
+    return None
+
+
+def _formula() -> str:
+    return _t(
+        "formula",
+        pay_days=plain_number(PAY_DAYS_PER_MONTH),
+        day_hours=plain_number(HOURS_PER_DAY),
+        weekday=plain_number(RATE_WEEKDAY),
+        rest_day=plain_number(RATE_REST_DAY),
+        holiday=plain_number(RATE_HOLIDAY),
+    )
+
+
+def _piece_rate(wage: Wage, inputs: Mapping[str, object]) -> CalculationResult:
+    """Piece work: overtime pieces at 150/200/300 % of the piece price, nothing converted."""
+    steps: list[str] = []
+    if wage.amount is not None:
+        for kind, rate in RATES.items():
+            price = round_money(wage.amount * rate / 100)
+            steps.append(
+                _t(
+                    f"piece.{kind}",
+                    price=plain_number(wage.amount),
+                    rate=plain_number(rate),
+                    pay=f"{price:.2f}",
+                )
+            )
+    citations: list[Citation] = [texts.citation("wage_payment_13"), texts.citation("labour_law_44")]
+    return CalculationResult(
+        calculator=NAME,
+        title=texts.text(SPEC.title_key),
+        formula=_t("piece.formula"),
+        inputs=shown_inputs(SPEC, inputs),
+        steps=tuple(steps),
+        result_lines=(_t("piece.result"), _t("piece.quota")),
+        amount=None,
+        citations=tuple(citations),
+        notes=(_t("notes.wage_base"),),
+        related=("calc_min_wage",),
+    )
+
+
+# --------------------------------------------------------------------------- the fields
+
+
+def _said(inputs: Mapping[str, object], name: str) -> WorkTime | None:
+    try:
+        return get_optional_work_time(inputs, name)
+    except InputError:
+        return None
+
+
+def _per(name: str, per: str) -> Derived:
+    def test(inputs: Mapping[str, object]) -> bool:
+        said = _said(inputs, name)
+        return said is not None and said.per == per and said.amount > 0
+
+    return Derived(f"{NAME}.{name}_per_{per}", (name,), test)
+
+
+def _time_based(inputs: Mapping[str, object]) -> bool:
+    wage = inputs.get("wage")
+    return not (isinstance(wage, Wage) and wage.unit == "piece")
+
+
+def _rest_day_worked(inputs: Mapping[str, object]) -> bool:
+    said = _said(inputs, "rest_day_hours")
+    return said is not None and said.amount > 0
+
+
+def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
+    """How each kind of overtime was said, for the follow-up questions (每天3小时 …)."""
+    return {
+        kind: work_time_text(said)
+        for kind in RATES
+        if (said := _said(inputs, f"{kind}_hours")) is not None
+    }
+
+
+_TIME_BASED: Final = Derived(f"{NAME}.time_based_pay", ("wage",), _time_based)
+
+
+def _time(name: str) -> InputField:
     return InputField(
         name=name,
-        kind="hours",
+        kind="work_time",
         prompt_key=f"{NAME}.{name}",
-        ask_when=ask_when,
-        min_value=_ZERO,
-        max_value=_MAX_HOURS,
+        required=False,
+        ask_when=(_TIME_BASED,),
+    )
+
+
+def _count_field(name: str, kind: Literal["days", "weeks"], of: str, per: str) -> InputField:
+    return InputField(
+        name=name,
+        kind=kind,
+        prompt_key=f"{NAME}.{name}",
+        ask_when=(_TIME_BASED, _per(of, per)),
+        min_value=Decimal(1),
+        max_value=_MAX_COUNT,
     )
 
 
 def _cross_check(
-    field: str, value: object, answers: Mapping[str, object]
+    field_name: str, value: object, answers: Mapping[str, object]
 ) -> tuple[str, Mapping[str, str]] | None:
-    rest_day = answers.get("rest_day_hours")
+    if isinstance(value, WorkTime):
+        if value.amount > _MAX_HOURS:
+            return "too_large", {"max": plain_number(_MAX_HOURS)}
+        problem = _shape_problem(field_name, value)
+        if problem is not None:
+            return problem, {}
+    if field_name == "rest_day_comp_hours" and isinstance(value, WorkTime):
+        try:
+            rest = worked_time("rest_day", answers)
+        except InputError:
+            return None
+        compensated = value.amount * (HOURS_PER_DAY if value.unit == "d" else 1)
+        if rest is not None and compensated > rest.as_hours:
+            return "more_than_total", {"total": plain_number(rest.as_hours)}
+    return None
+
+
+def _shape_problem(field_name: str, value: WorkTime) -> str | None:
+    """Which ways of saying working time a question cannot use."""
+    if field_name == "weekday_hours":
+        if value.unit == "d":
+            return "weekday_in_hours"
+        if value.base == "work" and value.per in (None, "month"):
+            return "work_total_not_overtime"
     if (
-        field == "rest_day_comp_hours"
-        and isinstance(value, Decimal)
-        and isinstance(rest_day, Decimal)
-        and value > rest_day
+        field_name in ("rest_day_hours", "holiday_hours")
+        and value.per == "day"
+        and value.unit == "d"
     ):
-        return "more_than_total", {"total": plain_number(rest_day)}
+        return "not_a_duration"
+    if field_name == "holiday_hours" and value.per == "week":
+        return "holiday_no_week"
+    if field_name == "rest_day_comp_hours" and value.per is not None:
+        return "comp_total"
     return None
 
 
@@ -177,18 +542,38 @@ SPEC: Final = CalculatorSpec(
     intent="calc_overtime",
     title_key=f"{NAME}.title",
     fields=(
+        InputField(name="wage", kind="wage", prompt_key=f"{NAME}.wage", wage_units=ALL_WAGE_UNITS),
+        _time("weekday_hours"),
+        _count_field("weekday_days", "days", "weekday_hours", "day"),
+        _count_field("weekday_weeks", "weeks", "weekday_hours", "week"),
+        _time("rest_day_hours"),
+        _count_field("rest_day_days", "days", "rest_day_hours", "day"),
+        _count_field("rest_day_weeks", "weeks", "rest_day_hours", "week"),
         InputField(
-            name="monthly_wage",
-            kind="money",
-            prompt_key=f"{NAME}.monthly_wage",
-            min_value=Decimal(1),
-            max_value=Decimal(1_000_000),
+            name="rest_day_comp_hours",
+            kind="work_time",
+            prompt_key=f"{NAME}.rest_day_comp_hours",
+            required=False,
+            ask_when=(
+                _TIME_BASED,
+                Derived(f"{NAME}.rest_day_worked", ("rest_day_hours",), _rest_day_worked),
+            ),
         ),
-        _hours("weekday_hours"),
-        _hours("rest_day_hours"),
-        _hours("rest_day_comp_hours", ask_when=(When("rest_day_hours", "gt", _ZERO),)),
-        _hours("holiday_hours"),
+        _time("holiday_hours"),
+        _count_field("holiday_days", "days", "holiday_hours", "day"),
     ),
     compute=compute,
     cross_check=_cross_check,
+    prompt_vars=_prompt_vars,
+    prefill_fields={
+        "wage": "wage",
+        "work_time:weekday": "weekday_hours",
+        "work_time:overtime": "weekday_hours",
+        "work_time:work/day": "weekday_hours",
+        "work_time:work/week": "rest_day_hours",
+        "work_time:rest_day": "rest_day_hours",
+        "work_time:holiday": "holiday_hours",
+    },
+    said_or_zero=("weekday_hours", "rest_day_hours", "holiday_hours"),
+    topic="overtime",
 )

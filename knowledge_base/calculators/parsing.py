@@ -9,32 +9,33 @@ The word lists (skip words, yes/no, filler words) live in prompts.yml under ``pa
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Final
 
-import opencc
-
-from knowledge_base.calculators.base import Choice, FieldKind
+from knowledge_base.calculators.base import (
+    Choice,
+    FieldKind,
+    MonthDate,
+    ServiceLength,
+    Wage,
+    WageUnit,
+    WorkTime,
+)
 from knowledge_base.calculators.texts import words
+from knowledge_base.text import to_simplified
+from nlu.numbers import NUMERAL_CHARS, parse_number
+from nlu.tokenizer import normalize as fold_text
+from nlu.work_phrases import read_service_length, read_wage, read_work_time
 
-# The numeral system itself (not prose): digit and unit characters of Chinese numbers.
-_CN_DIGITS: Final[dict[str, int]] = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}  # fmt: skip
-_CN_UNITS: Final[dict[str, int]] = {"十": 10, "百": 100, "千": 1000}
-_CN_WAN: Final = "万"
-_CN_CHARS: Final = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + _CN_WAN
+__all__ = ["to_simplified"]  # re-exported for the minimum-wage table
+
+# Characters of a Chinese numeral (the table itself is nlu.numbers, the one in the project).
+_CN_CHARS: Final = NUMERAL_CHARS + "万萬"
 _HALF: Final = "半"
 _NUMBER: Final = rf"(?:\d+(?:\.\d+)?|[{_CN_CHARS}]+)"
-# Shorthand multipliers workers use for money: 4.5k, 4k5, 1w, 1万2, 3千5.
-_MONEY_SHORT: Final = re.compile(r"^(\d+(?:\.\d+)?)(k|千|w|万)(\d)?$")
-_MONEY_UNIT: Final[dict[str, int]] = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
 _NUMBER_TOKEN: Final = re.compile(_NUMBER)
 _YEAR_UNIT: Final = "年"
 _MONTH_UNIT: Final = "月"
@@ -43,8 +44,12 @@ _FULL_DATE: Final = re.compile(
     rf"^(\d{{4}}|\d{{2}})[-/.{_YEAR_UNIT}](\d{{1,2}})[-/.{_MONTH_UNIT}](\d{{1,2}})[{_DAY_UNITS}]?$"
 )
 _COMPACT_DATE: Final = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_YEAR_MONTH: Final = re.compile(rf"^(\d{{4}}|\d{{2}})[-/.{_YEAR_UNIT}](\d{{1,2}}){_MONTH_UNIT}?$")
+_YEAR_MONTH: Final = re.compile(
+    rf"^(\d{{4}}|\d{{2}})[-/.{_YEAR_UNIT}](\d{{1,2}}){_MONTH_UNIT}?(?:份)?(?:初|左右)?$"
+)
 _MONTH_DAY: Final = re.compile(rf"^(\d{{1,2}}){_MONTH_UNIT}(\d{{1,2}})[{_DAY_UNITS}]?$")
+#: Pay above this is refused outright (below it, implausible pay is confirmed, see wages.py).
+MAX_PAY: Final = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,9 @@ class Unparsed:
 ParseOutcome = Parsed | Unparsed
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional characters to Simplified (沒有 → 没有, 東莞 → 东莞)."""
-    return str(_t2s().convert(text))
-
-
 def normalize(raw: str) -> str:
     """Simplified, half-width, lower case, no spaces or thousands separators."""
-    folded = unicodedata.normalize("NFKC", to_simplified(raw)).strip().lower()
+    folded = fold_text(raw).strip()
     folded = re.sub(r"(?<=\d),(?=\d{3})", "", folded)
     return re.sub(r"\s+", "", folded)
 
@@ -108,34 +103,8 @@ def chinese_number(text: str) -> Decimal | None:
     """A Chinese numeral, including colloquial forms: 三千五 = 3500, 一万二 = 12000, 两百 = 200."""
     if not text or any(ch not in _CN_CHARS for ch in text):
         return None
-    if all(ch in _CN_DIGITS for ch in text) and len(text) > 1:
-        return Decimal("".join(str(_CN_DIGITS[ch]) for ch in text))  # 二零二四
-    total = 0
-    section = 0
-    digit: int | None = None
-    last_unit = 0  # unit just before a trailing digit (三千五 → 5 × 100)
-    for ch in text:
-        if ch in _CN_DIGITS:
-            if digit is not None:
-                return None
-            digit = _CN_DIGITS[ch]
-            if digit == 0:
-                digit = None
-                last_unit = 0
-        elif ch in _CN_UNITS:
-            unit = _CN_UNITS[ch]
-            section += (1 if digit is None else digit) * unit
-            digit = None
-            last_unit = unit
-        else:  # 万
-            section += digit or 0
-            total += (section or 1) * 10000
-            section = 0
-            digit = None
-            last_unit = 10000
-    if digit is not None:
-        section += digit * (last_unit // 10 if last_unit >= 100 else 1)
-    return Decimal(total + section)
+    value = parse_number(text)
+    return None if value is None else Decimal(str(value))
 
 
 def _number(token: str) -> Decimal | None:
@@ -164,21 +133,40 @@ def _several_numbers(text: str) -> bool:
 
 
 def parse_money(raw: str) -> ParseOutcome:
-    """Yuan: ``4500``, ``4500元``, ``4,500``, ``4.5k``, ``4k5``, ``1万2``, ``三千五``."""
+    """Yuan: ``4500``, ``4500元``, ``4,500``, ``4.5k``, ``4k5``, ``1万2``, ``三千五``,
+    ``两千八百五``."""
     if _is_zero(raw):
         return Parsed(Decimal(0))
     text = _strip_words(_strip_words(normalize(raw), "parsing.filler_words"), "parsing.money_words")
-    short = _MONEY_SHORT.fullmatch(text)
-    if short:
-        unit = _MONEY_UNIT[short.group(2)]
-        value = Decimal(short.group(1)) * unit
-        if short.group(3):
-            value += Decimal(short.group(3)) * unit / 10
-        return Parsed(value)
+    value = parse_number(text) if text else None
+    if value is not None:
+        return Parsed(Decimal(str(value)))
     plain = parse_plain_number(text)
     if plain is not None:
         return Parsed(plain)
     return Unparsed("several_numbers" if _several_numbers(text) else "not_a_number")
+
+
+def parse_wage(raw: str, units: tuple[WageUnit, ...]) -> ParseOutcome:
+    """Pay with its unit: ``月薪4500``, ``一天250``, ``250一天``, ``一个钟22块``, ``时薪22``,
+    ``计件``; a bare amount (``4500``, ``3千五``) is monthly. Units a calculator cannot use are
+    refused."""
+    fact = read_wage(normalize(raw))
+    if fact is not None:
+        amount = None if fact.amount is None else Decimal(str(fact.amount))
+        wage = Wage(amount, fact.unit)
+    else:
+        outcome = parse_money(raw)
+        if not isinstance(outcome, Parsed) or not isinstance(outcome.value, Decimal):
+            return outcome
+        wage = Wage(outcome.value, "month")
+    if wage.unit not in units:
+        return Unparsed("piece_not_here" if wage.unit == "piece" else "monthly_only")
+    if wage.amount is not None and wage.amount <= 0:
+        return Unparsed("too_small", {"min": "1"})
+    if wage.amount is not None and wage.amount > MAX_PAY:
+        return Unparsed("too_large", {"max": f"{MAX_PAY:f}"})
+    return Parsed(wage)
 
 
 def _parse_with_units(raw: str, units_key: str, wrong_units_key: str) -> ParseOutcome:
@@ -202,6 +190,28 @@ def parse_hours(raw: str) -> ParseOutcome:
 def parse_days(raw: str) -> ParseOutcome:
     """Days: ``5``, ``5天``, ``两天半``."""
     return _parse_with_units(raw, "parsing.day_words", "parsing.days_not_hours")
+
+
+def parse_weeks(raw: str) -> ParseOutcome:
+    """Weeks: ``4``, ``4个星期``, ``四周``."""
+    return _parse_with_units(raw, "parsing.week_words", "parsing.weeks_not_hours")
+
+
+def parse_work_time(raw: str) -> ParseOutcome:
+    """Working time as said: ``16小时`` (a total), ``每天3个钟`` (per day), ``3天`` (days),
+    ``一周六天`` (days a week), ``每天做12个钟`` (all working time, not only overtime)."""
+    if _is_zero(raw):
+        return Parsed(WorkTime(Decimal(0)))
+    fact = read_work_time(normalize(raw))
+    if fact is not None:
+        amount = Decimal(str(fact.amount))
+        if fact.kind == "work":
+            return Parsed(WorkTime(amount, fact.unit, fact.per, "work"))
+        return Parsed(WorkTime(amount, fact.unit, fact.per))
+    outcome = parse_hours(raw)
+    if isinstance(outcome, Parsed) and isinstance(outcome.value, Decimal):
+        return Parsed(WorkTime(outcome.value))
+    return outcome
 
 
 _SPAN: Final = re.compile(
@@ -279,11 +289,28 @@ def parse_date(raw: str, today: date) -> ParseOutcome:
         match = pattern.fullmatch(text)
         if match:
             return _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if _YEAR_MONTH.fullmatch(text):
-        return Unparsed("date_needs_day")
+    month_only = _YEAR_MONTH.fullmatch(text)
+    if month_only:
+        year, month = int(month_only.group(1)), int(month_only.group(2))
+        year += 2000 if year < 100 else 0
+        if not 1 <= month <= 12:
+            return Unparsed("not_a_date")
+        return Parsed(MonthDate(year, month, 1))  # only the month is known: the 1st
     if _MONTH_DAY.fullmatch(text):
         return Unparsed("date_needs_year")
     return Unparsed("not_a_date")
+
+
+def parse_date_or_length(raw: str, today: date) -> ParseOutcome:
+    """A start date, or how long the worker has been there (``两年零七个月``, ``快五年``,
+    ``一年多``, ``半年``) when they do not remember the date."""
+    outcome = parse_date(raw, today)
+    if isinstance(outcome, Parsed) or outcome.error == "date_needs_year":
+        return outcome
+    fact = read_service_length(normalize(raw))
+    if fact is not None and fact.months > 0:
+        return Parsed(ServiceLength(Decimal(str(fact.months)), fact.qualifier))
+    return Unparsed("not_a_date_or_length")
 
 
 def parse_bool(raw: str) -> ParseOutcome:
@@ -334,6 +361,12 @@ def parse_kind(kind: FieldKind, raw: str, today: date) -> ParseOutcome:
         return parse_hours(raw)
     if kind == "days":
         return parse_days(raw)
+    if kind == "weeks":
+        return parse_weeks(raw)
+    if kind == "work_time":
+        return parse_work_time(raw)
+    if kind == "date_or_length":
+        return parse_date_or_length(raw, today)
     if kind == "months":
         return parse_months(raw)
     if kind == "years":
@@ -344,4 +377,4 @@ def parse_kind(kind: FieldKind, raw: str, today: date) -> ParseOutcome:
         return parse_bool(raw)
     if kind == "city":
         return parse_city(raw)
-    raise ValueError(f"choice fields are parsed with parse_choice, not {kind!r}")
+    raise ValueError(f"{kind!r} fields have their own parser (parse_choice, parse_wage)")

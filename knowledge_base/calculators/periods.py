@@ -26,6 +26,7 @@ from knowledge_base.calculators.base import (
     get_bool,
     get_optional_date,
     get_optional_decimal,
+    get_optional_monthly,
     get_str,
     round_money,
 )
@@ -116,7 +117,7 @@ def _damages(
     lines: list[str],
 ) -> Decimal | None:
     served = get_optional_decimal(inputs, "served_months")
-    wage = get_optional_decimal(inputs, "regular_wage")
+    wage = get_optional_monthly(inputs, "regular_wage")
     if served is None or wage is None:
         lines.append(_p("results.damages_unknown"))
         return None
@@ -193,12 +194,11 @@ PROBATION_SPEC: Final = CalculatorSpec(
         ),
         InputField(
             name="regular_wage",
-            kind="money",
+            kind="wage",
             prompt_key=f"{PROBATION}.regular_wage",
             required=False,
             ask_when=(*_TOO_LONG, When("served_months", "given")),
-            min_value=Decimal(1),
-            max_value=Decimal(1_000_000),
+            wage_units=("month",),
         ),
     ),
     compute=compute_probation,
@@ -267,7 +267,7 @@ def _employer_notice(inputs: Mapping[str, object]) -> CalculationResult:
     if reason == REASON_ART40:
         citations += [texts.citation("contract_law_40"), texts.citation("implementing_regs_20")]
         if not get_bool(inputs, "notified_30_days"):
-            wage = get_optional_decimal(inputs, "last_month_wage")
+            wage = get_optional_monthly(inputs, "last_month_wage")
             if wage is not None:
                 amount = round_money(wage)
                 steps.append(_n("steps.notice_pay", wage=yuan(amount)))
@@ -354,12 +354,11 @@ NOTICE_SPEC: Final = CalculatorSpec(
         ),
         InputField(
             name="last_month_wage",
-            kind="money",
+            kind="wage",
             prompt_key=f"{NOTICE}.last_month_wage",
             required=False,
             ask_when=(*_ART40, When("notified_30_days", "eq", False)),
-            min_value=Decimal(1),
-            max_value=Decimal(1_000_000),
+            wage_units=("month",),
         ),
     ),
     compute=compute_notice,

@@ -69,7 +69,8 @@ def test_ask_batch_writes_one_line_per_question(runner: CliRunner, tmp_path: Pat
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == ["a-1", 2, "a-3", "a-4"]
     for record in records:
-        assert list(record) == BATCH_KEYS
+        assert list(record)[: len(BATCH_KEYS)] == BATCH_KEYS  # the existing fields, unchanged
+        assert set(record) - set(BATCH_KEYS) <= {"calculation"}  # and, optionally, a calculation
         assert len(record["topics"]) == 3
         assert 0.0 <= record["confidence"] <= 1.0
         for citation in record["citations"]:
@@ -80,6 +81,60 @@ def test_ask_batch_writes_one_line_per_question(runner: CliRunner, tmp_path: Pat
     assert records[1]["topic"] == "probation"
     assert records[2]["answer_id"] is None
     assert records[3]["answer_id"] is None
+
+
+CALCULATION_KEYS = {
+    "calculator",
+    "amount",
+    "amount_high",
+    "missing",
+    "facts",
+    "assumed",
+    "unknown",
+    "working",
+    "result",
+    "citations",
+}
+
+
+def ask_json(runner: CliRunner, question: str) -> dict[str, object]:
+    result = runner.invoke(app, ["ask", question, "--json", "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_ask_runs_the_calculator_when_every_fact_is_stated(runner: CliRunner) -> None:
+    data = ask_json(runner, "一天250 国庆三天都上班了")
+    assert list(data)[: len(BATCH_KEYS) - 1] == BATCH_KEYS[1:]
+    calculation = data["calculation"]
+    assert isinstance(calculation, dict)
+    assert set(calculation) == CALCULATION_KEYS
+    assert calculation["calculator"] == "overtime"
+    assert calculation["amount"] == 2250.0  # 250 × 300% × 3 (劳动法第四十四条)
+    assert calculation["missing"] == []
+    assert calculation["working"]
+    assert {"law": "劳动法", "article": 44} in calculation["citations"]
+    assert len(calculation["citations"]) <= 4
+
+
+def test_ask_says_which_facts_are_missing(runner: CliRunner) -> None:
+    calculation = ask_json(runner, "月薪4500 加班费能拿多少")["calculation"]
+    assert isinstance(calculation, dict)
+    assert calculation["amount"] is None
+    assert calculation["missing"] == ["weekday_hours", "rest_day_hours", "holiday_hours"]
+    assert calculation["facts"] == {"wage": "按月工资4500元计算"}
+
+
+def test_a_question_without_facts_has_no_calculation(runner: CliRunner) -> None:
+    assert "calculation" not in ask_json(runner, "周末加班工资怎么算")
+
+
+def test_ask_prints_a_calculation(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ask", "一个钟22块 周末加了16个小时", "--no-nlu"])
+    assert result.exit_code == 0, result.output
+    assert "calculation (overtime): 704.0" in result.stdout
 
 
 def test_ask_batch_needs_out(runner: CliRunner, tmp_path: Path) -> None:

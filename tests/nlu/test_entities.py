@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.entities import NUMERIC_ENTITIES, EntityExtractor, extract_entities
+from nlu.entities import NUMERIC_ENTITIES, PHRASE_ENTITIES, EntityExtractor, extract_entities
 from nlu.settings import PROJECT_ROOT
 from nlu.training_data import load_training_data
 from tests.nlu.conftest import SMALL_DATA_DIR, as_number
@@ -40,7 +40,51 @@ RULE_CASES: list[tuple[str, Found]] = [
 
 @pytest.mark.parametrize(("text", "expected"), RULE_CASES)
 def test_rule_entities(text: str, expected: Found) -> None:
-    found = [(e.entity, e.value, e.text) for e in extract_entities(text)]
+    found = [
+        (e.entity, e.value, e.text)
+        for e in extract_entities(text)
+        if e.entity not in PHRASE_ENTITIES
+    ]
+    assert found == expected
+
+
+# The phrases the calculators read: pay with its unit, working time with its kind and period,
+# length of service with how exactly it was said.
+PHRASE_CASES: list[tuple[str, Found]] = [
+    ("一天250 国庆三天都上班了",
+     [("wage", "250/day", "一天250"), ("work_time", "holiday:3d", "三天")]),
+    ("一个钟22块 周末加了16个小时",
+     [("wage", "22/hour", "一个钟22块"), ("work_time", "rest_day:16h", "16个小时")]),
+    ("周末加了16个小时", [("work_time", "rest_day:16h", "16个小时")]),
+    ("平时每天加3个钟", [("work_time", "weekday:3h/day", "每天加3个钟")]),
+    ("月薪4500帮我算一下加班费", [("wage", "4500/month", "月薪4500")]),
+    ("底薪3千五", [("wage", "3500/month", "底薪3千五")]),
+    ("日薪两百五", [("wage", "250/day", "日薪两百五")]),
+    ("时薪22 加班多", [("wage", "22/hour", "时薪22")]),
+    ("250元一天", [("wage", "250/day", "250元一天")]),
+    ("22块一个钟", [("wage", "22/hour", "22块一个钟")]),
+    ("我是计件的 加班费怎么算", [("wage", "piece", "计件")]),
+    ("计件 一件5毛", [("wage", "0.5/piece", "一件5毛")]),
+    ("每天做12个钟 一周干六天 月薪3千五",
+     [("work_time", "work:12h/day", "每天做12个钟"), ("work_time", "work:6d/week", "一周干六天"),
+      ("wage", "3500/month", "月薪3千五")]),
+    ("周末加班，一共16个小时", [("work_time", "rest_day:16h", "16个小时")]),
+    ("干了两年零七个月被辞退", [("service_length", "31m", "两年零七个月")]),
+    ("干了快五年 公司裁员", [("service_length", "60m-", "快五年")]),
+    ("进厂一年多了", [("service_length", "12m+", "一年多")]),
+    ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
+    # Not phrases: a holiday that was not worked, a pay day, hours that are not work.
+    ("国庆放假三天", []),
+    ("每个月4号发工资", []),
+    ("一个月休息4天 工资4000", [("wage", "4000/month", "工资4000")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASE_CASES)
+def test_phrase_entities(text: str, expected: Found) -> None:
+    found = [
+        (e.entity, e.value, e.text) for e in extract_entities(text) if e.entity in PHRASE_ENTITIES
+    ]
     assert found == expected
 
 
@@ -113,5 +157,8 @@ def test_annotations_in_the_training_data_are_found() -> None:
 
 def test_numeric_entities_have_numeric_values() -> None:
     for entity in extract_entities("干了两年半 工资4500块 每天11个钟 我们200人"):
+        if entity.entity in PHRASE_ENTITIES:
+            assert isinstance(entity.value, str)
+            continue
         assert entity.entity in NUMERIC_ENTITIES | {"worker_count"}
         assert isinstance(entity.value, int | float)

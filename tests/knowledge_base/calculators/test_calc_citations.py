@@ -16,12 +16,15 @@ from knowledge_base.calculators import (
     overtime,
     periods,
     texts,
+    wages,
 )
+from knowledge_base.calculators.base import MAX_SHORT_CITATIONS, ServiceLength, Wage, WorkTime
 from knowledge_base.calculators.registry import CALCULATORS
 from knowledge_base.statutes import StatuteLibrary
 from tests.knowledge_base.calculators.conftest import article_text, folded, run
 
 NOTICE = "关于职工全年月平均工作时间和工资折算问题的通知"
+WORK_HOURS = "国务院关于职工工作时间的规定"
 ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 
 
@@ -54,6 +57,17 @@ NUMBER_FACTS = [
     ("劳动法", 41, "每月不得超过三十六小时", overtime.MONTHLY_OVERTIME_LIMIT == 36),
     (NOTICE, None, "21.75", Decimal("21.75") == overtime.PAY_DAYS_PER_MONTH),
     (NOTICE, None, "月计薪天数×8小时", overtime.HOURS_PER_DAY == 8),
+    (NOTICE, None, "21.75", Decimal("21.75") == wages.PAY_DAYS_PER_MONTH),
+    (NOTICE, None, "月计薪天数×8小时", wages.HOURS_PER_DAY == 8),
+    (WORK_HOURS, 3, "每日工作8小时", overtime.HOURS_PER_DAY == 8),
+    (WORK_HOURS, 3, "每周工作40小时", overtime.HOURS_PER_WEEK == 40),
+    (WORK_HOURS, 3, "每周工作40小时", overtime.WORK_DAYS_PER_WEEK * 8 == 40),
+    (
+        "工资支付暂行规定",
+        13,
+        "计件单价的１５０％、２００％、３００％",
+        overtime.RATE_HOLIDAY == 300,
+    ),
     ("劳动合同法", 47, "每满一年支付一个月工资", True),
     ("劳动合同法", 47, "六个月以上不满一年的，按一年计算", compensation.ROUND_UP_FROM_MONTHS == 6),
     ("劳动合同法", 47, "支付半个月工资", Decimal("0.5") == compensation.HALF),
@@ -118,11 +132,31 @@ def _sample_results() -> list[object]:
         (
             overtime.SPEC,
             {
-                "monthly_wage": d(4350),
+                "wage": d(4350),
                 "weekday_hours": d(40),
                 "rest_day_hours": d(8),
                 "rest_day_comp_hours": d(4),
                 "holiday_hours": d(8),
+            },
+        ),
+        (
+            overtime.SPEC,
+            {
+                "wage": Wage(d(250), "day"),
+                "weekday_hours": WorkTime(d(12), "h", "day", "work"),
+                "weekday_days": d(22),
+                "rest_day_hours": WorkTime(d(6), "d", "week", "work"),
+                "rest_day_weeks": d(4),
+                "holiday_hours": WorkTime(d(3), "d"),
+            },
+        ),
+        (overtime.SPEC, {"wage": Wage(d("0.5"), "piece")}),
+        (
+            compensation.SPEC,
+            {
+                "kind": "economic",
+                "start_date": ServiceLength(d(24), "more"),
+                "monthly_wage": Wage(d(250), "day"),
             },
         ),
         (
@@ -208,7 +242,7 @@ def test_every_emitted_citation_is_declared_and_exists(library: StatuteLibrary) 
     declared = {texts.citation(key) for key in texts.citation_keys()}
     seen = set()
     for result in _sample_results():
-        for citation in result.citations:  # type: ignore[attr-defined]
+        for citation in result.citations + result.further_citations:  # type: ignore[attr-defined]
             assert citation in declared, citation
             assert library.article(citation.law, citation.article) is not None
             seen.add(citation)
@@ -229,3 +263,9 @@ def test_result_texts_name_only_cited_article_numbers() -> None:
         "calc_probation",
         "calc_notice_period",
     }
+
+
+def test_short_reply_cites_at_most_four_articles() -> None:
+    for result in _sample_results():
+        assert 0 < len(result.citations) <= MAX_SHORT_CITATIONS  # type: ignore[attr-defined]
+        assert not set(result.citations) & set(result.further_citations)  # type: ignore[attr-defined]

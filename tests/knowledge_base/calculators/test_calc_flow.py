@@ -68,11 +68,11 @@ def test_python_holds_no_prose() -> None:
 def test_rejection_keeps_answers_and_explains() -> None:
     spec = CALCULATORS["calc_overtime"]
     answers: dict[str, object] = {}
-    outcome = flow.read_answer(spec, "monthly_wage", "好多钱", answers, TODAY)
+    outcome = flow.read_answer(spec, "wage", "好多钱", answers, TODAY)
     assert isinstance(outcome, flow.Rejected)
     assert "例如" in outcome.message
     assert answers == {}
-    too_small = flow.read_answer(spec, "monthly_wage", "0", answers, TODAY)
+    too_small = flow.read_answer(spec, "wage", "0", answers, TODAY)
     assert isinstance(too_small, flow.Rejected)
     assert "最少是 1" in too_small.message
 

@@ -28,7 +28,7 @@ def pay(
 ) -> Decimal:
     inputs: dict[str, object] = {
         TODAY_KEY: TODAY,
-        "monthly_wage": wage,
+        "wage": wage,
         "weekday_hours": weekday,
         "rest_day_hours": rest,
         "holiday_hours": holiday,
@@ -69,7 +69,7 @@ def test_asks_about_compensatory_leave_only_after_rest_day_work() -> None:
     assert "rest_day_comp_hours" not in asked
     _, asked = chat(overtime.SPEC, ["5000", "10", "8", "8", "0"])
     assert asked == [
-        "monthly_wage",
+        "wage",
         "weekday_hours",
         "rest_day_hours",
         "rest_day_comp_hours",
@@ -82,7 +82,7 @@ def test_monthly_limit_warning() -> None:
         run(
             overtime.SPEC,
             {
-                "monthly_wage": D(4000),
+                "wage": D(4000),
                 "weekday_hours": D(36),
                 "rest_day_hours": D(0),
                 "holiday_hours": D(0),
@@ -93,7 +93,7 @@ def test_monthly_limit_warning() -> None:
     warned = run(
         overtime.SPEC,
         {
-            "monthly_wage": D(4000),
+            "wage": D(4000),
             "weekday_hours": D(37),
             "rest_day_hours": D(0),
             "holiday_hours": D(0),

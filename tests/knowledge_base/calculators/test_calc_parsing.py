@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge_base.calculators.base import Choice
+from knowledge_base.calculators.base import Choice, MonthDate
 from knowledge_base.calculators.parsing import (
     Parsed,
     Unparsed,
@@ -140,6 +140,8 @@ def test_years(text: str, years: Decimal) -> None:
         ("24年3月1日", date(2024, 3, 1)),
         ("今天", TODAY),
         ("还在上班", TODAY),
+        ("2024年3月", MonthDate(2024, 3, 1)),  # only the month: the 1st is assumed
+        ("2021-03", MonthDate(2021, 3, 1)),
     ],
 )
 def test_dates(text: str, value: date) -> None:
@@ -149,7 +151,6 @@ def test_dates(text: str, value: date) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("2024年3月", "date_needs_day"),
         ("3月1号", "date_needs_year"),
         ("2024-02-30", "not_a_date"),
         ("去年", "not_a_date"),

@@ -1,0 +1,129 @@
+"""Pay in the unit a calculator needs, with the conversion written out.
+
+Monthly, daily and hourly pay convert with the statutory 21.75 pay days a month and 8 hours a
+day (关于职工全年月平均工作时间和工资折算问题的通知, 劳社部发[2008]3号: 日工资 = 月工资 ÷ 21.75,
+小时工资 = 月工资 ÷ (21.75 × 8)). Piece rates never convert: overtime is paid on the piece
+price (工资支付暂行规定 第十三条), which the overtime calculator says instead.
+
+Plausible pay, per unit (outside it the bot asks the worker to confirm rather than compute):
+a month 500–100 000 yuan (below any full-time wage, above almost any factory wage), a day
+20–5 000, an hour 3–1 000, a piece 0.01–1 000. Hard limits (0 and over a million) are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from knowledge_base.calculators import texts
+from knowledge_base.calculators.base import Wage, WageUnit, get_wage, round_money
+from knowledge_base.calculators.texts import plain_number
+
+PAY_DAYS_PER_MONTH: Final = Decimal("21.75")
+HOURS_PER_DAY: Final = Decimal(8)
+MAX_AMOUNT: Final = Decimal(1_000_000)
+
+#: Inclusive plausible range per unit (see the module docstring).
+PLAUSIBLE: Final[dict[WageUnit, tuple[Decimal, Decimal]]] = {
+    "month": (Decimal(500), Decimal(100_000)),
+    "day": (Decimal(20), Decimal(5_000)),
+    "hour": (Decimal(3), Decimal(1_000)),
+    "piece": (Decimal("0.01"), Decimal(1_000)),
+}
+
+
+@dataclass(frozen=True)
+class Converted:
+    """An amount in the unit asked for, the working lines that got there, and whether the
+    statutory conversion was used (so the result cites it)."""
+
+    amount: Decimal
+    steps: tuple[str, ...]
+    converted: bool
+
+
+def plausible(wage: Wage) -> bool:
+    """True when the amount is an ordinary one for its unit (a piece rate without price is)."""
+    if wage.amount is None:
+        return True
+    low, high = PLAUSIBLE[wage.unit]
+    return low <= wage.amount <= high
+
+
+def said(wage: Wage) -> str:
+    """How the pay is echoed back: ``按日工资250元计算`` (unit and amount as understood)."""
+    if wage.amount is None:
+        return texts.text("wages.said_piece_no_price")
+    return texts.text(f"wages.said.{wage.unit}", amount=plain_number(wage.amount))
+
+
+def _step(key: str, **values: object) -> str:
+    return texts.text(f"wages.steps.{key}", **values)
+
+
+def _numbers() -> dict[str, str]:
+    return {"pay_days": plain_number(PAY_DAYS_PER_MONTH), "day_hours": plain_number(HOURS_PER_DAY)}
+
+
+def _require_amount(wage: Wage) -> Decimal:
+    if wage.amount is None or wage.unit == "piece":
+        raise ValueError("a piece rate has no time-based equivalent")
+    return wage.amount
+
+
+def hourly(wage: Wage) -> Converted:
+    """Hourly pay, rounded half up to cents: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
+    amount = _require_amount(wage)
+    if wage.unit == "hour":
+        return Converted(amount, (), converted=False)
+    if wage.unit == "day":
+        value = round_money(amount / HOURS_PER_DAY)
+        step = _step("day_to_hour", daily=plain_number(amount), hourly=f"{value:.2f}", **_numbers())
+        return Converted(value, (step,), converted=True)
+    value = round_money(amount / PAY_DAYS_PER_MONTH / HOURS_PER_DAY)
+    step = _step("month_to_hour", wage=plain_number(amount), hourly=f"{value:.2f}", **_numbers())
+    return Converted(value, (step,), converted=True)
+
+
+def daily(wage: Wage) -> Converted:
+    """Daily pay, rounded half up to cents: month ÷ 21.75, hour × 8, or as said."""
+    amount = _require_amount(wage)
+    if wage.unit == "day":
+        return Converted(amount, (), converted=False)
+    if wage.unit == "hour":
+        value = round_money(amount * HOURS_PER_DAY)
+        step = _step("hour_to_day", hourly=plain_number(amount), daily=f"{value:.2f}", **_numbers())
+        return Converted(value, (step,), converted=True)
+    value = round_money(amount / PAY_DAYS_PER_MONTH)
+    step = _step("month_to_day", wage=plain_number(amount), daily=f"{value:.2f}", **_numbers())
+    return Converted(value, (step,), converted=True)
+
+
+def monthly(wage: Wage) -> Converted:
+    """Monthly pay, rounded half up to cents: day × 21.75, hour × 8 × 21.75, or as said."""
+    amount = _require_amount(wage)
+    if wage.unit == "month":
+        return Converted(amount, (), converted=False)
+    if wage.unit == "day":
+        value = round_money(amount * PAY_DAYS_PER_MONTH)
+        step = _step("day_to_month", daily=plain_number(amount), wage=f"{value:.2f}", **_numbers())
+        return Converted(value, (step,), converted=True)
+    value = round_money(amount * HOURS_PER_DAY * PAY_DAYS_PER_MONTH)
+    step = _step("hour_to_month", hourly=plain_number(amount), wage=f"{value:.2f}", **_numbers())
+    return Converted(value, (step,), converted=True)
+
+
+def monthly_input(inputs: Mapping[str, object], name: str, steps: list[str]) -> Converted:
+    """The monthly pay a calculator needs from a pay answer, its conversion added to ``steps``."""
+    converted = monthly(get_wage(inputs, name))
+    steps.extend(converted.steps)
+    return converted
+
+
+def daily_input(inputs: Mapping[str, object], name: str, steps: list[str]) -> Converted:
+    """The daily pay a calculator needs from a pay answer, its conversion added to ``steps``."""
+    converted = daily(get_wage(inputs, name))
+    steps.extend(converted.steps)
+    return converted

@@ -1,0 +1,439 @@
+"""Phrases the calculators need, read the way workers say them.
+
+- pay with the period it is paid for: 月薪4500, 一天250, 250一天, 一个钟22块, 时薪22, 计件;
+- working time with the kind of day and the period it repeats in: 周末加了16个小时,
+  平时每天加3个钟, 国庆三天都上班了, 每天做12个钟, 一周干六天;
+- how long someone has worked somewhere: 干了两年零七个月, 干了快五年, 一年多, 半年, 三年半.
+
+The same reader serves a whole message (``nlu.entities`` turns the facts into entities) and an
+answer typed at a calculator's question (``read_wage`` …), so "一天250" means the same in
+both. Word lists live in ``nlu/entity_rules.yml``; scanners run on ``nlu.tokenizer.normalize``-d
+text, whose offsets are those of the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final, Literal, cast
+
+import yaml
+
+from nlu.numbers import CN_DIGITS, Number, Quantity, find_quantities
+from nlu.tokenizer import normalize
+
+RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
+
+WageUnit = Literal["month", "day", "hour", "piece"]
+WorkKind = Literal["weekday", "rest_day", "holiday", "overtime", "work"]
+TimeUnit = Literal["h", "d"]
+Period = Literal["day", "week", "month"]
+Qualifier = Literal["exact", "almost", "more"]
+
+WAGE_UNITS: Final[tuple[WageUnit, ...]] = ("month", "day", "hour", "piece")
+WORK_KINDS: Final[tuple[WorkKind, ...]] = ("weekday", "rest_day", "holiday", "overtime", "work")
+PERIODS: Final[tuple[Period, ...]] = ("day", "week", "month")
+_QUALIFIER_MARKS: Final[dict[Qualifier, str]] = {"exact": "", "almost": "-", "more": "+"}
+
+_BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、\s]")
+_DAY_UNITS: Final = frozenset({"天", "日"})
+_SPAN_UNITS: Final = frozenset({"年", "月"})
+
+
+def _number_text(value: Number) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _number(text: str) -> Number:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True, slots=True)
+class WageFact:
+    """Pay of ``amount`` yuan per ``unit`` (None: piece rate without a stated piece price)."""
+
+    amount: Number | None
+    unit: WageUnit
+
+    def value(self) -> str:
+        """Entity value: ``250/day``, ``4500/month``, ``0.5/piece`` or ``piece``."""
+        return self.unit if self.amount is None else f"{_number_text(self.amount)}/{self.unit}"
+
+    @classmethod
+    def from_value(cls, value: str) -> WageFact | None:
+        """Inverse of :meth:`value`; None for anything else."""
+        amount, _, unit = value.rpartition("/")
+        if not amount and value in WAGE_UNITS:
+            return cls(None, value)
+        if unit not in WAGE_UNITS:
+            return None
+        try:
+            return cls(_number(amount), unit)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkTimeFact:
+    """``amount`` hours or days of work of ``kind``, per ``per`` (None: a total)."""
+
+    kind: WorkKind
+    amount: Number
+    unit: TimeUnit
+    per: Period | None = None
+
+    def value(self) -> str:
+        """Entity value: ``rest_day:16h``, ``weekday:3h/day``, ``work:6d/week``."""
+        per = f"/{self.per}" if self.per else ""
+        return f"{self.kind}:{_number_text(self.amount)}{self.unit}{per}"
+
+    @classmethod
+    def from_value(cls, value: str) -> WorkTimeFact | None:
+        """Inverse of :meth:`value`; None for anything else."""
+        match = re.fullmatch(r"(\w+):(\d+(?:\.\d+)?)([hd])(?:/(\w+))?", value)
+        if match is None or match.group(1) not in WORK_KINDS:
+            return None
+        per = match.group(4)
+        if per is not None and per not in PERIODS:
+            return None
+        return cls(
+            cast(WorkKind, match.group(1)),
+            _number(match.group(2)),
+            cast(TimeUnit, match.group(3)),
+            cast(Period | None, per),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLengthFact:
+    """How long someone worked somewhere: ``months``, and whether said as exact, "almost"
+    (快五年: a little under) or "more" (一年多: that and some months)."""
+
+    months: Number
+    qualifier: Qualifier = "exact"
+
+    def value(self) -> str:
+        """Entity value: ``31m``, ``60m-`` (almost), ``12m+`` (more)."""
+        return f"{_number_text(self.months)}m{_QUALIFIER_MARKS[self.qualifier]}"
+
+    @classmethod
+    def from_value(cls, value: str) -> ServiceLengthFact | None:
+        """Inverse of :meth:`value`; None for anything else."""
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)m([-+]?)", value)
+        if match is None:
+            return None
+        qualifier = next(q for q, mark in _QUALIFIER_MARKS.items() if mark == match.group(2))
+        return cls(_number(match.group(1)), qualifier)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A fact and the span of text that says it."""
+
+    fact: WageFact | WorkTimeFact | ServiceLengthFact
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _longest_first(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseRules:
+    """The word lists of ``entity_rules.yml`` these scanners use, normalised."""
+
+    wage_before: tuple[tuple[str, str], ...]
+    wage_after: tuple[tuple[str, str], ...]
+    wage_fillers: tuple[str, ...]
+    piece_words: tuple[str, ...]
+    min_bare: dict[str, float]
+    bare_blocked_after: tuple[str, ...]
+    kinds: tuple[tuple[str, str], ...]
+    overtime_verbs: tuple[str, ...]
+    work_verbs: tuple[str, ...]
+    per: tuple[tuple[str, str], ...]
+    time_fillers: tuple[str, ...]
+    service_verbs: tuple[str, ...]
+    service_max_gap: int
+    almost: tuple[str, ...]
+    more: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path = RULES_PATH) -> PhraseRules:
+        """Read the phrase sections of the rule file."""
+        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+        def words(items: Sequence[object]) -> tuple[str, ...]:
+            return tuple(sorted((normalize(str(w)) for w in items), key=len, reverse=True))
+
+        def by_key(section: dict[str, list[object]]) -> tuple[tuple[str, str], ...]:
+            return _longest_first([(normalize(str(w)), k) for k, ws in section.items() for w in ws])
+
+        wage, time, service = raw["wage"], raw["work_time"], raw["service_length"]
+        return cls(
+            wage_before=by_key(wage["before"]),
+            wage_after=by_key(wage["after"]),
+            wage_fillers=words(wage["fillers"]),
+            piece_words=words(wage["piece_words"]),
+            min_bare={str(k): float(v) for k, v in wage["min_bare"].items()},
+            bare_blocked_after=words(raw["bare_number"]["blocked_after"]),
+            kinds=by_key(time["kinds"]),
+            overtime_verbs=words(time["overtime_verbs"]),
+            work_verbs=words(time["work_verbs"]),
+            per=by_key(time["per"]),
+            time_fillers=words(time["fillers"]),
+            service_verbs=words(service["verbs"]),
+            service_max_gap=int(service["max_gap"]),
+            almost=words(service["almost"]),
+            more=words(service["more"]),
+        )
+
+    @property
+    def verbs_and_fillers(self) -> tuple[str, ...]:
+        """Words that may sit between a period (每天) and its amount (每天都要加3个钟)."""
+        words = self.overtime_verbs + self.work_verbs + self.time_fillers
+        return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
+def load_phrase_rules(path: Path = RULES_PATH) -> PhraseRules:
+    """The rules from ``path``, read once."""
+    return PhraseRules.load(path)
+
+
+def _strip_tail(text: str, words: tuple[str, ...], limit: int = 4) -> str:
+    for _ in range(limit):
+        word = next((w for w in words if w and text.endswith(w)), None)
+        if word is None:
+            break
+        text = text[: -len(word)]
+    return text
+
+
+def _strip_head(text: str, words: tuple[str, ...], limit: int = 4) -> str:
+    for _ in range(limit):
+        word = next((w for w in words if w and text.startswith(w)), None)
+        if word is None:
+            break
+        text = text[len(word) :]
+    return text
+
+
+def _ending(text: str, cues: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    return next(((cue, key) for cue, key in cues if text.endswith(cue)), None)
+
+
+def _starting(text: str, cues: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    return next(((cue, key) for cue, key in cues if text.startswith(cue)), None)
+
+
+def _starts_number(text: str) -> bool:
+    return bool(text) and (text[0].isdigit() or text[0] in CN_DIGITS or text[0] == "十")
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+# --------------------------------------------------------------------------- pay
+
+
+def find_wages(norm: str, quantities: Sequence[Quantity], rules: PhraseRules) -> list[Found]:
+    """Pay amounts with their unit in normalised text (a bare number needs a cue)."""
+    found: list[Found] = []
+    for q in quantities:
+        if q.kind not in ("money", "number"):
+            continue
+        hit = _wage_unit(norm, q, rules)
+        if hit is None:
+            continue
+        unit, start, end = hit
+        if q.kind == "number" and (
+            q.value < rules.min_bare[unit] or norm[q.end :].startswith(rules.bare_blocked_after)
+        ):
+            continue
+        found.append(Found(WageFact(q.value, cast(WageUnit, unit)), start, end))
+    priced = [f.fact for f in found if isinstance(f.fact, WageFact) and f.fact.unit == "piece"]
+    if not priced:
+        for word in rules.piece_words:
+            index = norm.find(word)
+            if index >= 0 and not _overlaps(
+                index, index + len(word), [(f.start, f.end) for f in found]
+            ):
+                found.append(Found(WageFact(None, "piece"), index, index + len(word)))
+                break
+    return sorted(found, key=lambda f: f.start)
+
+
+def _wage_unit(norm: str, q: Quantity, rules: PhraseRules) -> tuple[str, int, int] | None:
+    # The unit after the amount is the more specific one (工资250一天 is pay per day).
+    after = norm[q.end :]
+    cue = _starting(after, rules.wage_after)
+    if cue is not None:
+        return cue[1], q.start, q.end + len(cue[0])
+    before = norm[: q.start]
+    stripped = _strip_tail(before, rules.wage_fillers, limit=2)
+    cue = _ending(stripped, rules.wage_before)
+    if cue is None:
+        return None
+    return cue[1], len(stripped) - len(cue[0]), q.end
+
+
+# --------------------------------------------------------------------------- working time
+
+
+def _is_time(q: Quantity) -> bool:
+    return q.kind == "hours" or (q.kind == "duration" and q.unit in _DAY_UNITS)
+
+
+def _is_period_cue(norm: str, q: Quantity, rules: PhraseRules) -> bool:
+    """True for 一天 in 一天加3个钟 / 一天250 and 一个钟 in 一个钟22块: a period, not an amount."""
+    if q.amount != 1 or q.kind not in ("hours", "duration"):
+        return False
+    rest = _strip_head(norm[q.end :], rules.verbs_and_fillers + rules.wage_fillers)
+    return _starts_number(rest)
+
+
+def _is_word(norm: str, q: Quantity) -> bool:
+    """A lone 一 is part of a word (一共, 一般, 一直), not an amount."""
+    return q.kind == "number" and norm[q.start : q.end] == "一"
+
+
+def _clause_end(norm: str, index: int) -> int:
+    match = _BREAK.search(norm, index)
+    return match.start() if match else len(norm)
+
+
+def _last_kind(text: str, rules: PhraseRules) -> str | None:
+    best: tuple[int, str] | None = None
+    for cue, kind in rules.kinds:
+        index = text.rfind(cue)
+        if index >= 0 and (best is None or index + len(cue) > best[0]):
+            best = (index + len(cue), kind)
+    return None if best is None else best[1]
+
+
+def _first_kind(text: str, rules: PhraseRules) -> str | None:
+    hits = [(text.find(cue), kind) for cue, kind in rules.kinds if cue in text]
+    return min(hits)[1] if hits else None
+
+
+def find_work_times(
+    norm: str,
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+    *,
+    taken: Sequence[tuple[int, int]] = (),
+    need_verb: bool = True,
+) -> list[Found]:
+    """Hours or days of work with their kind and period. In a whole message the words around
+    the amount must say it was worked (``need_verb``); an answer to an hours question need not."""
+    amounts = [
+        q for q in quantities if not _is_period_cue(norm, q, rules) and not _is_word(norm, q)
+    ]
+    found: list[Found] = []
+    for index, q in enumerate(amounts):
+        if not _is_time(q) or _overlaps(q.start, q.end, taken):
+            continue
+        # Kind words may sit in an earlier clause (周末加班，一共16个小时), back to the previous
+        # amount; verbs and the period belong to the amount's own clause.
+        region_start = amounts[index - 1].end if index else 0
+        clause_start = _clause_start(norm, q.start)
+        next_start = amounts[index + 1].start if index + 1 < len(amounts) else len(norm)
+        region_end = min(next_start, _clause_end(norm, q.end))
+        before, after = norm[region_start : q.start], norm[q.end : region_end]
+        kind = _last_kind(before, rules) or _first_kind(after, rules)
+        # A kind word in an earlier clause carries its verb along (周末加班，一共16个小时).
+        clause_from = region_start if kind is not None else max(region_start, clause_start)
+        clause = norm[clause_from:region_end]
+        overtime = any(verb in clause for verb in rules.overtime_verbs)
+        worked = overtime or any(verb in clause for verb in rules.work_verbs)
+        if need_verb and not worked:
+            continue
+        own = _strip_tail(norm[clause_start : q.start], rules.verbs_and_fillers)
+        per_cue = _ending(own, rules.per)
+        per = cast(Period | None, per_cue[1] if per_cue else None)
+        if kind is None:
+            kind = "work" if worked and not overtime else "overtime"
+        unit: TimeUnit = "h" if q.kind == "hours" else "d"
+        amount = q.amount if q.amount is not None else q.value
+        start = clause_start + len(own) - len(per_cue[0]) if per_cue else q.start
+        fact = WorkTimeFact(cast(WorkKind, kind), amount, unit, per)
+        found.append(Found(fact, start, q.end))
+    return found
+
+
+def _clause_start(norm: str, index: int) -> int:
+    breaks = [m.end() for m in _BREAK.finditer(norm, 0, index)]
+    return breaks[-1] if breaks else 0
+
+
+# --------------------------------------------------------------------------- length of service
+
+
+def find_service_lengths(
+    norm: str, quantities: Sequence[Quantity], rules: PhraseRules, *, need_verb: bool = True
+) -> list[Found]:
+    """Lengths of service in years/months with how exactly they were said."""
+    found: list[Found] = []
+    for q in quantities:
+        if q.kind != "duration" or q.unit not in _SPAN_UNITS:
+            continue
+        before = norm[_clause_start(norm, q.start) : q.start]
+        close = _strip_tail(before, rules.almost, limit=1)
+        almost = close != before
+        # The verb must be near, with no other number between (干12个小时 一个月 is not service).
+        near = re.split(r"[\d" + "".join(CN_DIGITS) + "]", close)[-1][-rules.service_max_gap - 2 :]
+        if need_verb and not any(verb in near for verb in rules.service_verbs):
+            continue
+        end = q.end
+        more_word = next((w for w in rules.more if norm.startswith(w, q.end)), None)
+        more = q.approximate or more_word is not None
+        if more_word is not None:
+            end += len(more_word)
+        qualifier: Qualifier = "almost" if almost else "more" if more else "exact"
+        start = q.start - (len(before) - len(close))
+        found.append(Found(ServiceLengthFact(q.value, qualifier), start, end))
+    return found
+
+
+# --------------------------------------------------------------------------- whole answers
+
+
+def _only(found: list[Found]) -> Found | None:
+    return found[0] if len(found) == 1 else None
+
+
+def read_wage(text: str) -> WageFact | None:
+    """The pay an answer states with its unit (一天250 → 250/day), or None when it states
+    no unit or several amounts."""
+    norm = normalize(text.strip())
+    hit = _only(find_wages(norm, find_quantities(norm), load_phrase_rules()))
+    return hit.fact if hit is not None and isinstance(hit.fact, WageFact) else None
+
+
+def read_work_time(text: str) -> WorkTimeFact | None:
+    """The working time an answer states (每天3个钟 → 3h/day, 2天 → 2d), or None."""
+    norm = normalize(text.strip())
+    rules = load_phrase_rules()
+    hit = _only(find_work_times(norm, find_quantities(norm), rules, need_verb=False))
+    return hit.fact if hit is not None and isinstance(hit.fact, WorkTimeFact) else None
+
+
+def read_service_length(text: str) -> ServiceLengthFact | None:
+    """A length of service an answer states (两年零七个月, 快五年, 一年多), or None."""
+    norm = normalize(text.strip())
+    rules = load_phrase_rules()
+    hit = _only(find_service_lengths(norm, find_quantities(norm), rules, need_verb=False))
+    return hit.fact if hit is not None and isinstance(hit.fact, ServiceLengthFact) else None
