@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.messages import Reply
 from bot.prompts import load_prompts
 from bot.session import ConversationState
+from knowledge_base.deadlines import answer_deadline_notes
 from knowledge_base.service import AnswerResult, CitationRef, KnowledgeBase
 from knowledge_base.statutes import Article
 from knowledge_base.topics import topic_for_intent
@@ -52,6 +53,8 @@ class KnowledgeBaseAnswerer:
         parts = [result.entry.short]
         if result.entry.local_rules:
             parts.append(self._prompts.text("local_rules_note"))
+        # The limitation period a claim runs into, or a warning when a stated date passed it.
+        parts.extend(answer_deadline_notes(text, result.entry))
         parts.append(self._basis(result.citations))
         if result.low_confidence:
             parts.append(self._prompts.text("unsure_note"))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -37,6 +37,16 @@ _MAX_SHORT_SENTENCES: Final = 3
 _MIN_SENTENCE: Final = 5
 # A local_rules entry must tell the worker that the rule differs by place and where to check.
 _LOCAL_HINTS: Final = ("当地", "各地", "本地", "所在地", "地方", "各省", "省", "城市", "12333")
+
+#: ``fact``: what the law says on one point. ``situation``: what a worker living through it
+#: should do now, step by step (evidence, whom to contact, cost, time, deadline, remedy);
+#: retrieval may prefer these when a question describes a situation.
+EntryKind = Literal["fact", "situation"]
+#: Limitation periods a claim can run into (wording and rules in knowledge_base/deadlines.yml).
+DeadlineKind = Literal["arbitration", "wage_arrears", "injury_recognition", "inspection"]
+DEADLINE_KINDS: Final[tuple[str, ...]] = get_args(DeadlineKind)
+#: A situation walks through now → evidence → whom to contact → cost → time → deadline → remedy.
+MIN_SITUATION_STEPS: Final = 6
 
 
 def _scalar_to_str(value: object) -> object:
@@ -87,6 +97,8 @@ class AnswerEntry(BaseModel):
     next_steps: list[Text] = Field(min_length=1)
     keywords: list[Text] = Field(default_factory=list)
     local_rules: bool = False
+    kind: EntryKind = "fact"
+    deadlines: list[DeadlineKind] = Field(default_factory=list)
     reviewed_on: dt.date
 
     @field_validator("id")
@@ -135,6 +147,25 @@ class AnswerEntry(BaseModel):
                 raise ValueError(f"cites {citation.law} {citation.article} twice")
             seen.add(citation.key)
         return value
+
+    @field_validator("deadlines")
+    @classmethod
+    def _distinct_deadlines(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a deadline kind is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _situation_walks_through_the_steps(self) -> AnswerEntry:
+        if self.kind == "situation":
+            if len(self.next_steps) < MIN_SITUATION_STEPS:
+                raise ValueError(
+                    f"kind situation needs at least {MIN_SITUATION_STEPS} next_steps in order: "
+                    "now, evidence, whom to contact, cost, time, deadline, what you may get"
+                )
+            if not self.deadlines:
+                raise ValueError("kind situation must name the deadlines that apply")
+        return self
 
     @model_validator(mode="after")
     def _local_rules_explained(self) -> AnswerEntry:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.answers import AnswerBook, AnswerBookError, load_answer_book
+from knowledge_base.service import KnowledgeBase
 from knowledge_base.statutes import StatuteLibrary
 from knowledge_base.topics import TOPICS
 
@@ -238,3 +239,85 @@ def test_skip_invalid_keeps_the_valid_files(tmp_path: Path, library: StatuteLibr
     book = load_answer_book(tmp_path, library, skip_invalid=True)
     assert [entry.id for entry in book.entries] == ["overtime.weekend_rate"]
     assert len(book.problems) == 1
+
+
+# ---- kinds of entries and the deadlines they carry -----------------------------------------
+
+SIX_STEPS = "    next_steps: [现在就做。, 留证据。, 找谁。, 花多少钱。, 要多久。, 期限。]\n"
+
+
+def _with(fields: str, *, steps: str | None = None) -> str:
+    text = GOOD_ENTRY.replace("    reviewed_on:", f"{fields}    reviewed_on:")
+    if steps is not None:
+        text = text.replace("    next_steps: [保存考勤记录。]\n", steps)
+    return text
+
+
+def test_an_entry_is_a_fact_without_deadlines_by_default(
+    tmp_path: Path, library: StatuteLibrary
+) -> None:
+    _write(tmp_path, "overtime.yml", GOOD_ENTRY)
+    entry = load_answer_book(tmp_path, library).entries[0]
+    assert (entry.kind, entry.deadlines) == ("fact", [])
+
+
+def test_a_situation_with_its_steps_and_deadlines_loads(
+    tmp_path: Path, library: StatuteLibrary
+) -> None:
+    text = _with(
+        "    kind: situation\n    deadlines: [wage_arrears, arbitration]\n", steps=SIX_STEPS
+    )
+    _write(tmp_path, "overtime.yml", text)
+    entry = load_answer_book(tmp_path, library).entries[0]
+    assert (entry.kind, entry.deadlines) == ("situation", ["wage_arrears", "arbitration"])
+
+
+@pytest.mark.parametrize(
+    ("fields", "steps", "field"),
+    [
+        ("    kind: story\n", None, "kind"),
+        ("    kind: situation\n    deadlines: [arbitration]\n", None, "(entry)"),
+        ("    kind: situation\n", SIX_STEPS, "(entry)"),
+        ("    deadlines: [statute_of_limitations]\n", None, "deadlines.0"),
+        ("    deadlines: [arbitration, arbitration]\n", None, "deadlines"),
+    ],
+    ids=["unknown kind", "too few steps", "no deadlines", "unknown deadline", "twice"],
+)
+def test_bad_kind_or_deadlines_are_refused(
+    tmp_path: Path, library: StatuteLibrary, fields: str, steps: str | None, field: str
+) -> None:
+    path = _write(tmp_path, "overtime.yml", _with(fields, steps=steps))
+    problems = _problems(tmp_path, library)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}: overtime.weekend_rate: {field}: ")
+
+
+def test_the_shipped_book_marks_situations(book: AnswerBook) -> None:
+    situations = [entry for entry in book.entries if entry.kind == "situation"]
+    assert len(situations) >= 25
+    assert all(entry.deadlines for entry in situations)
+    # At least one situation in each of the topics workers ask most about.
+    topics = {entry.topic for entry in situations}
+    assert {"wages_arrears", "dismissal", "work_injury", "labor_contract"} <= topics
+
+
+def test_claims_name_their_deadlines(book: AnswerBook) -> None:
+    # Answers about getting money or a job back carry the limitation period that applies.
+    for topic, kind in [
+        ("wages_arrears", "wage_arrears"),
+        ("dismissal", "arbitration"),
+        ("economic_compensation", "arbitration"),
+        ("work_injury", "injury_recognition"),
+    ]:
+        with_kind = [e for e in book.topic_entries(topic) if kind in e.deadlines]
+        assert len(with_kind) >= len(book.topic_entries(topic)) // 2, topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["不想再干下去了 想辞职要怎么走", "打算辞工 有什么要注意的", "想离开这个厂 辞职有哪些规定"],
+)
+def test_a_plain_wish_to_quit_gets_all_three_cases(kb: KnowledgeBase, question: str) -> None:
+    # Not the probation rule as if it applied to everyone.
+    result = kb.answer(question, None)
+    assert result.answer_id == "resignation.which_way_to_quit"

@@ -47,6 +47,9 @@ def test_article_numbers_run_without_gaps(library: StatuteLibrary) -> None:
         (JIESHI_2, 21),
         ("安全生产法", 119),
         ("住房公积金管理条例", 50),
+        ("劳务派遣暂行规定", 29),
+        ("工伤认定办法", 27),
+        ("失业保险条例", 33),
     ],
 )
 def test_article_counts(library: StatuteLibrary, law: str, count: int) -> None:
@@ -115,6 +118,43 @@ def test_stray_line_breaks_are_joined(library: StatuteLibrary) -> None:
     )
 
 
+def test_dispatch_rules_keep_their_items_and_half_width_punctuation(
+    library: StatuteLibrary,
+) -> None:
+    cap = library.article("劳务派遣暂行规定", 4)
+    assert cap is not None
+    assert cap.paragraphs[0] == (
+        "用工单位应当严格控制劳务派遣用工数量,使用的被派遣劳动者数量不得超过其用工总量的10%。"
+    )
+    assert cap.chapter == "第二章 用工范围和用工比例"
+    agreement = library.article("劳务派遣暂行规定", 7)
+    assert agreement is not None
+    assert len(agreement.paragraphs) == 14  # the heading sentence and items (一)–(十三)
+    assert agreement.paragraphs[4] == "(四)按照同工同酬原则确定的劳动报酬数额和支付方式;"
+
+
+def test_injury_recognition_rules_by_article(library: StatuteLibrary) -> None:
+    employer = library.article("工伤认定办法", 4)
+    worker = library.article("工伤认定办法", 5)
+    decision = library.article("工伤认定办法", 18)
+    assert employer is not None and worker is not None and decision is not None
+    assert "30日内" in employer.paragraphs[0]
+    assert "1年内" in worker.text
+    assert "60日内" in decision.text
+    # The decree's preamble (第　8　号, its date) is not an article.
+    assert library.laws["工伤认定办法"].articles[1].text.startswith("为规范工伤认定程序")
+
+
+def test_unemployment_insurance_conditions_and_duration(library: StatuteLibrary) -> None:
+    conditions = library.article("失业保险条例", 14)
+    duration = library.article("失业保险条例", 17)
+    assert conditions is not None and duration is not None
+    assert len(conditions.paragraphs) == 5
+    assert conditions.paragraphs[2] == "(二)非因本人意愿中断就业的；"
+    assert "最长为12个月" in duration.text and "最长为24个月" in duration.text
+    assert conditions.chapter == "第三章 失业保险待遇"
+
+
 def test_annex_is_not_part_of_the_last_article(library: StatuteLibrary) -> None:
     last = library.article("女职工劳动保护特别规定", 16)
     assert last is not None
@@ -175,6 +215,12 @@ def test_unnumbered_notice_is_one_text(library: StatuteLibrary) -> None:
         ("劳动保障监察条例", "劳动保障监察条例"),
         ("公积金条例", "住房公积金管理条例"),
         ("住房公积金管理条例", "住房公积金管理条例"),
+        ("劳务派遣暂行规定", "劳务派遣暂行规定"),
+        ("《劳务派遣暂行规定》", "劳务派遣暂行规定"),
+        ("派遣暂行规定", "劳务派遣暂行规定"),
+        ("工伤认定办法", "工伤认定办法"),
+        ("失业保险条例", "失业保险条例"),
+        ("失業保險條例", "失业保险条例"),
     ],
 )
 def test_resolve_law(library: StatuteLibrary, name: str, canonical: str) -> None:
