@@ -121,9 +121,12 @@ def _is_placeholder(value: str | None) -> bool:
     return value is None or value.strip().lower() in _PLACEHOLDER_SECRETS
 
 
-def load_settings(config_path: Path = DEFAULT_CONFIG_PATH) -> Settings:
-    """Load config.yml plus environment; in production refuse missing or placeholder secrets."""
-    config = read_config_file(config_path)
+def load_settings(config_path: Path | None = None) -> Settings:
+    """Load config.yml (or ``GONGYOU_CONFIG``) plus environment; in production refuse missing or
+    placeholder secrets."""
+    config = read_config_file(
+        config_path or Path(os.environ.get("GONGYOU_CONFIG") or DEFAULT_CONFIG_PATH)
+    )
     mode = os.environ.get("GONGYOU_MODE", config.mode)
     if mode not in ("development", "production"):
         raise ConfigError(f"GONGYOU_MODE must be development or production, not {mode!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import date
 
 from bot import safety
 from bot.answering import QuestionAnswerer
@@ -190,15 +191,25 @@ class ConversationCore:
 
     async def _load_state(self, key: str, inbound: Inbound) -> ConversationState:
         state = await self._sessions.load(key)
-        if state is not None:
-            return state
-        conversation_id = await asyncio.to_thread(
-            self._conversations.ensure, inbound.channel, inbound.conversation_key
-        )
-        recovered = await self._sessions.recover(conversation_id)
-        if recovered is not None:
-            return recovered
-        return ConversationState(conversation_id=conversation_id)
+        if state is None:
+            conversation_id = await asyncio.to_thread(
+                self._conversations.ensure, inbound.channel, inbound.conversation_key
+            )
+            state = await self._sessions.recover(conversation_id)
+            state = state or ConversationState(conversation_id=conversation_id)
+        await self._mark_seen_today(state)
+        return state
+
+    async def _mark_seen_today(self, state: ConversationState) -> None:
+        """Once a day, note that the conversation is in use (retention counts from it)."""
+        today = date.today().isoformat()
+        if not state.conversation_id or state.context.get("seen") == today:
+            return
+        try:
+            await asyncio.to_thread(self._conversations.touch, state.conversation_id)
+        except DatabaseUnavailableError:
+            return
+        state.context["seen"] = today
 
     # ---- one turn ---------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.crypto import Vault
 from handoff.dbguard import database_errors
-from handoff.models import Conversation
+from handoff.models import Conversation, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,14 @@ class ConversationRepository:
                     raise
                 return found
             return row.id
+
+    def touch(self, conversation_id: str) -> None:
+        """Record that the conversation was used today (retention counts from this)."""
+        with database_errors(), self._sessions() as session:
+            row = session.get(Conversation, conversation_id)
+            if row is not None:
+                row.last_seen_at = utcnow().replace(minute=0, second=0, microsecond=0)
+                session.commit()
 
     def exists(self, channel: str, key: str) -> bool:
         """True when the conversation has been registered (and not deleted)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,10 @@ from bot.config import Settings
 from bot.log import get_logger
 from bot.prompts import load_prompts
 from bot.runtime import Runtime, build_runtime
+from bot.stores.base import StoreUnavailableError
+from handoff.cases.retention import Retention
+from handoff.db import session_factory
+from handoff.errors import DatabaseUnavailableError
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 1_000_000
@@ -36,6 +41,30 @@ _SECURITY_HEADERS = {
 log = get_logger(__name__)
 
 
+async def purge_periodically(settings: Settings, runtime: Runtime) -> None:
+    """Run retention every configured interval; with several processes, one at a time."""
+    interval = settings.config.handoff.retention.purge_interval_minutes * 60
+    retention = Retention(session_factory(runtime.engine))
+    while True:
+        try:
+            async with runtime.kv.lock("purge", timeout_seconds=5):
+                report = await asyncio.to_thread(
+                    retention.purge,
+                    closed_case_days=settings.config.handoff.retention.closed_case_days,
+                    conversation_days=max(1, settings.config.storage.session_ttl_seconds // 86400),
+                )
+            log.info(
+                "purged",
+                cases=report.cases_deleted,
+                drafts=report.snapshots_deleted,
+                conversations=report.conversations_deleted,
+                stale_open_cases=len(report.stale_open_cases),
+            )
+        except (TimeoutError, StoreUnavailableError, DatabaseUnavailableError):
+            log.warning("purge_skipped")
+        await asyncio.sleep(interval)
+
+
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     """The web app; builds its runtime at startup unless one is given (tests pass their own)."""
     holder: dict[str, Runtime] = {}
@@ -52,7 +81,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         _app.state.web_channel = WebChannel(
             rt.core, rt.mailbox, settings.config.storage.session_ttl_seconds
         )
+        purging = asyncio.create_task(purge_periodically(settings, rt)) if own else None
         yield
+        if purging is not None:
+            purging.cancel()
         if own:
             await rt.close()
 

@@ -67,7 +67,13 @@ class OrganisationService:
     # ---- organisations ----------------------------------------------------------------
 
     def create(
-        self, name: str, coordinator: str, password: str, *, default: bool = False
+        self,
+        name: str,
+        coordinator: str,
+        password: str,
+        *,
+        default: bool = False,
+        hours: str = "",
     ) -> NewOrganisation:
         """A new organisation with its key pair, index key, recovery key and first coordinator."""
         org_key = new_private_key()
@@ -79,6 +85,7 @@ class OrganisationService:
             recovery_wrapped_key=wrap_for_recovery(org_key, recovery),
             index_key_sealed=seal(org_key.public_key, new_symmetric_key()),
             is_default=default,
+            staffed_hours=hours,
         )
         member = self._new_member(org.id, coordinator, "coordinator", password)
         member.org_key_sealed = grant(org_key, member.public_key)

@@ -10,14 +10,22 @@ import pytest
 
 from bot.flows.base import END, Flow, mermaid_edges
 from bot.flows.calculator import CalculatorFlow
+from bot.flows.case_status import CaseStatusFlow
 from bot.flows.delete_data import DeleteDataFlow
+from bot.flows.intake.flow import IntakeFlow
 from bot.runtime import default_flows
 
 EDGE = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)", re.MULTILINE)
 
 
 def all_flows() -> list[type[Flow]]:
-    flows = {DeleteDataFlow, CalculatorFlow, *(type(f) for f in default_flows())}
+    flows = {
+        DeleteDataFlow,
+        CalculatorFlow,
+        IntakeFlow,
+        CaseStatusFlow,
+        *(type(f) for f in default_flows()),
+    }
     return sorted(flows, key=lambda f: f.name)
 
 
