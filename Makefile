@@ -3,40 +3,61 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# uv from PATH, else where `pip install --user` puts it (~/.local/bin need not be on PATH).
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+# Scripts and tests started from here (e.g. Rasa's setup) find uv too.
+export PATH := $(dir $(UV)):$(PATH)
 export RASA_TELEMETRY_ENABLED := false
 export UV_LINK_MODE := copy
 
-.PHONY: help install run chat test lint typecheck check rasa bench clean
+# Two install levels, each with its own stamp: serving needs only the runtime dependencies;
+# tests, linters and the type checker need the development group too. `--inexact` keeps the
+# development tools when `make run` follows `make test`, so switching never reinstalls.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: help install install-dev run chat test test-fast lint typecheck check rasa bench clean
 
 help: ## Show this help
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --user --quiet uv \
-		|| $(PYTHON) -m pip install --user --quiet --break-system-packages uv
+		|| $(PYTHON) -m pip install --user --quiet --break-system-packages uv \
+		|| { echo "Could not install uv with pip. Install it from https://docs.astral.sh/uv/ and run make again." >&2; exit 1; }
 
-.venv/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+$(RUNTIME_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact
 	@touch $@
 
-install: .venv/.installed ## Install the project and its dependencies into .venv (with uv)
+$(DEV_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@ $(RUNTIME_STAMP)
 
-run: install ## Set up and serve the web chat + API on http://127.0.0.1:$${PORT:-8000}
-	$(UV) run --frozen gongyou run
+install: $(RUNTIME_STAMP) ## Install what serving needs into .venv (with uv)
 
-chat: install ## Chat with the bot in this terminal
-	$(UV) run --frozen gongyou chat
+install-dev: $(DEV_STAMP) ## Install that plus the development tools (pytest, ruff, mypy, selenium)
 
-test: install ## Run the whole test suite (PostgreSQL/Redis/Rasa tests run when configured)
-	$(UV) run --frozen python -m pytest
+# `exec` hands the terminal's Ctrl-C straight to the server, which then exits cleanly.
+run: install ## Serve the web chat + API on http://127.0.0.1:8000 (another port: PORT=8080 make run)
+	@exec $(VENV)/bin/gongyou run
 
-lint: install ## ruff (lint + format check)
-	$(UV) run --frozen ruff check .
-	$(UV) run --frozen ruff format --check .
+chat: install ## Chat with the bot in this terminal (logs go to var/logs/chat.log)
+	@exec $(VENV)/bin/gongyou chat
 
-typecheck: install ## mypy (strict) on the packages
-	$(UV) run --frozen mypy bot nlu knowledge_base handoff
+test: install-dev ## Everything: first run builds Rasa's 2.7 GB virtualenv and model (~14 min)
+	$(VENV)/bin/python -m pytest
+
+test-fast: install-dev ## Everyday tests: no Rasa, no browser (a few minutes)
+	$(VENV)/bin/python -m pytest -m "not rasa and not browser"
+
+lint: install-dev ## ruff (lint + format check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install-dev ## mypy (strict) on the packages
+	$(VENV)/bin/mypy bot nlu knowledge_base handoff
 
 check: lint typecheck test ## Everything CI checks
 
@@ -44,7 +65,7 @@ rasa: ## Python 3.10 virtualenv with Rasa 3.6, train from nlu/data and serve on 
 	bash scripts/rasa.sh serve
 
 bench: install ## Chat throughput benchmark (embedded defaults, then Redis + PostgreSQL if set)
-	$(UV) run --frozen python bench/chat_throughput.py
+	$(VENV)/bin/python bench/chat_throughput.py
 
 clean: ## Remove local state (database, models, caches) — keeps .venv
 	rm -rf var/*.db var/models .pytest_cache .mypy_cache .ruff_cache

@@ -57,8 +57,20 @@ def nlu_eval(
     ] = None,
 ) -> None:
     """Cross-validate both NLU backends on nlu/data and time them (Rasa needs make rasa's venv)."""
-    from nlu.evaluation import EvaluationOptions, evaluate, render_markdown, write_markdown_results
+    from nlu.evaluation import (
+        EvaluationOptions,
+        MissingToolError,
+        evaluate,
+        render_markdown,
+        require_measurement_tools,
+        write_markdown_results,
+    )
 
+    try:
+        require_measurement_tools()
+    except MissingToolError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from exc
     configure_logging("WARNING")
     chosen = ("embedded", "rasa") if backend is BackendChoice.both else (backend.value,)
     options = EvaluationOptions(

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Final, Protocol
 
 import numpy as np
-import psutil
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
@@ -45,6 +45,31 @@ TRAIN_ONLY: Final = -1  # fold number of examples whose intent is too rare to ho
 TOP_CONFUSED: Final = 10
 _WARM_UP_PARSES: Final = 5
 _MB: Final = 1024 * 1024
+_MISSING_PSUTIL: Final = (
+    "gongyou nlu-eval measures memory with psutil, a development dependency that `make run` "
+    "does not install. Install the development tools with `make install-dev` "
+    "(or `uv sync --frozen`), then run it again."
+)
+
+
+class MissingToolError(RuntimeError):
+    """A development-only dependency the evaluation needs is not installed."""
+
+
+def require_measurement_tools() -> None:
+    """Raise MissingToolError, saying how to install it, when psutil is absent."""
+    _psutil()
+
+
+def _psutil() -> ModuleType:
+    # psutil is a development dependency: the service never needs it, so import it here only.
+    try:
+        import psutil
+    except ModuleNotFoundError as exc:
+        raise MissingToolError(_MISSING_PSUTIL) from exc
+    return psutil
+
+
 RESULTS_BEGIN: Final = "<!-- nlu-eval:begin -->"
 RESULTS_END: Final = "<!-- nlu-eval:end -->"
 
@@ -352,6 +377,7 @@ def evaluate(options: EvaluationOptions, progress: Progress = lambda _: None) ->
     data = load_training_data(data_dir)
     assignment = fold_assignments([e.intent for e in data.examples], options.folds, options.seed)
     folds_run = options.folds if options.only_folds is None else options.only_folds
+    psutil = _psutil()
     report = EvaluationReport(
         command=options.command,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -504,8 +530,9 @@ def _timed_parses(parser: Parser, texts: Sequence[str]) -> list[float]:
 
 
 def _tree_rss_mb(pid: int) -> float:
+    psutil = _psutil()
     process = psutil.Process(pid)
-    total = process.memory_info().rss
+    total: int = process.memory_info().rss
     for child in process.children(recursive=True):
         with contextlib.suppress(psutil.Error):
             total += child.memory_info().rss
@@ -535,7 +562,7 @@ def _rss_probe(config_path: Path, data_dir: Path | None) -> None:
         for example in data.examples:
             model.parse(example.text)
         gc.collect()
-        rss = psutil.Process().memory_info().rss / _MB
+        rss = _psutil().Process().memory_info().rss / _MB
     print(json.dumps({"rss_mb": rss}))
 
 

@@ -9,25 +9,29 @@ import pytest
 from bot.channels.collecting import CollectingChannel
 from bot.channels.terminal import TerminalChannel
 from bot.messages import Button, Reply
+from bot.prompts import load_prompts
 from bot.runtime import Runtime
 
 pytestmark = pytest.mark.anyio
 
 
 async def test_terminal_chat_session(runtime: Runtime) -> None:
-    stdin = io.StringIO("4\n你好\n/quit\n")
+    core_prompts = load_prompts("core")
+    menu = core_prompts.buttons("menu_buttons")
+    ask = next(i for i, b in enumerate(menu, start=1) if b.payload == "/ask_question")
+    stdin = io.StringIO(f"{ask}\n你好\n/quit\n")
     stdout = io.StringIO()
     await TerminalChannel(runtime.core, stdin=stdin, stdout=stdout).run()
     out = stdout.getvalue()
-    assert "1. 问法律问题" in out  # greeting buttons, numbered
-    assert "查询进度功能还在建设中" in out  # "4" tapped the fourth button
-    assert out.count("不需要告诉我真名") >= 2  # greeting again for 你好
+    assert f"1. {menu[0].title}" in out  # greeting buttons, numbered
+    assert core_prompts.text("ask_question_prompt") in out  # the number tapped that button
+    assert out.count(core_prompts.text("greeting")) >= 2  # greeting again for 你好
 
 
 async def test_terminal_stops_at_end_of_input(runtime: Runtime) -> None:
     stdout = io.StringIO()
     await TerminalChannel(runtime.core, stdin=io.StringIO(""), stdout=stdout).run()
-    assert "工友助手" in stdout.getvalue()
+    assert load_prompts("core").text("greeting") in stdout.getvalue()
 
 
 async def test_collecting_channel_keeps_order() -> None:

@@ -136,3 +136,21 @@ def test_unknown_conversation_events_and_messages_are_404(client: TestClient) ->
         response = client.get(f"/api/chat/{'z' * 43}/{suffix}")
         assert response.status_code == 404
         assert "重新开始" in response.json()["detail"]
+
+
+def test_page_assets_are_local_and_scripts_external(client: TestClient) -> None:
+    page = client.get("/").text
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    favicon = client.get("/static/favicon.svg")
+    assert favicon.status_code == 200
+    assert favicon.headers["content-type"].startswith("image/svg+xml")
+    # The strict CSP (script-src 'self') forbids inline scripts: every script is a file here.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
+    assert scripts and all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
+    assert not re.search(r"\son[a-z]+=", page)  # no inline event handlers either
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+        assert client.get(asset).status_code == 200
+    # The only address elsewhere is 快速离开's link, followed by the worker, never loaded.
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', page) == [
+        "https://www.baidu.com/s?wd=%E5%A4%A9%E6%B0%94"
+    ]
