@@ -316,6 +316,8 @@ def eval_kb(
     console.print(
         f"questions {report.n}: topic top-1 {report.top1_accuracy:.1%} strict, "
         f"{report.top1_lenient_accuracy:.1%} lenient ({report.with_also_topics} with also_topics); "
+        f"two-sided answers {report.two_sided}, "
+        f"either side right {report.either_side_accuracy:.1%}; "
         f"top-2 {report.top2_accuracy:.1%}; citation hit rate {report.citation_hit_rate:.1%} "
         f"({report.cited}/{report.with_refs} questions with references); "
         f"answered with a curated entry {report.answered}/{report.n}",

@@ -3,13 +3,14 @@ next steps and the statute text on request, and an honest "no good answer" with 
 
 from __future__ import annotations
 
-from bot.messages import Reply
+from bot.messages import Button, Reply
 from bot.prompts import load_prompts
 from bot.session import ConversationState
+from knowledge_base.answers import AnswerEntry
 from knowledge_base.deadlines import answer_deadline_notes
 from knowledge_base.service import AnswerResult, CitationRef, KnowledgeBase
 from knowledge_base.statutes import Article
-from knowledge_base.topics import topic_for_intent
+from knowledge_base.topics import intent_for_topic, topic_for_intent
 from nlu.types import ParseResult
 
 _MAX_ARTICLE_CHARS = 1200
@@ -23,6 +24,10 @@ class KnowledgeBaseAnswerer:
         self._kb = kb
         self._prompts = load_prompts("answers")
         self._labels = load_prompts("core").mapping("topic_labels")
+
+    def warm_up(self) -> None:
+        """Load the retrieval tokenizer now rather than on the first question."""
+        self._kb.warm_up()
 
     # ---- the QuestionAnswerer port --------------------------------------------------
 
@@ -39,7 +44,11 @@ class KnowledgeBaseAnswerer:
         return None
 
     def answer(self, text: str, parse: ParseResult, state: ConversationState) -> list[Reply]:
-        """Answer one question (or show an article the worker named)."""
+        """Answer one question (or show an article the worker named, or one side of a
+        two-sided answer the worker tapped)."""
+        tapped = self._tapped_side(text, parse)
+        if tapped is not None:
+            return self._side_replies(tapped, state)
         result = self._kb.answer(text, parse, context_law=state.context.get("last_law"))
         if result.article_request is not None:
             return self._article_request_replies(result, state)
@@ -50,15 +59,25 @@ class KnowledgeBaseAnswerer:
         state.context["last_answer_id"] = result.entry.id
         if result.citations:
             state.context["last_law"] = result.citations[0].law
-        parts = [result.entry.short]
-        if result.entry.local_rules:
+        if result.also is not None:
+            return self._two_sided_replies(text, result, state)
+        return [
+            self._entry_reply(text, result.entry, result.citations, unsure=result.low_confidence)
+        ]
+
+    def _entry_reply(
+        self, text: str, entry: AnswerEntry, citations: tuple[CitationRef, ...], *, unsure: bool
+    ) -> Reply:
+        """One curated answer: short text, local and deadline notes, its legal basis."""
+        parts = [entry.short]
+        if entry.local_rules:
             parts.append(self._prompts.text("local_rules_note"))
         # The limitation period a claim runs into, or a warning when a stated date passed it.
-        parts.extend(answer_deadline_notes(text, result.entry))
-        parts.append(self._basis(result.citations))
-        if result.low_confidence:
+        parts.extend(answer_deadline_notes(text, entry))
+        parts.append(self._basis(citations))
+        if unsure:
             parts.append(self._prompts.text("unsure_note"))
-        return [Reply("\n\n".join(parts), self._prompts.buttons("answer_buttons"))]
+        return Reply("\n\n".join(parts), self._prompts.buttons("answer_buttons"))
 
     def details(self, state: ConversationState) -> list[Reply]:
         """The longer explanation and next steps of the last answer."""
@@ -83,6 +102,53 @@ class KnowledgeBaseAnswerer:
             return [Reply(self._prompts.text("nothing_to_detail"))]
         replies = [Reply(self._article_text(a)) for a in articles]
         return [*replies[:-1], Reply(replies[-1].text, self._prompts.buttons("article_buttons"))]
+
+    # ---- two-sided questions ----------------------------------------------------------
+
+    def _two_sided_replies(
+        self, text: str, result: AnswerResult, state: ConversationState
+    ) -> list[Reply]:
+        """Both things the question asks, briefly, each with a button to its full answer."""
+        first, also = result.entry, result.also
+        assert first is not None and also is not None  # noqa: S101 - checked by the caller
+        sides = ((result.topic, first), (also.topic, also.entry))
+        marks = self._prompts.words("side_marks")
+        parts = [self._prompts.text("two_sided_intro")]
+        parts += [
+            self._prompts.text("side", mark=mark, title=entry.title, short=entry.short)
+            for mark, (_topic, entry) in zip(marks, sides, strict=False)
+        ]
+        if first.local_rules or also.entry.local_rules:
+            parts.append(self._prompts.text("local_rules_note"))
+        notes = [*answer_deadline_notes(text, first), *answer_deadline_notes(text, also.entry)]
+        parts.extend(dict.fromkeys(notes))
+        citations = tuple(dict.fromkeys((*result.citations, *also.citations)))
+        state.context["last_citations"] = [list(c) for c in citations]
+        parts.append(self._basis(citations))
+        buttons = [
+            Button(
+                self._prompts.text("side_button", mark=mark, label=self._labels.get(topic, topic)),
+                f"/{intent_for_topic(topic)}{{{entry.id}}}",
+            )
+            for mark, (topic, entry) in zip(marks, sides, strict=False)
+        ]
+        return [Reply("\n\n".join(parts), (*buttons, *self._prompts.buttons("two_sided_buttons")))]
+
+    def _tapped_side(self, text: str, parse: ParseResult) -> AnswerEntry | None:
+        """The entry a side button of a two-sided answer names (``/ask_<topic>{entry id}``)."""
+        if text.strip() or parse.backend != "payload":
+            return None
+        _intent, _brace, rest = parse.text.partition("{")
+        return self._kb.book.by_id.get(rest.removesuffix("}"))
+
+    def _side_replies(self, entry: AnswerEntry, state: ConversationState) -> list[Reply]:
+        """One side of a two-sided answer in full, as if it had been asked alone."""
+        citations = tuple(CitationRef(c.law, c.article) for c in entry.citations)
+        state.context["last_answer_id"] = entry.id
+        state.context["last_citations"] = [list(c) for c in citations]
+        if citations:
+            state.context["last_law"] = citations[0].law
+        return [self._entry_reply("", entry, citations, unsure=False)]
 
     # ---- helpers --------------------------------------------------------------------
 

@@ -5,8 +5,10 @@ question really asks about) and ``cited_articles`` (e.g. "劳动合同法第四�
 "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）第四十一条"). A reference article counts
 as hit when it is among the answer's citations; references to laws we do not hold (公司法 …)
 stay in the denominator and count as misses. Top-1 is reported twice: *strict* (the first topic
-shown is ``topic``) and *lenient* (it is ``topic`` or one of ``also_topics``). Only numbers are
-reported, never question text.
+shown is ``topic``) and *lenient* (it is ``topic`` or one of ``also_topics``); a two-sided
+answer (two topics answered briefly, the first first) counts by its first topic, and
+``topic_either_side`` says how often either side shown is right. Only numbers are reported,
+never question text.
 """
 
 from __future__ import annotations
@@ -110,6 +112,8 @@ class EvalReport:
     top1_lenient: int = 0
     top2: int = 0
     with_also_topics: int = 0
+    two_sided: int = 0
+    either_side: int = 0
     with_refs: int = 0
     cited: int = 0
     answered: int = 0
@@ -129,6 +133,11 @@ class EvalReport:
     def top1_lenient_accuracy(self) -> float:
         """Share of questions whose first topic is one the question really asks about."""
         return self._rate(self.top1_lenient, self.n)
+
+    @property
+    def either_side_accuracy(self) -> float:
+        """Share of questions where either side shown (one, or two when two-sided) is right."""
+        return self._rate(self.either_side, self.n)
 
     @property
     def top2_accuracy(self) -> float:
@@ -156,6 +165,11 @@ class EvalReport:
             self.top1_lenient += 1
         else:
             self.misses.append(item.id)
+        # A two-sided answer shows a second topic after the first; top-1 still counts only
+        # the first, this counts a question right when either side shown is one it asks.
+        sides = (result.topic, result.also.topic) if result.also else (result.topic,)
+        self.two_sided += result.also is not None
+        self.either_side += any(side in item.accepted_topics for side in sides)
         if item.topic in result.topics[:2]:
             self.top2 += 1
             row.top2 += 1
@@ -173,6 +187,8 @@ class EvalReport:
             "topic_top1": round(self.top1_accuracy, 4),
             "topic_top1_lenient": round(self.top1_lenient_accuracy, 4),
             "questions_with_also_topics": self.with_also_topics,
+            "two_sided_answers": self.two_sided,
+            "topic_either_side": round(self.either_side_accuracy, 4),
             "topic_top2": round(self.top2_accuracy, 4),
             "questions_with_references": self.with_refs,
             "citation_hit_rate": round(self.citation_hit_rate, 4),

@@ -126,6 +126,10 @@ class KbTokenizer:
         (top-1 unchanged on the dev and own questions, measured).
         """
         clean = normalize_document(text) if document else normalize(text, self.lexicon)
+        return self.tokens_of_normalized(clean, hmm=hmm)
+
+    def tokens_of_normalized(self, clean: str, *, hmm: bool = True) -> list[str]:
+        """``tokens`` of text that is already normalised."""
         tokens = self.words(clean, hmm=hmm)
         if self.bigrams:
             for run in _CJK_RUN.findall(clean):
@@ -206,6 +210,8 @@ class Retrieval:
     entries: tuple[EntryHit, ...]
     articles: tuple[ArticleHit, ...]
     known_share: float
+    #: The question after normalisation (knowledge_base.text.normalize).
+    text: str = ""
 
     @property
     def best_entry(self) -> EntryHit | None:
@@ -339,6 +345,7 @@ class Retriever:
         # (id, topic) per entry: ``AnswerEntry.topic`` splits the id on every call.
         self._entry_keys = [(entry.id, entry.topic) for entry in self.entries]
         self.articles: list[Article] = library.all_articles()
+        self._article_keys = [(article.law, article.number) for article in self.articles]
         cache = TokenCache(tokenizer, cache_dir)
         phrasing_docs: list[list[str]] = []
         starts: list[int] = []
@@ -409,9 +416,10 @@ class Retriever:
 
     def search(self, text: str, *, k_entries: int = 10, k_articles: int = 10) -> Retrieval:
         """Rank entries and articles for one question."""
-        tokens = self.tokenizer.tokens(text, hmm=False)
+        clean = normalize(text, self.tokenizer.lexicon)
+        tokens = self.tokenizer.tokens_of_normalized(clean, hmm=False)
         if not tokens:
-            return Retrieval((), (), (), 0.0)
+            return Retrieval((), (), (), 0.0, clean)
         vocab = self._vocab
         known_word = self._known_word
         term_ids: list[int] = []
@@ -445,7 +453,7 @@ class Retriever:
         article_hits = self._article_hits(
             weights, covered[n_entries:], concept_ids, unseen_concepts, k_articles
         )
-        return Retrieval(tuple(tokens), entry_hits, article_hits, known_share)
+        return Retrieval(tuple(tokens), entry_hits, article_hits, known_share, clean)
 
     @staticmethod
     def _concept_weight(block: _Block, concept_ids: IntArray, unseen: set[str]) -> float:
@@ -465,12 +473,17 @@ class Retriever:
         content = weights[self.content.offset : self.content.offset + self.content.size]
         totals = best + self.content_weight * content
         denominator = self._concept_weight(phrasings, concept_ids, unseen)
-        hits: list[EntryHit] = []
-        for index in _top(totals, k):
-            entry_id, topic = self._entry_keys[index]
-            coverage = float(covered[index]) / denominator if denominator > 0 else 0.0
-            hits.append(EntryHit(entry_id, topic, float(totals[index]), coverage))
-        return tuple(hits)
+        top = _top(totals, k)
+        keys = self._entry_keys
+        return tuple(
+            EntryHit(keys[index][0], keys[index][1], score, coverage)
+            for index, score, coverage in zip(
+                top.tolist(),
+                totals[top].tolist(),
+                _shares(covered[top], denominator),
+                strict=True,
+            )
+        )
 
     def _article_hits(
         self,
@@ -483,18 +496,30 @@ class Retriever:
         block = self.article_block
         scores = weights[block.offset : block.offset + block.size]
         denominator = self._concept_weight(block, concept_ids, unseen)
-        hits: list[ArticleHit] = []
-        for index in _top(scores, k):
-            article = self.articles[index]
-            coverage = float(covered[index]) / denominator if denominator > 0 else 0.0
-            hits.append(ArticleHit(article.law, article.number, float(scores[index]), coverage))
-        return tuple(hits)
+        top = _top(scores, k)
+        keys = self._article_keys
+        return tuple(
+            ArticleHit(keys[index][0], keys[index][1], score, coverage)
+            for index, score, coverage in zip(
+                top.tolist(),
+                scores[top].tolist(),
+                _shares(covered[top], denominator),
+                strict=True,
+            )
+        )
 
 
-def _top(scores: FloatArray, k: int) -> list[int]:
+def _shares(covered: FloatArray, denominator: float) -> list[float]:
+    if denominator <= 0:
+        return [0.0] * len(covered)
+    shares: list[float] = (covered / denominator).tolist()
+    return shares
+
+
+def _top(scores: FloatArray, k: int) -> IntArray:
     """Indexes of the ``k`` best positive scores, best first (ties: lower index first)."""
     if k <= 0 or not len(scores):
-        return []
+        return np.zeros(0, dtype=np.int64)
     if k < len(scores):
         # Only the candidates at or above the k-th score need sorting.
         kth = np.partition(scores, len(scores) - k)[len(scores) - k]
@@ -502,4 +527,4 @@ def _top(scores: FloatArray, k: int) -> list[int]:
     else:
         candidates = np.flatnonzero(scores > 0)
     order = np.argsort(-scores[candidates], kind="stable")
-    return [int(i) for i in candidates[order[:k]]]
+    return candidates[order[:k]]

@@ -29,6 +29,7 @@ from knowledge_base.retrieval import (
     Retriever,
 )
 from knowledge_base.statutes import DEFAULT_LAWS_DIR, Article, StatuteLibrary
+from knowledge_base.text import normalize
 from knowledge_base.topics import TOPICS, intent_for_topic, topic_for_intent
 
 if TYPE_CHECKING:
@@ -91,6 +92,24 @@ class RankingWeights:
     # min_confidence no entry is given at all (a guess would mislead more than help).
     low_confidence: float = 0.35
     min_confidence: float = 0.3
+    # A question that tells its situation and asks what to do (怎么办, 还来得及吗 … after at
+    # least this many characters of context; cues in synonyms.yml) prefers an entry of kind
+    # "situation" (what to do now, in order) of the chosen topic by this factor.
+    situation_min_context: int = 8
+    situation_preference: float = 0.25
+    # Two-sided: when the second topic's probability is at least this share of the first's
+    # and it has a fitting entry of its own, both sides are answered briefly.
+    two_sided_ratio: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class SideAnswer:
+    """The other thing a two-sided question asks (unpaid wages *and* may I quit at once)."""
+
+    topic: str
+    entry: AnswerEntry
+    citations: tuple[CitationRef, ...]
+    confidence: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +128,10 @@ class AnswerResult:
     low_confidence: bool = False
     #: Citations found through the statute index rather than the curated entry.
     grounded: tuple[CitationRef, ...] = ()
+    #: The second side of a two-sided question, answered beside ``entry`` (shown second).
+    also: SideAnswer | None = None
+    #: The question tells a situation and asks what to do (situation entries preferred).
+    situation: bool = False
 
     @property
     def answer_id(self) -> str | None:
@@ -163,6 +186,9 @@ class KnowledgeBase:
         self._cited_keys = {
             entry.id: tuple(citation.key for citation in entry.citations) for entry in book.entries
         }
+        self._situation_entries = frozenset(
+            entry.id for entry in book.entries if entry.kind == "situation"
+        )
 
     @classmethod
     def load(
@@ -207,6 +233,14 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         """Load the tokenizer's dictionary now (~0.5 s) instead of on the first question."""
         self.retriever.tokenizer.warm_up()
+
+    def reads_as_situation(self, question: str) -> bool:
+        """True when the question tells its situation and then asks what to do about it."""
+        return self._reads_as_situation(normalize(question, self.retriever.tokenizer.lexicon))
+
+    def _reads_as_situation(self, normalized: str) -> bool:
+        position = self.retriever.tokenizer.lexicon.situation_cue_position(normalized)
+        return position is not None and position >= self.weights.situation_min_context
 
     # --- articles -------------------------------------------------------------------------
 
@@ -359,11 +393,9 @@ class KnowledgeBase:
     ) -> AnswerResult:
         w = self.weights
         topic = ranked[0]
-        entry, match = self._choose_entry(found, topic)
-        topic_p = scores.get(topic, 0.0) * self._question_share(parse)
-        confidence = math.sqrt(topic_p * match) if entry else 0.25 * topic_p
-        if entry is not None and confidence < w.min_confidence:
-            entry, confidence = None, 0.25 * topic_p
+        situation = self._reads_as_situation(found.text)
+        share = self._question_share(parse)
+        entry, confidence = self._entry_for(found, topic, scores, share, situation=situation)
         citations = [CitationRef(c.law, c.article) for c in entry.citations] if entry else []
         grounded = self._grounding(question, found, topic, citations)
         articles = tuple(
@@ -371,6 +403,10 @@ class KnowledgeBase:
             for c in (*citations, *grounded)
             if (a := self.library.article(c.law, c.article)) is not None
         )
+        low_confidence = entry is None or confidence < w.low_confidence
+        also = None
+        if entry is not None and not low_confidence and len(ranked) > 1:
+            also = self._second_side(found, ranked, scores, share, situation=situation)
         return AnswerResult(
             topic=topic,
             topics=tuple(ranked[:3]),
@@ -381,8 +417,50 @@ class KnowledgeBase:
             articles=articles,
             topic_scores=scores,
             grounded=tuple(grounded),
-            low_confidence=entry is None or confidence < w.low_confidence,
+            low_confidence=low_confidence,
+            also=also,
+            situation=situation,
         )
+
+    def _entry_for(
+        self,
+        found: Retrieval,
+        topic: str,
+        scores: dict[str, float],
+        share: float,
+        *,
+        situation: bool,
+    ) -> tuple[AnswerEntry | None, float]:
+        """The topic's entry and the confidence in it; no entry below ``min_confidence``."""
+        entry, match = self._choose_entry(found, topic, situation=situation)
+        topic_p = scores.get(topic, 0.0) * share
+        confidence = math.sqrt(topic_p * match) if entry else 0.25 * topic_p
+        if entry is not None and confidence < self.weights.min_confidence:
+            return None, 0.25 * topic_p
+        return entry, confidence
+
+    def _second_side(
+        self,
+        found: Retrieval,
+        ranked: list[str],
+        scores: dict[str, float],
+        share: float,
+        *,
+        situation: bool,
+    ) -> SideAnswer | None:
+        """The runner-up topic's answer when it is nearly as likely and has its own entry.
+
+        Many questions really ask two things (unpaid wages and may I quit at once; dismissal
+        and how much compensation): answering both briefly beats betting on one.
+        """
+        first, second = ranked[0], ranked[1]
+        if scores.get(second, 0.0) < self.weights.two_sided_ratio * scores.get(first, 0.0):
+            return None
+        entry, confidence = self._entry_for(found, second, scores, share, situation=situation)
+        if entry is None:
+            return None
+        citations = tuple(CitationRef(c.law, c.article) for c in entry.citations)
+        return SideAnswer(second, entry, citations, confidence)
 
     @staticmethod
     def _question_share(parse: ParseResult | None) -> float:
@@ -395,12 +473,16 @@ class KnowledgeBase:
         # Softened: the NLU is often unsure on long real questions that are still in scope.
         return 0.5 + 0.5 * (mass / total) if total > 0 else 0.5
 
-    def _choose_entry(self, found: Retrieval, topic: str) -> tuple[AnswerEntry | None, float]:
+    def _choose_entry(
+        self, found: Retrieval, topic: str, *, situation: bool = False
+    ) -> tuple[AnswerEntry | None, float]:
         """The best entry of the chosen topic if it matches well enough, and how well (0–1).
 
         Entries are reranked by how well the statute index matches the articles they cite,
-        so of two similar phrasings the one grounded in the matching law wins.
+        so of two similar phrasings the one grounded in the matching law wins; a question
+        that reads as a situation prefers the topic's situation entries.
         """
+        preferred = self._situation_entries if situation else frozenset()
         w = self.weights
         top_article = found.articles[0].score if found.articles else 0.0
         article_match = {
@@ -416,6 +498,8 @@ class KnowledgeBase:
             cited = self._cited_keys[hit.entry_id]
             support = max((article_match.get(key, 0.0) for key in cited), default=0.0)
             value = hit.score * (1.0 + w.article_support * support)
+            if hit.entry_id in preferred:
+                value *= 1.0 + w.situation_preference
             if best is None or value > best[0]:
                 match = min(1.0, hit.score / w.full_match_score) * min(
                     1.0, hit.coverage / w.full_match_coverage

@@ -46,6 +46,8 @@ class Lexicon:
     typos: tuple[TypoRule, ...]
     groups: tuple[SynonymGroup, ...]
     stopwords: frozenset[str]
+    #: Words that ask what to do now (怎么办, 还来得及吗, 能不能走 …).
+    situation_cues: tuple[str, ...] = ()
     #: Every group word by its first character → (word, group index), so a text is checked
     #: only against words that could start somewhere in it.
     _by_first_char: dict[str, tuple[tuple[str, int], ...]] = field(
@@ -80,6 +82,11 @@ class Lexicon:
         for number in sorted(matched):
             found.extend(term for term in self.groups[number].terms if term not in found)
         return found
+
+    def situation_cue_position(self, text: str) -> int | None:
+        """Where the last what-to-do cue starts in ``text`` (normalised), or None."""
+        found = max((text.rfind(cue) for cue in self.situation_cues), default=-1)
+        return found if found >= 0 else None
 
     def words(self) -> set[str]:
         """Every multi-character word in the lexicon (for the tokenizer's dictionary)."""
@@ -125,7 +132,8 @@ def parse_lexicon(data: Any, source: str) -> Lexicon:
         variants = _words(group.get("variants") or [], f"{where}.variants")
         groups.append(SynonymGroup(terms, variants))
     stopwords = frozenset(_words(data.get("stopwords") or [], f"{source}: stopwords"))
-    return Lexicon(tuple(typos), tuple(groups), stopwords)
+    cues = _words(data.get("situation_cues") or [], f"{source}: situation_cues")
+    return Lexicon(tuple(typos), tuple(groups), stopwords, cues)
 
 
 def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:

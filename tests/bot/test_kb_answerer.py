@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
-from tests.bot.test_core import Chat, payloads, said
+from knowledge_base.service import default_knowledge_base
+from knowledge_base.topics import intent_for_topic
+from tests.helpers import Chat, payloads, said
 
 pytestmark = pytest.mark.anyio
 
@@ -53,3 +55,32 @@ async def test_unknown_article_is_said_plainly(runtime: Runtime) -> None:
 
 async def test_details_without_an_answer_is_kind(runtime: Runtime) -> None:
     assert "先把你的问题" in said(await Chat(runtime).tap("/details"))
+
+
+async def test_a_two_sided_question_gets_both_sides_with_a_button_each(
+    runtime: Runtime,
+) -> None:
+    kb = default_knowledge_base()
+    question = "老板两个月不发工资了 我能直接走人吗"
+    chat = Chat(runtime)
+    replies = await chat.say(question)
+    result = kb.answer(question, runtime.nlu.parse(question))
+    assert result.entry is not None
+    assert result.also is not None
+    text = said(replies)
+    assert result.entry.short in text
+    assert result.also.entry.short in text
+    first_side = f"/{intent_for_topic(result.topic)}{{{result.entry.id}}}"
+    second_side = f"/{intent_for_topic(result.also.topic)}{{{result.also.entry.id}}}"
+    assert payloads(replies)[:3] == [first_side, second_side, "/show_law"]
+    # Tapping a side opens it in full, and "details" then means that side.
+    side = await chat.tap(second_side)
+    assert said(side).startswith(result.also.entry.short)
+    assert "/details" in payloads(side)
+    details = said(await chat.tap("/details"))
+    assert result.also.entry.next_steps[0] in details
+
+
+async def test_a_one_sided_question_is_answered_once(runtime: Runtime) -> None:
+    replies = await Chat(runtime).say("试用期最长多久")
+    assert not any(p.startswith("/ask_") for p in payloads(replies))

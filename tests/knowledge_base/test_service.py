@@ -45,3 +45,52 @@ def test_the_prior_keeps_a_weak_belief_weak(kb: KnowledgeBase) -> None:
     weighted = kb._apply_prior(scores)
     assert sum(weighted.values()) == pytest.approx(0.4)
     assert weighted["wages_arrears"] > weighted["student_intern"]
+
+
+def _with(kb: KnowledgeBase, **changes: float) -> KnowledgeBase:
+    return KnowledgeBase(
+        kb.library, kb.book, kb.retriever, dataclasses.replace(kb.weights, **changes)
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["老板拖欠三个月工资 我能不能马上辞职", "怀孕了公司要辞退我 能拿多少补偿"],
+)
+def test_a_close_runner_up_with_its_own_answer_is_the_second_side(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = _with(kb, two_sided_ratio=0.0).answer(question)
+    assert result.entry is not None
+    assert result.also is not None
+    assert result.also.topic == result.topics[1]
+    assert result.also.entry.topic == result.also.topic
+    assert result.also.confidence >= kb.weights.min_confidence
+    assert {c.key for c in result.also.entry.citations} == {c for c in result.also.citations}
+    # The first topic shown stays the first: evaluation counts it.
+    assert result.topic == kb.answer(question).topic
+    assert _with(kb, two_sided_ratio=1.01).answer(question).also is None
+
+
+def test_no_second_side_without_a_first(kb: KnowledgeBase) -> None:
+    assert _with(kb, two_sided_ratio=0.0).answer("今天天气怎么样").also is None
+
+
+@pytest.mark.parametrize(
+    ("question", "situation"),
+    [
+        ("老板欠我三个月工资一直不给 现在该怎么办", True),
+        ("在厂里干了两年多 手被机器压伤了 老板没买工伤保险 怎么办", True),
+        ("老板欠了三个月工资", False),
+        ("怎么办", False),  # a cue without any situation before it
+    ],
+)
+def test_a_told_situation_prefers_a_what_to_do_answer(
+    kb: KnowledgeBase, question: str, situation: bool
+) -> None:
+    result = kb.answer(question)
+    assert kb.reads_as_situation(question) is situation
+    assert result.situation is situation
+    if situation:
+        assert result.entry is not None
+        assert result.entry.kind == "situation"
