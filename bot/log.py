@@ -174,10 +174,16 @@ def configure_logging(
     root.handlers = handlers
     root.setLevel(level)
     # uvicorn configures its own handlers when given a log config; ours must win everywhere.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         library_logger = logging.getLogger(name)
         library_logger.handlers = []
         library_logger.propagate = True
+    # Never an access log: URLs carry conversation ids. (uvicorn logs access lines whenever
+    # this logger has a handler, its own or the root's through propagation.)
+    access = logging.getLogger("uvicorn.access")
+    access.handlers = []
+    access.propagate = False
+    access.disabled = True
     for noisy in _NOISY_LIBRARIES:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

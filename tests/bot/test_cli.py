@@ -116,6 +116,7 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> N
     assert server.returncode == 0, err  # so `make run` ends without "make: *** Error 143"
     assert f"127.0.0.1:{port}" in out
     assert "[uvicorn.error]" in err  # uvicorn's lines in the service's own log format
+    assert "/healthz" not in err  # no access log: URLs carry conversation ids
     assert "Traceback" not in err
 
 

@@ -108,6 +108,16 @@ def test_uvicorn_and_library_records_share_the_format(
     assert TELEGRAM_USER not in theirs  # stdlib records are scrubbed as well
 
 
+def test_no_access_log_even_through_the_root_logger(
+    restore_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("DEBUG")
+    access = logging.getLogger("uvicorn.access")
+    assert not access.hasHandlers()  # uvicorn then writes no access lines at all
+    access.info('127.0.0.1:5000 - "GET /api/chat/%s/events HTTP/1.1" 200', "x" * 43)
+    assert "/api/chat" not in capsys.readouterr().err
+
+
 def test_json_output_for_every_logger(
     restore_logging: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
