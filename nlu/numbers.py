@@ -268,7 +268,7 @@ _MONEY_RE: Final = re.compile(
 _DURATION_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>月|年|天|周|星期|礼拜)(?P<half>半)?(?!级|龄|纪|薪|岁)"
 )
-_YEARS_AND_MONTHS_RE: Final = re.compile(rf"{_N}年零?(?P<num2>{NUMERAL})个(?P<half>半)?月")
+_YEARS_AND_MONTHS_RE: Final = re.compile(rf"{_N}年零?(?P<num2>{NUMERAL})个(?P<extra>半|多)?月")
 _HALF_DURATION_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>月|年|天|周|星期|礼拜)(?!级)")
 _HOURS_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>小时|钟头|钟|h(?![a-z]))(?P<half>半)?"
@@ -343,8 +343,11 @@ def _years_and_months(match: re.Match[str]) -> Quantity | None:
     months = parse_number(match.group("num2"))
     if years is None or months is None:
         return None
-    total = _tidy(years * 12 + months + (0.5 if match.group("half") else 0))
-    return Quantity("duration", total, match.start(), match.end(), unit="月", amount=total)
+    extra = match.group("extra")
+    total = _tidy(years * 12 + months + (0.5 if extra == "半" else 0))
+    return Quantity(
+        "duration", total, match.start(), match.end(), extra == "多", unit="月", amount=total
+    )
 
 
 def _half_duration(match: re.Match[str]) -> Quantity | None:

@@ -157,6 +157,7 @@ class PhraseRules:
     wage_after: tuple[tuple[str, str], ...]
     wage_fillers: tuple[str, ...]
     piece_words: tuple[str, ...]
+    pay_words: tuple[str, ...]
     min_bare: dict[str, float]
     bare_blocked_after: tuple[str, ...]
     kinds: tuple[tuple[str, str], ...]
@@ -186,6 +187,7 @@ class PhraseRules:
             wage_after=by_key(wage["after"]),
             wage_fillers=words(wage["fillers"]),
             piece_words=words(wage["piece_words"]),
+            pay_words=words(wage["pay_words"]),
             min_bare={str(k): float(v) for k, v in wage["min_bare"].items()},
             bare_blocked_after=words(raw["bare_number"]["blocked_after"]),
             kinds=by_key(time["kinds"]),
@@ -249,8 +251,12 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 # --------------------------------------------------------------------------- pay
 
 
-def find_wages(norm: str, quantities: Sequence[Quantity], rules: PhraseRules) -> list[Found]:
-    """Pay amounts with their unit in normalised text (a bare number needs a cue)."""
+def find_wages(
+    norm: str, quantities: Sequence[Quantity], rules: PhraseRules, *, answer: bool = False
+) -> list[Found]:
+    """Pay amounts with their unit in normalised text. In a whole message a bare number after
+    a period word (一天30) must be large enough to be pay; after a pay word (日薪, 时薪) or in
+    an answer to the pay question it need not."""
     found: list[Found] = []
     for q in quantities:
         if q.kind not in ("money", "number"):
@@ -259,8 +265,10 @@ def find_wages(norm: str, quantities: Sequence[Quantity], rules: PhraseRules) ->
         if hit is None:
             continue
         unit, start, end = hit
+        strong = answer or norm[start:end].startswith(rules.pay_words)
         if q.kind == "number" and (
-            q.value < rules.min_bare[unit] or norm[q.end :].startswith(rules.bare_blocked_after)
+            (q.value < rules.min_bare[unit] and not strong)
+            or norm[q.end :].startswith(rules.bare_blocked_after)
         ):
             continue
         found.append(Found(WageFact(q.value, cast(WageUnit, unit)), start, end))
@@ -419,7 +427,7 @@ def read_wage(text: str) -> WageFact | None:
     """The pay an answer states with its unit (一天250 → 250/day), or None when it states
     no unit or several amounts."""
     norm = normalize(text.strip())
-    hit = _only(find_wages(norm, find_quantities(norm), load_phrase_rules()))
+    hit = _only(find_wages(norm, find_quantities(norm), load_phrase_rules(), answer=True))
     return hit.fact if hit is not None and isinstance(hit.fact, WageFact) else None
 
 

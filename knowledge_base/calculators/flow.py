@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
+    ALL_WAGE_UNITS,
     TODAY,
     CalculationResult,
     CalculatorSpec,
@@ -275,9 +276,10 @@ def load_value(kind: str, value: Any) -> object:
     try:
         if kind == "wage":
             if isinstance(value, dict):
-                amount = value.get("amount")
-                unit = cast(Any, str(value["unit"]))
-                return Wage(None if amount is None else Decimal(str(amount)), unit)
+                amount, unit = value.get("amount"), str(value["unit"])
+                if unit not in ALL_WAGE_UNITS or (amount is None and unit != "piece"):
+                    raise ValueError(f"not a stored wage: {value!r}")
+                return Wage(None if amount is None else Decimal(str(amount)), cast(Any, unit))
             return Wage(Decimal(str(value)), "month")
         if kind == "work_time":
             if isinstance(value, dict):

@@ -130,39 +130,32 @@ def _days_to_time(kind: Kind, days: Decimal, inputs: Mapping[str, object]) -> _T
     return _Time(hours=hours, steps=[step])
 
 
+#: Weekday time said per day or per week: the count to ask, the standard working time it is
+#: measured against when the worker gave all working time (每天做12个钟), and the step texts.
+_WEEKDAY_RATES: Final = {
+    "day": ("weekday_days", HOURS_PER_DAY, "per_day", "work_day"),
+    "week": ("weekday_weeks", HOURS_PER_WEEK, "per_week", "work_week"),
+}
+
+
 def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
-    label = _label("weekday")
-    if said.per in (None, "month"):
+    if said.per not in _WEEKDAY_RATES:
         return _Time(hours=said.amount)
-    if said.per == "day":
-        count = _count(inputs, "weekday_days")
-        extra = said.amount if said.base == "overtime" else max(said.amount - HOURS_PER_DAY, _ZERO)
-        hours = extra * count
-        key = "per_day" if said.base == "overtime" else "work_day"
-        step = _t(
-            f"time.{key}",
-            label=label,
-            amount=plain_number(said.amount),
-            limit=plain_number(HOURS_PER_DAY),
-            extra=plain_number(extra),
-            count=plain_number(count),
-            hours=plain_number(hours),
-        )
-        return _Time(hours=hours, steps=[step], used_standard_day=said.base == "work")
-    count = _count(inputs, "weekday_weeks")
-    extra = said.amount if said.base == "overtime" else max(said.amount - HOURS_PER_WEEK, _ZERO)
+    count_field, standard, overtime_key, work_key = _WEEKDAY_RATES[str(said.per)]
+    count = _count(inputs, count_field)
+    work = said.base == "work"
+    extra = max(said.amount - standard, _ZERO) if work else said.amount
     hours = extra * count
-    key = "per_week" if said.base == "overtime" else "work_week"
     step = _t(
-        f"time.{key}",
-        label=label,
+        f"time.{work_key if work else overtime_key}",
+        label=_label("weekday"),
         amount=plain_number(said.amount),
-        limit=plain_number(HOURS_PER_WEEK),
+        limit=plain_number(standard),
         extra=plain_number(extra),
         count=plain_number(count),
         hours=plain_number(hours),
     )
-    return _Time(hours=hours, steps=[step], used_standard_day=said.base == "work")
+    return _Time(hours=hours, steps=[step], used_standard_day=work)
 
 
 def _rest_or_holiday_time(kind: Kind, said: WorkTime, inputs: Mapping[str, object]) -> _Time:
@@ -473,7 +466,8 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
     }
 
 
-_TIME_BASED: Final = Derived(f"{NAME}.time_based_pay", ("wage",), _time_based)
+# Reads the wage without needing it: hours stated before the wage is known still count.
+_TIME_BASED: Final = Derived(f"{NAME}.time_based_pay", (), _time_based)
 
 
 def _time(name: str) -> InputField:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from knowledge_base.calculators import compensation
 from knowledge_base.calculators.base import TODAY as TODAY_KEY
-from knowledge_base.calculators.base import round_money
+from knowledge_base.calculators.base import ServiceLength, round_money
 from knowledge_base.calculators.dates import add_months
 from tests.knowledge_base.calculators.conftest import TODAY, chat, run
 
@@ -134,3 +134,72 @@ def test_two_n_is_twice_n_and_cap_holds(
 def test_twelve_years_of_high_wage_is_the_ceiling(start: date) -> None:
     end = add_months(start, 12 * 15) - timedelta(days=1)
     assert compute("economic", start, end, D(100_000), D(5000)) == 3 * D(5000) * 12
+
+
+# --------------------------------------------------------------------------- lengths without dates
+
+
+@pytest.mark.parametrize(
+    ("said", "n"),
+    [
+        ("两年零七个月", D(3)),  # 7 months ≥ 6: counts as a year
+        ("两年零三个月", D("2.5")),  # 3 months < 6: half a month
+        ("干了快五年", D(5)),  # a little under five years: the last part is over six months
+        ("半年", D(1)),  # 六个月以上不满一年的，按一年计算
+        ("三个月", D("0.5")),  # 不满六个月的，支付半个月
+        ("三年半", D(4)),
+        ("五年多", D("5.5")),  # the 'more' is asked (see below); here: under six months
+    ],
+)
+def test_length_of_service_without_dates(said: str, n: Decimal) -> None:
+    replies = ["1", said, "5000"]
+    if said.endswith("多"):
+        replies.insert(2, "不满6个月")
+    answers, asked = chat(compensation.SPEC, replies)
+    assert "end_date" not in asked
+    result = run(compensation.SPEC, answers)
+    assert result.amount == round_money(D(5000) * n)
+
+
+def test_a_year_and_more_asks_only_about_the_half_month_rule() -> None:
+    _, asked = chat(compensation.SPEC, ["1", "一年多", "6个月以上", "5000"])
+    assert asked == ["kind", "start_date", "remainder", "monthly_wage"]
+    # 'one year and five months': the rule cannot change, nothing is asked.
+    _, asked = chat(compensation.SPEC, ["1", "一年零五个多月", "5000"])
+    assert "remainder" not in asked
+
+
+def test_not_knowing_the_remainder_shows_both() -> None:
+    answers, _ = chat(compensation.SPEC, ["1", "一年多", "不知道", "5000"])
+    result = run(compensation.SPEC, answers)
+    assert (result.amount, result.amount_high) == (D("7500.00"), D("10000.00"))
+
+
+def test_whole_years_say_what_a_few_more_days_would_change() -> None:
+    answers, _ = chat(compensation.SPEC, ["1", "五年", "5000"])
+    result = run(compensation.SPEC, answers)
+    assert result.amount == D("25000.00")
+    assert any("27500.00元" in line for line in result.result_lines)
+
+
+def test_daily_pay_is_converted_to_a_month_and_shown() -> None:
+    answers, _ = chat(compensation.SPEC, ["2", "两年零七个月", "一天200"])
+    result = run(compensation.SPEC, answers)
+    assert result.steps[0].startswith("月工资 = 日工资 200 × 21.75")
+    assert result.amount == D(4350) * 3 * 2  # 200 × 21.75 = 4350; N = 3; 2N
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=1, max_value=40 * 12), st.sampled_from(["exact", "almost", "more"]))
+def test_n_from_a_length_matches_n_from_dates_it_describes(months: int, qualifier: str) -> None:
+    # A length said without dates gives the N of some service period it could describe.
+    length = ServiceLength(D(months), qualifier)  # type: ignore[arg-type]
+    low, high = compensation.length_months(length, None)
+    start = date(2000, 1, 1)
+    exact = n_of(start, add_months(start, months) - timedelta(days=1))
+    if qualifier == "exact":
+        assert low == exact
+    elif qualifier == "almost":
+        assert n_of(start, add_months(start, months) - timedelta(days=2)) == low
+    else:
+        assert low <= n_of(start, add_months(start, months) + timedelta(days=20)) <= (high or low)

@@ -8,9 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge_base.calculators import flow, texts
-from knowledge_base.calculators.base import CalculatorSpec, Derived, When
+from knowledge_base.calculators.base import CalculatorSpec, Derived, Wage, When, WorkTime
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from tests.knowledge_base.calculators.conftest import TODAY, chat, run
 
@@ -143,3 +145,95 @@ def test_render_text_shows_formula_inputs_steps_result_and_citations() -> None:
         "375.00元",
     ):
         assert part in text
+
+
+# --------------------------------------------------------------------------- examples and units
+
+EXAMPLE = re.compile(r"例如：([^）)]+)[）)]")
+# What an example must show for a question of each kind (an hours question shows hours …).
+UNIT_WORDS = {
+    "work_time": ("小时", "天"),
+    "hours": ("小时",),
+    "days": ("天",),
+    "weeks": ("星期", "周"),
+    "wage": ("月薪", "一天", "元"),
+    "money": ("元",),
+    "months": ("年", "月"),
+    "years": ("年",),
+}
+
+
+def examples(spec: CalculatorSpec, field_name: str) -> list[str]:
+    template = str(texts.node(f"{spec.name}.fields.{field_name}.question"))
+    found = EXAMPLE.search(template)
+    if found is None:
+        return []
+    return [part.strip() for part in re.split(r"，或|，或者|、|，", found.group(1)) if part.strip()]
+
+
+@pytest.mark.parametrize(
+    ("spec", "field_name"),
+    [(spec, field.name) for spec in SPECS for field in spec.fields],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_each_example_fits_its_question(spec: CalculatorSpec, field_name: str) -> None:
+    field = spec.field(field_name)
+    shown = examples(spec, field_name)
+    if field.kind in ("choice", "bool"):
+        return
+    assert shown, f"{spec.name}.{field_name} has no example"
+    for example in shown:
+        outcome = flow.read_answer(spec, field_name, example, {}, TODAY)
+        assert isinstance(outcome, flow.Accepted), (spec.name, field_name, example, outcome)
+    units = UNIT_WORDS.get(field.kind)
+    if units is not None:
+        assert any(word in example for example in shown for word in units), (field_name, shown)
+
+
+def test_skippable_questions_say_so_and_others_do_not() -> None:
+    # The intro promises that a question says when 不知道 is an answer; that must hold.
+    for spec in SPECS:
+        for field in spec.fields:
+            skip = flow.read_answer(spec, field.name, "不知道", {}, TODAY)
+            assert isinstance(skip, flow.Accepted) == (not field.required), field.name
+
+
+def test_a_month_without_a_day_assumes_the_first_and_says_so() -> None:
+    spec = CALCULATORS["calc_compensation"]
+    outcome = flow.read_answer(spec, "start_date", "2021年3月", {}, TODAY)
+    assert isinstance(outcome, flow.Accepted)
+    assert outcome.value == date(2021, 3, 1)
+    assert "1号" in outcome.shown
+    restored = flow.load_answers(spec, flow.dump_answers(spec, {"start_date": outcome.value}))
+    assert type(restored["start_date"]) is type(outcome.value)
+
+
+def test_answers_stored_before_units_existed_still_load() -> None:
+    spec = CALCULATORS["calc_overtime"]
+    loaded = flow.load_answers(spec, {"wage": "4350", "weekday_hours": "10", "gone": "1"})
+    assert loaded == {"wage": Wage(D(4350), "month"), "weekday_hours": WorkTime(D(10))}
+    assert flow.load_answers(spec, {"wage": {"unit": "day"}}) == {}  # unreadable: asked again
+
+
+@settings(deadline=None)
+@given(
+    st.one_of(
+        st.builds(
+            Wage,
+            st.decimals(min_value=1, max_value=100_000, places=2),
+            st.sampled_from(["month", "day", "hour", "piece"]),
+        ),
+        st.just(Wage(None, "piece")),
+    ),
+    st.builds(
+        WorkTime,
+        st.decimals(min_value=0, max_value=500, places=1),
+        st.sampled_from(["h", "d"]),
+        st.sampled_from([None, "day", "week", "month"]),
+        st.sampled_from(["overtime", "work"]),
+    ),
+)
+def test_answers_of_every_unit_survive_the_session_store(wage: Wage, worked: WorkTime) -> None:
+    spec = CALCULATORS["calc_overtime"]
+    answers: dict[str, object] = {"wage": wage, "weekday_hours": worked}
+    assert flow.load_answers(spec, flow.dump_answers(spec, answers)) == answers

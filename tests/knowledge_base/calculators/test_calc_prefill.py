@@ -1,0 +1,115 @@
+"""Facts in the worker's first message fill the right field with their unit (flow.prefill)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge_base.calculators import flow
+from knowledge_base.calculators.base import MonthDate, ServiceLength, Wage, WorkTime
+from knowledge_base.calculators.registry import CALCULATORS
+from nlu.entities import extract_entities
+from nlu.numbers import int_to_chinese
+from tests.knowledge_base.calculators.conftest import TODAY
+
+D = Decimal
+OVERTIME = CALCULATORS["calc_overtime"]
+COMPENSATION = CALCULATORS["calc_compensation"]
+
+# How workers name the pay period, and the kinds of day.
+PAY_WORDS = {
+    "month": ["月薪{n}", "底薪{n}", "工资{n}", "一个月{n}块"],
+    "day": ["日薪{n}", "一天{n}", "一天{n}块", "每天{n}", "{n}一天"],
+    "hour": ["时薪{n}", "一小时{n}", "一个钟{n}块", "每小时{n}"],
+}
+PLAUSIBLE = {"month": (500, 100_000), "day": (60, 5_000), "hour": (5, 1_000)}
+DAY_WORDS = {
+    "weekday": ["平时加了{n}个小时", "平时下班后加班{n}小时"],
+    "rest_day": ["周末加了{n}个小时", "周六周日上了{n}个小时班", "休息日加班{n}小时"],
+    "holiday": ["国庆加了{n}个小时", "春节上班{n}个小时", "法定节假日加班{n}小时"],
+}
+FIELDS = {"weekday": "weekday_hours", "rest_day": "rest_day_hours", "holiday": "holiday_hours"}
+
+
+def facts(spec: object, text: str) -> flow.Prefill:
+    return flow.prefill(spec, extract_entities(text), TODAY)  # type: ignore[arg-type]
+
+
+@st.composite
+def pay_phrases(draw: st.DrawFn) -> tuple[str, Wage]:
+    unit = draw(st.sampled_from(sorted(PAY_WORDS)))
+    low, high = PLAUSIBLE[unit]
+    amount = draw(st.integers(min_value=low, max_value=high))
+    template = draw(st.sampled_from(PAY_WORDS[unit]))
+    # 六十一天 is 61 days, not 60 a day: an amount before its period is written in digits.
+    chinese = [] if template.startswith("{n}") else [int_to_chinese(amount)]
+    written = draw(st.sampled_from([str(amount), *chinese]))
+    return template.format(n=written), Wage(D(amount), unit)  # type: ignore[arg-type]
+
+
+@st.composite
+def time_phrases(draw: st.DrawFn) -> tuple[str, str, Decimal]:
+    kind = draw(st.sampled_from(sorted(DAY_WORDS)))
+    hours = draw(st.integers(min_value=1, max_value=200))
+    template = draw(st.sampled_from(DAY_WORDS[kind]))
+    return template.format(n=hours), kind, D(hours)
+
+
+@settings(deadline=None, max_examples=150)
+@given(pay_phrases(), time_phrases(), st.sampled_from([" ", "，", "。"]), st.booleans())
+def test_pay_and_hours_fill_their_own_fields(
+    pay: tuple[str, Wage], time: tuple[str, str, Decimal], joint: str, pay_first: bool
+) -> None:
+    pay_text, wage = pay
+    time_text, kind, hours = time
+    text = joint.join([pay_text, time_text] if pay_first else [time_text, pay_text])
+    read = facts(OVERTIME, text)
+    assert read.answers["wage"] == wage, text
+    assert read.answers[FIELDS[kind]] == WorkTime(hours), text
+    # The kinds the message does not mention are shown as 0, to be confirmed.
+    assert set(read.assumed) == set(FIELDS.values()) - {FIELDS[kind]}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("周末加了16个小时", "rest_day_hours", WorkTime(D(16))),
+        ("平时每天加3个钟", "weekday_hours", WorkTime(D(3), "h", "day")),
+        ("每天做12个钟", "weekday_hours", WorkTime(D(12), "h", "day", "work")),
+        ("一周干六天", "rest_day_hours", WorkTime(D(6), "d", "week", "work")),
+        ("国庆三天都上班了", "holiday_hours", WorkTime(D(3), "d")),
+        ("加了20个小时班", "weekday_hours", WorkTime(D(20))),
+    ],
+)
+def test_working_time_goes_where_it_belongs(text: str, field: str, value: WorkTime) -> None:
+    assert facts(OVERTIME, text).answers[field] == value
+
+
+def test_a_bare_small_amount_is_not_taken_as_a_monthly_wage() -> None:
+    assert "wage" not in facts(OVERTIME, "给了250 加班费怎么算").answers
+
+
+def test_two_facts_for_one_field_are_asked_not_guessed() -> None:
+    read = facts(OVERTIME, "周末加了16个小时 周日又加了8个小时")
+    assert "rest_day_hours" not in read.answers
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("干了两年零七个月被辞退", ServiceLength(D(31))),
+        ("干了快五年 公司裁员", ServiceLength(D(60), "almost")),
+        ("进厂一年多了", ServiceLength(D(12), "more")),
+        ("2021年3月进厂的", MonthDate(2021, 3, 1)),
+    ],
+)
+def test_service_length_or_start_fills_the_start(text: str, start: object) -> None:
+    assert facts(COMPENSATION, text).answers["start_date"] == start
+
+
+def test_two_dates_fill_start_and_end_in_order() -> None:
+    read = facts(COMPENSATION, "2019年3月1日进厂 2024年8月15日被辞退 月薪5000")
+    assert read.stated == ("start_date", "end_date", "monthly_wage")
