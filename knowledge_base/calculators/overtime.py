@@ -164,28 +164,18 @@ def _rest_or_holiday_time(kind: Kind, said: WorkTime, inputs: Mapping[str, objec
         if said.unit == "h":
             return _Time(hours=said.amount)
         return _days_to_time(kind, said.amount, inputs)
-    if said.per == "day":  # hours on each such day
-        count = _count(inputs, f"{kind}_days")
+    if said.unit == "h":  # hours on each such day, or in each such week
+        count = _count(inputs, f"{kind}_days" if said.per == "day" else f"{kind}_weeks")
         hours = said.amount * count
         step = _t(
-            "time.per_day",
+            f"time.per_{said.per}",
             label=label,
             amount=plain_number(said.amount),
             count=plain_number(count),
             hours=plain_number(hours),
         )
         return _Time(hours=hours, steps=[step])
-    count = _count(inputs, f"{kind}_weeks")
-    if said.unit == "h":
-        hours = said.amount * count
-        step = _t(
-            "time.per_week",
-            label=label,
-            amount=plain_number(said.amount),
-            count=plain_number(count),
-            hours=plain_number(hours),
-        )
-        return _Time(hours=hours, steps=[step])
+    count = _count(inputs, f"{kind}_weeks")  # days a week (一周干六天)
     per_week = said.amount
     if said.base == "work":  # 一周干六天: the days beyond a five-day week are rest days
         per_week = max(said.amount - WORK_DAYS_PER_WEEK, _ZERO)

@@ -329,3 +329,9 @@ def pay_in(
     result = overtime.compute(inputs)
     assert result.amount is not None
     return result.amount
+
+
+def test_rest_day_hours_a_day_times_rest_days() -> None:
+    answers, asked = chat(overtime.SPEC, ["4350", "0", "每天10小时", "8天", "0", "0"])
+    assert asked[2:4] == ["rest_day_hours", "rest_day_days"]
+    assert result_of(answers).amount == D("4000.00")  # 25 × 200% × 80
