@@ -34,6 +34,8 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Refreshed at most daily, so that `gongyou purge` can forget conversations gone quiet.
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The channel refused delivery for good (a Telegram user blocked the bot).
+    unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ConversationSnapshot(Base):

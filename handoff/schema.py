@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from handoff import models
+from handoff import console_models, models
 from handoff.cases import models as case_models
 from handoff.orgs import models as org_models
 
-__all__ = ["case_models", "metadata", "models", "org_models"]
+__all__ = ["case_models", "console_models", "metadata", "models", "org_models"]
 
 metadata: MetaData = models.Base.metadata

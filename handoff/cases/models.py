@@ -62,6 +62,8 @@ class Case(Base):
     content_for_worker: Mapped[bytes] = mapped_column(LargeBinary)
     # Which conversation filed the case, sealed to the organisation (for replies to reach it).
     origin_for_org: Mapped[bytes] = mapped_column(LargeBinary)
+    # Caseworkers' tags, sealed to the organisation (they might name people or places).
+    tags_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class CaseMessage(Base):

@@ -52,5 +52,8 @@ class Member(Base):
     # The organisation's private key sealed to this member; None until a coordinator grants it.
     org_key_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     totp_secret_wrapped: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Where urgent alerts go (staff addresses, not workers'); only members on duty get them.
+    email: Mapped[str] = mapped_column(String(254), default="")
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
