@@ -5,7 +5,11 @@ keep the queue from being flooded and receipts from being guessed."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
 
 from bot.effects import (
     DeleteCase,
@@ -25,11 +29,24 @@ from bot.stores.base import KeyValueStore
 from bot.turn import EffectHandler, TurnContext
 from handoff.cases.service import CaseService, ComplaintSubmission
 from handoff.errors import DatabaseUnavailableError, NotFoundError
+from handoff.keys.argon import slow_hash_slots
 from handoff.orgs.service import OrganisationService
 from handoff.settings import HandoffSettings
 from knowledge_base.topics import topic_for_intent
 
 log = get_logger(__name__)
+T = TypeVar("T")
+
+
+@cache
+def _slow_pool() -> ThreadPoolExecutor:
+    """Threads for work dominated by a slow hash (a receipt), apart from the default pool, so
+    a burst of submissions never makes every other message wait for a thread."""
+    return ThreadPoolExecutor(max_workers=slow_hash_slots(), thread_name_prefix="slow-hash")
+
+
+async def _slow(function: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_slow_pool(), function, *args)
 
 _DAY = 24 * 3600
 _HOUR = 3600
@@ -128,9 +145,9 @@ class ComplaintDesk:
                 content=effect.content,
                 receipt=effect.receipt,
             )
-            outcome = await asyncio.to_thread(parts.cases.submit, submission)
+            outcome = await _slow(parts.cases.submit, submission)
             if not outcome.created:
-                opened = await asyncio.to_thread(parts.cases.find_by_receipt, effect.receipt)
+                opened = await _slow(parts.cases.find_by_receipt, effect.receipt)
                 if opened != outcome.case_id:
                     return EffectResult(ok=False, problem="receipt_lost", value=failure_info)
         except DatabaseUnavailableError:
@@ -170,7 +187,7 @@ class ComplaintDesk:
             log.warning("receipt_attempts_over_global_limit")
             return EffectResult(ok=False, problem="rate_limited")
         try:
-            view = await asyncio.to_thread(parts.cases.worker_view, effect.receipt)
+            view = await _slow(parts.cases.worker_view, effect.receipt)
         except DatabaseUnavailableError:
             return EffectResult(ok=False, problem="database")
         if view is None:

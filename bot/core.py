@@ -115,6 +115,11 @@ class ConversationCore:
         ]
 
     @property
+    def answerer(self) -> QuestionAnswerer:
+        """What answers legal questions (for warming up)."""
+        return self._answerer
+
+    @property
     def routes(self) -> tuple[str, ...]:
         """Route names in precedence order (for documentation and tests)."""
         return tuple(route.name for route in self._routes)

@@ -48,6 +48,18 @@ class Runtime:
         await self.mailbox.close()
         self.engine.dispose()
 
+    def warm_up(self) -> None:
+        """Load what the first message would otherwise wait for: the knowledge base's jieba
+        dictionary, the name tagger of the complaint description, the place names."""
+        from bot.flows.intake.pii import identifying_kinds
+        from handoff.places import find_places
+
+        warm = getattr(self.core.answerer, "warm_up", None)
+        if callable(warm):
+            warm()
+        identifying_kinds("王小明")
+        find_places("广东东莞")
+
     def database_ok(self) -> bool:
         """True when the database answers."""
         try:

@@ -77,6 +77,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         if own:
             holder["runtime"] = build_runtime(settings)
         rt = holder["runtime"]
+        if own:
+            await asyncio.to_thread(rt.warm_up)
         _app.state.runtime = rt
         _app.state.web_channel = WebChannel(
             rt.core, rt.mailbox, settings.config.storage.session_ttl_seconds
