@@ -20,6 +20,7 @@ from bot.flows.calculator import CalculatorFlow
 from bot.flows.delete_data import DeleteDataFlow
 from bot.log import get_logger
 from bot.messages import Button, Inbound, Reply
+from bot.non_question import non_question_replies
 from bot.prompts import load_prompts
 from bot.session import ConversationState, SessionRepository
 from bot.stores.base import StoreUnavailableError
@@ -65,6 +66,7 @@ class ConversationCore:
         flows: list[Flow] | None = None,
         intent_handlers: dict[str, Handler] | None = None,
         effect_handlers: dict[type[Effect], EffectHandler] | None = None,
+        leading_routes: list[Route] | None = None,
     ) -> None:
         self._sessions = sessions
         self._conversations = conversations
@@ -97,7 +99,7 @@ class ConversationCore:
             DeleteConversationData: self._delete_conversation_data,
         }
         self._effects.update(effect_handlers or {})
-        self._routes = self._build_routes()
+        self._routes = [*(leading_routes or []), *self._build_routes()]
 
     def _build_routes(self) -> list[Route]:
         """Routes in precedence order; the first whose check accepts the turn takes it."""
@@ -107,6 +109,7 @@ class ConversationCore:
             Route("active_flow", lambda ctx: ctx.state.flow is not None, self._continue_flow),
             Route("resume", self._wants_resume, self._resume),
             Route("details_or_law", self._is_follow_up_request, self._follow_up),
+            Route("not_a_question", self._is_not_a_question, self._not_a_question),
             Route("low_confidence", self._is_low_confidence, self._low_confidence),
             Route("calculator", self._is_calculator, self._start_calculator),
             Route("question", self._is_question, self._answer_question),
@@ -460,6 +463,20 @@ class ConversationCore:
         if ctx.intent == "show_law" or direct == "law":
             return self._answerer.show_articles(ctx.state)
         return self._answerer.answer(ctx.text, ctx.parse, ctx.state)
+
+    def _is_not_a_question(self, ctx: TurnContext) -> bool:
+        """Emoji-only distress, a message in English, a bare number or date: replies that fit
+        them, when the NLU could not place the message (or calls it out of scope)."""
+        if ctx.parse.backend == "payload" or not ctx.text:
+            return False
+        unplaced = ctx.parse.intent.confidence < self._settings.confidence_threshold
+        if not unplaced and ctx.intent != "out_of_scope":
+            return False
+        ctx.not_a_question = non_question_replies(ctx.text)
+        return ctx.not_a_question is not None
+
+    async def _not_a_question(self, ctx: TurnContext) -> list[Reply]:
+        return list(ctx.not_a_question or [])
 
     def _is_low_confidence(self, ctx: TurnContext) -> bool:
         return ctx.parse.backend != "payload" and (

@@ -22,6 +22,8 @@ class TurnContext:
     key: str
     # What the answerer said the text asks for directly ("details", "law", "article"), if any.
     direct: str | None = None
+    # Replies that fit a message that is not a labour question (emoji, English, a bare number).
+    not_a_question: list[Reply] | None = None
 
     @property
     def state(self) -> ConversationState:
