@@ -167,7 +167,7 @@ def check_cases(database_url: str, outcome: Outcome, env: dict[str, str]) -> tup
     with sessions() as session:
         stored = int(session.scalar(select(func.count()).select_from(Case)) or 0)
     service = CaseService(
-        sessions, Vault(env["GONGYOU_SECRET_KEY"]), settings.config.handoff.argon2
+        sessions, Vault(env["GONGYOU_SECRET_KEY"]), settings.config.handoff.receipt_argon2
     )
     sample = (
         outcome.receipts if len(outcome.receipts) <= 50 else random.sample(outcome.receipts, 50)
@@ -235,7 +235,8 @@ def main() -> None:
     parser.add_argument("--only", choices=["embedded", "postgres"], default=None)
     args = parser.parse_args()
     print(
-        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
     )
     print(
         f"{args.workers} workers, {len(SCRIPT)} steps each, think {args.think_seconds:g} s; "

@@ -48,7 +48,7 @@ def _services() -> Iterator[tuple[Settings, OrganisationService, CaseService]]:
         yield (
             settings,
             OrganisationService(sessions, profile),
-            CaseService(sessions, vault, profile),
+            CaseService(sessions, vault, settings.config.handoff.receipt_argon2),
         )
     finally:
         engine.dispose()

@@ -105,7 +105,7 @@ def build_runtime(
         draft_ttl_seconds=handoff_settings.intake.draft_ttl_hours * 3600,
     )
     nlu_backend = nlu or load_backend(settings=settings.config.nlu)
-    cases = CaseService(db_sessions, vault, handoff_settings.argon2)
+    cases = CaseService(db_sessions, vault, handoff_settings.receipt_argon2)
     organisations = OrganisationService(db_sessions, handoff_settings.argon2)
     desk = ComplaintDesk(DeskParts(cases, organisations, handoff_settings, kv, sessions))
     core = ConversationCore(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from handoff.keys.argon import Argon2Profile
+from handoff.keys.argon import RECEIPT_PROFILE, Argon2Profile
 
 
 class RoutingRule(BaseModel):
@@ -39,6 +39,20 @@ class RetentionSettings(BaseModel):
     purge_interval_minutes: int = Field(default=60, ge=1)
 
 
+class ConsoleSettings(BaseModel):
+    """The caseworker console: how long a login lasts and how hard guessing is."""
+
+    # A login ends this many hours after it began, or after this many idle minutes.
+    session_hours: int = Field(default=12, ge=1, le=24 * 14)
+    idle_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # Failed logins allowed per account and per IP address in a window of minutes.
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_ip: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    # What authenticator apps show beside the account name.
+    totp_issuer: str = "Gongyou"
+
+
 class HandoffSettings(BaseModel):
     """The ``handoff:`` section of config.yml's ``gongyou:`` part."""
 
@@ -48,6 +62,8 @@ class HandoffSettings(BaseModel):
     # Organisation for cases no rule matches; empty means the one marked default.
     default_organisation: str = ""
     argon2: Argon2Profile = Argon2Profile()
+    receipt_argon2: Argon2Profile = RECEIPT_PROFILE
+    console: ConsoleSettings = ConsoleSettings()
 
     def route(self, province: str | None, categories: tuple[str, ...]) -> str | None:
         """The organisation named by the first matching rule, else the default (may be None)."""

@@ -28,6 +28,11 @@ class Argon2Profile(BaseModel):
 
 
 PRODUCTION_PROFILE = Argon2Profile()
+#: Receipts are 16 random digits (about 53 bits), not passwords a person chose: guessing one
+#: costs 10^16 runs whatever the cost per run, so a lighter run (OWASP's minimum for Argon2id)
+#: keeps them out of reach — about 19 million CPU-years at 60 ms a run — while a burst of
+#: submissions costs a quarter of the CPU.
+RECEIPT_PROFILE = Argon2Profile(time_cost=2, memory_kib=19456, parallelism=1)
 #: For tests only: fast, and still Argon2id.
 TEST_PROFILE = Argon2Profile(time_cost=1, memory_kib=64, parallelism=1)
 

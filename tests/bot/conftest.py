@@ -25,6 +25,7 @@ def nlu_backend() -> NluBackend:
 def make_settings(tmp_path: Path, *, redis_url: str | None = None) -> Settings:
     config: ServiceConfig = read_config_file(ROOT / "config.yml")
     config.handoff.argon2 = TEST_PROFILE  # the production cost is pinned in tests/handoff
+    config.handoff.receipt_argon2 = TEST_PROFILE
     return Settings(
         config=config,
         secrets=Secrets(database_url=None, redis_url=redis_url, secret_key="test-secret-" * 4),

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handoff.keys.argon import PRODUCTION_PROFILE, TEST_PROFILE, Argon2Profile, slow_hash_slots
+from handoff.keys.argon import (
+    PRODUCTION_PROFILE,
+    RECEIPT_PROFILE,
+    TEST_PROFILE,
+    Argon2Profile,
+    slow_hash_slots,
+)
 from handoff.keys.boxes import BoxOpenError, new_private_key, seal, unseal
 from handoff.keys.members import (
     grant,
@@ -24,6 +30,8 @@ from handoff.settings import HandoffSettings
 def test_production_cost_is_pinned() -> None:
     assert Argon2Profile(time_cost=3, memory_kib=65536, parallelism=1) == PRODUCTION_PROFILE
     assert HandoffSettings().argon2 == PRODUCTION_PROFILE
+    assert HandoffSettings().receipt_argon2 == RECEIPT_PROFILE
+    assert RECEIPT_PROFILE.memory_kib >= 19456 and RECEIPT_PROFILE.time_cost >= 2  # OWASP floor
     assert slow_hash_slots() >= 1
 
 
