@@ -32,6 +32,13 @@ class IntakeSettings(BaseModel):
     first_reply: str = ""
 
 
+class SlaSettings(BaseModel):
+    """When the console flags a case nobody has claimed (hours since it was filed)."""
+
+    urgent_unclaimed_hours: float = Field(default=2, gt=0)
+    unclaimed_hours: float = Field(default=48, gt=0)
+
+
 class RetentionSettings(BaseModel):
     """What `gongyou purge` deletes, and how often `gongyou run` runs it."""
 
@@ -58,6 +65,7 @@ class HandoffSettings(BaseModel):
 
     intake: IntakeSettings = IntakeSettings()
     retention: RetentionSettings = RetentionSettings()
+    sla: SlaSettings = SlaSettings()
     routing: list[RoutingRule] = Field(default_factory=list)
     # Organisation for cases no rule matches; empty means the one marked default.
     default_organisation: str = ""
