@@ -38,9 +38,19 @@ class WorkerDelivery(Protocol):
     """Deliver messages to a worker's conversation, on whatever channel it lives."""
 
     async def deliver(
-        self, conversation_id: str, messages: Sequence[OutgoingMessage]
+        self,
+        conversation_id: str,
+        messages: Sequence[OutgoingMessage],
+        *,
+        case_id: str | None = None,
+        live_chat_id: str | None = None,
     ) -> Delivery:
-        """Send now if possible, else queue; never raises for a delivery problem."""
+        """Send now if possible, else queue; never raises for a delivery problem.
+
+        ``case_id`` / ``live_chat_id`` say what the message belongs to, so a message that could
+        not be sent is shown on that case or chat in the console (and the worker can answer a
+        case message from their chat).
+        """
         ...
 
 
