@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.channels.web import ChatParts, WebChannel, build_router
 from bot.config import Settings
 from bot.log import get_logger
 from bot.prompts import load_prompts
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_console_services, build_runtime
 from bot.stores.base import StoreUnavailableError
 from handoff.cases.retention import Retention
-from handoff.db import session_factory
+from handoff.console.router import build_console_router
+from handoff.console.templating import STATIC_DIR as CONSOLE_STATIC_DIR
+from handoff.console.templating import STATIC_PREFIX as CONSOLE_STATIC_PREFIX
+from handoff.db import make_engine, session_factory
 from handoff.errors import DatabaseUnavailableError
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -38,7 +43,51 @@ _SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+_HEADER_PAIRS = tuple((k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items())
+_NO_STORE = (b"cache-control", b"no-store")
+
 log = get_logger(__name__)
+
+
+class Guard:
+    """Refuse oversized bodies (413) and put the security headers on every response.
+
+    Plain ASGI rather than ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware runs
+    each request through an extra task and memory streams, which cost about a fifth of the
+    chat's server CPU per message (bench/chat_side_by_side.py).
+    """
+
+    def __init__(self, app: ASGIApp, too_large_detail: str) -> None:
+        self.app = app
+        self.too_large_detail = too_large_detail
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the declared body size, then pass the request on with headers added."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope["path"]).startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": _secured(message.get("headers", []), api=api)}
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            too_large = JSONResponse(status_code=413, content={"detail": self.too_large_detail})
+            await too_large(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def _secured(headers: Iterable[tuple[bytes, bytes]], *, api: bool) -> list[tuple[bytes, bytes]]:
+    """The response headers with ours set (replacing the route's), no-store on the API."""
+    ours = {name for name, _ in _HEADER_PAIRS}
+    kept = [(name, value) for name, value in headers if name.lower() not in ours]
+    if api and not any(name.lower() == b"cache-control" for name, _ in kept):
+        kept.append(_NO_STORE)
+    return [*kept, *_HEADER_PAIRS]
 
 
 async def purge_periodically(settings: Settings, runtime: Runtime) -> None:
@@ -68,14 +117,20 @@ async def purge_periodically(settings: Settings, runtime: Runtime) -> None:
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     """The web app; builds its runtime at startup unless one is given (tests pass their own)."""
     holder: dict[str, Runtime] = {}
+    engine = None
     if runtime is not None:
         holder["runtime"] = runtime
+        console = runtime.console
+    else:
+        # The console's routes are built now; its services get their ports at start-up.
+        engine = make_engine(settings.database_url)
+        console = build_console_services(settings, engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         own = "runtime" not in holder
         if own:
-            holder["runtime"] = build_runtime(settings)
+            holder["runtime"] = build_runtime(settings, engine=engine, console=console)
         rt = holder["runtime"]
         if own:
             await asyncio.to_thread(rt.warm_up)
@@ -98,22 +153,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         return ChatParts(rt.core, rt.mailbox)
 
     app.include_router(build_router(chat_parts))
+    app.state.console_services = console
+    app.include_router(build_console_router(console))
 
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            response: Response = JSONResponse(
-                status_code=413, content={"detail": prompts.text("body_too_large")}
-            )
-        else:
-            response = await call_next(request)
-        response.headers.update(_SECURITY_HEADERS)
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(Guard, too_large_detail=prompts.text("body_too_large"))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -130,7 +173,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             detail = prompts.text("not_found")
         if exc.status_code == 405:
             detail = prompts.text("method_not_allowed")
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail})
+        # Headers carry a redirect to the console's login page or WWW-Authenticate.
+        return JSONResponse(
+            status_code=exc.status_code, content={"detail": detail}, headers=exc.headers
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -140,10 +186,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
-
-    @app.get("/console", include_in_schema=False)
-    async def console() -> FileResponse:
-        return FileResponse(STATIC_DIR / "console.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/healthz")
     async def health(request: Request) -> JSONResponse:
@@ -162,4 +204,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(
+        CONSOLE_STATIC_PREFIX,
+        StaticFiles(directory=CONSOLE_STATIC_DIR),
+        name="console-static",
+    )
     return app
