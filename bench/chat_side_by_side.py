@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from fastapi import FastAPI
@@ -88,14 +88,31 @@ class WrkResult:
     latency_ms: dict[str, float]
     requests: int
     errors: str
+    #: The server process's CPU time (all its threads) per request: unlike requests per
+    #: second, it hardly moves when other work shares the machine.
+    server_cpu_ms: float = float("nan")
 
     def report(self) -> str:
         """One line of numbers."""
         lat = "  ".join(f"p{k} {v:7.1f} ms" for k, v in self.latency_ms.items())
         return (
             f"{self.label:<38} {self.requests_per_second:8.1f} req/s  {lat}  "
+            f"server CPU {self.server_cpu_ms:.2f} ms/request  "
             f"({self.requests} requests{self.errors})"
         )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Served(NamedTuple):
+    """A running server: where to reach it and its process id."""
+
+    base: str
+    pid: int
 
 
 def read_questions(paths: list[Path]) -> list[str]:
@@ -206,9 +223,9 @@ wrk.headers["Content-Type"] = "application/json"
 
 
 def run_wrk(
-    label: str, url: str, script: str, args: argparse.Namespace, seconds: float
+    label: str, server: Served, script: str, args: argparse.Namespace, seconds: float
 ) -> WrkResult:
-    """Run wrk with a generated script and parse what it printed."""
+    """Run wrk against ``server``'s /api/chat with a generated script; parse what it printed."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8", delete=False) as f:
         f.write(script)
         script_path = f.name
@@ -223,17 +240,21 @@ def run_wrk(
             "--latency",
             "-s",
             script_path,
-            url,
+            server.base + "/api/chat",
         ]
+        cpu_before = cpu_seconds(server.pid)
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+        cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         Path(script_path).unlink()
-    return parse_wrk(label, output)
+    result = parse_wrk(label, output)
+    result.server_cpu_ms = 1000 * cpu / max(result.requests, 1)
+    return result
 
 
 @contextmanager
-def served(env: dict[str, str], app: str, *, factory: bool = False) -> Iterator[str]:
-    """A uvicorn server (one process) for the duration of the block; yields its base URL.
+def served(env: dict[str, str], app: str, *, factory: bool = False) -> Iterator[Served]:
+    """A uvicorn server (one process) for the duration of the block.
 
     The server's own output goes to /dev/null: its per-turn log lines are written as in
     production, but not to this terminal.
@@ -252,7 +273,7 @@ def served(env: dict[str, str], app: str, *, factory: bool = False) -> Iterator[
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{app} did not start")
             time.sleep(0.2)
-        yield base
+        yield Served(base, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -266,15 +287,29 @@ def _healthy(base: str) -> bool:
 
 
 async def open_conversations(base: str, count: int) -> list[str]:
-    """Open ``count`` conversations (50 at a time) and return their ids."""
+    """Open ``count`` conversations (50 at a time), greet in each, and return their ids.
+
+    The greeting is a worker's first message: it also records, once a day per conversation,
+    that the conversation is in use (a database write), which later messages do not repeat.
+    """
     limits = httpx.Limits(max_connections=50)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         gate = asyncio.Semaphore(50)
 
         async def one() -> str:
             async with gate:
-                response = await client.post("/api/chat", json={"conversation_id": None})
-                return str(response.json()["conversation_id"])
+                for attempt in range(3):
+                    try:
+                        response = await client.post("/api/chat", json={"conversation_id": None})
+                        conversation = str(response.json()["conversation_id"])
+                        greeting = {"conversation_id": conversation, "text": "你好"}
+                        await client.post("/api/chat", json=greeting)
+                        return conversation
+                    except httpx.TransportError:
+                        # A kept-alive connection the server closed just then: open another.
+                        if attempt == 2:
+                            raise
+                raise AssertionError("unreachable")
 
         return list(await asyncio.gather(*(one() for _ in range(count))))
 
@@ -359,32 +394,21 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as var_dir:
         env = _server_env(var_dir)
-        with served(env, "chat_side_by_side:hello_world_app", factory=True) as base:
-            run_wrk("warm-up", base + "/api/chat", hello_script(), args, 3)
-            print(
-                run_wrk(
-                    "hello world (FastAPI POST)",
-                    base + "/api/chat",
-                    hello_script(),
-                    args,
-                    args.seconds,
-                ).report(),
-                flush=True,
+        with served(env, "chat_side_by_side:hello_world_app", factory=True) as server:
+            run_wrk("warm-up", server, hello_script(), args, 3)
+            hello = run_wrk(
+                "hello world (FastAPI POST)", server, hello_script(), args, args.seconds
             )
-        with served(env, CHAT_APP) as base:
-            conversations = asyncio.run(open_conversations(base, args.conversations))
+            print(hello.report(), flush=True)
+        with served(env, CHAT_APP) as server:
+            conversations = asyncio.run(open_conversations(server.base, args.conversations))
             script = chat_script(questions, conversations, busy_marker, args.threads)
-            run_wrk("warm-up", base + "/api/chat", script, args, 3)
-            result = run_wrk(
-                "POST /api/chat (knowledge-base questions)",
-                base + "/api/chat",
-                script,
-                args,
-                args.seconds,
-            )
-            print(result.report(), flush=True)
+            run_wrk("warm-up", server, script, args, 3)
+            label = "POST /api/chat (knowledge-base questions)"
+            print(run_wrk(label, server, script, args, args.seconds).report(), flush=True)
         if args.think_seconds > 0:
-            with served(env, CHAT_APP) as base:
+            with served(env, CHAT_APP) as server:
+                base = server.base
                 conversations = asyncio.run(open_conversations(base, args.connections * 4))
                 asyncio.run(warm_up(base, questions[:100]))
                 count, errors, lat = asyncio.run(paced(base, questions, conversations, args))
