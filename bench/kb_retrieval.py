@@ -107,7 +107,7 @@ def main() -> None:
     gc.collect()
     time_calls(
         "tokenize (normalise + jieba)",
-        lambda text: kb.retriever.tokenizer.tokens(text, hmm=False),
+        kb.retriever.tokenizer.tokens,
         texts,
         args.passes,
     )

@@ -108,29 +108,26 @@ class KbTokenizer:
         """Load the jieba dictionary now rather than on the first question."""
         self._cutter()
 
-    def words(self, normalized: str, *, hmm: bool = True) -> list[str]:
+    def words(self, normalized: str) -> list[str]:
         """Informative search-mode words of already normalised text (stop words removed)."""
         stop = self.lexicon.stopwords
         return [
             w
-            for w in self._cutter().cut_for_search(normalized, HMM=hmm)
+            for w in self._cutter().cut_for_search(normalized, HMM=True)
             if w not in stop and _WORDLIKE.search(w)
         ]
 
-    def tokens(self, text: str, *, document: bool = False, hmm: bool = True) -> list[str]:
+    def tokens(self, text: str, *, document: bool = False) -> list[str]:
         """Tokens used by the indexes: words, CJK character bigrams and synonym expansions.
 
         ``document=True`` is for edited text (statutes, answers): light normalisation only.
-        ``hmm=False`` skips jieba's guessing of words it does not know: a question's unknown
-        words match nothing indexed anyway, and the guessing is a third of jieba's time
-        (top-1 unchanged on the dev and own questions, measured).
         """
         clean = normalize_document(text) if document else normalize(text, self.lexicon)
-        return self.tokens_of_normalized(clean, hmm=hmm)
+        return self.tokens_of_normalized(clean)
 
-    def tokens_of_normalized(self, clean: str, *, hmm: bool = True) -> list[str]:
+    def tokens_of_normalized(self, clean: str) -> list[str]:
         """``tokens`` of text that is already normalised."""
-        tokens = self.words(clean, hmm=hmm)
+        tokens = self.words(clean)
         if self.bigrams:
             for run in _CJK_RUN.findall(clean):
                 tokens.extend([f"#{run[i : i + 2]}" for i in range(len(run) - 1)])
@@ -417,7 +414,9 @@ class Retriever:
     def search(self, text: str, *, k_entries: int = 10, k_articles: int = 10) -> Retrieval:
         """Rank entries and articles for one question."""
         clean = normalize(text, self.tokenizer.lexicon)
-        tokens = self.tokenizer.tokens_of_normalized(clean, hmm=False)
+        # Cut exactly as the indexed phrasings were (jieba's guessing of unknown words
+        # included), so a question and a phrasing that share a word share its token.
+        tokens = self.tokenizer.tokens_of_normalized(clean)
         if not tokens:
             return Retrieval((), (), (), 0.0, clean)
         vocab = self._vocab
