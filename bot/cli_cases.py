@@ -43,7 +43,7 @@ def _services() -> Iterator[tuple[Settings, OrganisationService, CaseService]]:
     upgrade(engine)
     sessions = session_factory(engine)
     profile = settings.config.handoff.argon2
-    vault = Vault(settings.secrets.secret_key)
+    vault = Vault(settings.secrets.secret_key.get_secret_value())
     try:
         yield (
             settings,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from handoff.settings import HandoffSettings
 from nlu.settings import NluSettings, NluSettingsError
@@ -59,11 +59,12 @@ class ServiceConfig(BaseModel):
 
 
 class Secrets(BaseModel):
-    """What comes from the environment only."""
+    """What comes from the environment only. The server key is a ``SecretStr``: it shows as
+    ``**********`` in a repr, a log line or a traceback; ``get_secret_value()`` reads it."""
 
     database_url: str | None = None
     redis_url: str | None = None
-    secret_key: str
+    secret_key: SecretStr
 
 
 class Settings(BaseModel):
@@ -105,20 +106,19 @@ def read_config_file(path: Path = DEFAULT_CONFIG_PATH) -> ServiceConfig:
     return config
 
 
-def _dev_secret_key(var_dir: Path) -> str:
+def _dev_secret_key(var_dir: Path) -> SecretStr:
     """A per-machine key for development, created once under ``var/`` with owner-only access."""
     key_file = var_dir / "secret.key"
     if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip()
+        return SecretStr(key_file.read_text(encoding="utf-8").strip())
     var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
     key_file.touch(mode=0o600)
-    key_file.write_text(key, encoding="utf-8")
-    return key
+    key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    return SecretStr(key_file.read_text(encoding="utf-8").strip())
 
 
-def _is_placeholder(value: str | None) -> bool:
-    return value is None or value.strip().lower() in _PLACEHOLDER_SECRETS
+def _is_placeholder(value: SecretStr | None) -> bool:
+    return value is None or value.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS
 
 
 def load_settings(config_path: Path | None = None) -> Settings:
@@ -132,13 +132,16 @@ def load_settings(config_path: Path | None = None) -> Settings:
         raise ConfigError(f"GONGYOU_MODE must be development or production, not {mode!r}")
     config.mode = mode  # type: ignore[assignment]  # validated just above
     var_dir = Path(os.environ.get("GONGYOU_VAR_DIR", PROJECT_ROOT / "var"))
-    env_key = os.environ.get("GONGYOU_SECRET_KEY")
+    # Wrapped at once, so that not even a traceback's local variables show it.
+    env_key = (
+        SecretStr(os.environ["GONGYOU_SECRET_KEY"]) if "GONGYOU_SECRET_KEY" in os.environ else None
+    )
     database_url = os.environ.get("DATABASE_URL") or None
     redis_url = os.environ.get("REDIS_URL") or None
 
     if config.mode == "production":
         problems = []
-        if _is_placeholder(env_key) or len(env_key or "") < _MIN_SECRET_LENGTH:
+        if _is_placeholder(env_key) or len(env_key or SecretStr("")) < _MIN_SECRET_LENGTH:
             problems.append(
                 "GONGYOU_SECRET_KEY must be set to a random value of at least "
                 f"{_MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
@@ -150,11 +153,13 @@ def load_settings(config_path: Path | None = None) -> Settings:
             problems.append("REDIS_URL must be set in production")
         if problems:
             raise ConfigError("Refusing to start in production mode:\n- " + "\n- ".join(problems))
-    secret_key = env_key if not _is_placeholder(env_key) else _dev_secret_key(var_dir)
+    secret_key = env_key if env_key is not None and not _is_placeholder(env_key) else None
     return Settings(
         config=config,
         secrets=Secrets(
-            database_url=database_url, redis_url=redis_url, secret_key=secret_key or ""
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secret_key or _dev_secret_key(var_dir),
         ),
         var_dir=var_dir,
     )

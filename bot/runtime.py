@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
@@ -12,18 +13,24 @@ from bot.config import Settings
 from bot.core import ConversationCore, CoreSettings
 from bot.flows.base import Flow
 from bot.kb_answerer import KnowledgeBaseAnswerer
+from bot.log import get_logger
 from bot.session import SessionRepository
 from bot.stores.base import KeyValueStore, Mailbox
 from bot.stores.factory import open_stores
 from handoff.cases.service import CaseService
+from handoff.console.services import ConsoleServices
+from handoff.console.throttle import limits_uri
 from handoff.conversations import ConversationRepository
 from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
 from handoff.orgs.service import OrganisationService
+from handoff.ports import Delivery, OutgoingMessage
 from handoff.snapshots import SnapshotRepository
 from knowledge_base.service import default_knowledge_base
 from nlu import load_backend
 from nlu.types import NluBackend
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -41,6 +48,7 @@ class Runtime:
     core: ConversationCore
     cases: CaseService
     organisations: OrganisationService
+    console: ConsoleServices
 
     async def close(self) -> None:
         """Release connections."""
@@ -70,6 +78,52 @@ class Runtime:
         return True
 
 
+class PortsNotWired:
+    """Stands in for the channel ports until the runtime wires the real ones: says plainly that
+    nothing was delivered rather than pretending."""
+
+    async def deliver(
+        self,
+        conversation_id: str,
+        messages: Sequence[OutgoingMessage],
+        *,
+        case_id: str | None = None,
+        live_chat_id: str | None = None,
+    ) -> Delivery:
+        """Nothing can be delivered yet."""
+        log.warning("delivery_not_wired", messages=len(messages))
+        return Delivery.UNREACHABLE
+
+    async def taken_over(self, conversation_id: str) -> None:
+        """Nothing to tell yet."""
+        log.warning("conversation_control_not_wired")
+
+    async def handed_back(self, conversation_id: str) -> None:
+        """Nothing to tell yet."""
+        log.warning("conversation_control_not_wired")
+
+
+def build_console_services(settings: Settings, engine: Engine) -> ConsoleServices:
+    """The console's services over ``engine`` (cheap: opens no connection). The channel ports
+    are placeholders until :func:`build_runtime` wires the real ones."""
+    handoff_settings = settings.config.handoff
+    db_sessions = session_factory(engine)
+    vault = Vault(settings.secrets.secret_key.get_secret_value())
+    ports = PortsNotWired()
+    return ConsoleServices(
+        db=db_sessions,
+        vault=vault,
+        settings=handoff_settings,
+        cases=CaseService(db_sessions, vault, handoff_settings.receipt_argon2),
+        organisations=OrganisationService(db_sessions, handoff_settings.argon2),
+        delivery=ports,
+        control=ports,
+        limits_storage=limits_uri(settings.secrets.redis_url),
+        redis_url=settings.secrets.redis_url,
+        secure_cookies=settings.config.mode == "production",
+    )
+
+
 def default_answerer() -> QuestionAnswerer:
     """The knowledge-base answerer over the shipped statutes and curated answers."""
     return KnowledgeBaseAnswerer(default_knowledge_base())
@@ -87,13 +141,16 @@ def build_runtime(
     answerer: QuestionAnswerer | None = None,
     migrate: bool = True,
     engine: Engine | None = None,
+    console: ConsoleServices | None = None,
 ) -> Runtime:
-    """Build a runtime; ``migrate`` applies database migrations first (idempotent)."""
+    """Build a runtime; ``migrate`` applies database migrations first (idempotent). A web app
+    that built ``console`` before start-up passes it here so both share one set of services."""
     engine = engine or make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    vault = Vault(settings.secrets.secret_key)
-    db_sessions = session_factory(engine)
+    console = console or build_console_services(settings, engine)
+    vault = console.vault
+    db_sessions = console.db
     conversations = ConversationRepository(db_sessions, vault)
     kv, mailbox = open_stores(settings.secrets.redis_url)
     handoff_settings = settings.config.handoff
@@ -105,8 +162,8 @@ def build_runtime(
         draft_ttl_seconds=handoff_settings.intake.draft_ttl_hours * 3600,
     )
     nlu_backend = nlu or load_backend(settings=settings.config.nlu)
-    cases = CaseService(db_sessions, vault, handoff_settings.receipt_argon2)
-    organisations = OrganisationService(db_sessions, handoff_settings.argon2)
+    cases = console.cases
+    organisations = console.organisations
     desk = ComplaintDesk(DeskParts(cases, organisations, handoff_settings, kv, sessions))
     core = ConversationCore(
         sessions=sessions,
@@ -136,4 +193,5 @@ def build_runtime(
         core=core,
         cases=cases,
         organisations=organisations,
+        console=console,
     )

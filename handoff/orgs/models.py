@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from handoff.models import Base, utcnow
@@ -52,6 +52,8 @@ class Member(Base):
     # The organisation's private key sealed to this member; None until a coordinator grants it.
     org_key_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     totp_secret_wrapped: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The last TOTP time step accepted, so that one code logs in only once.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # Where urgent alerts go (staff addresses, not workers'); only members on duty get them.
     email: Mapped[str] = mapped_column(String(254), default="")
     on_duty: Mapped[bool] = mapped_column(Boolean, default=False)

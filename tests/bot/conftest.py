@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from bot.config import Secrets, ServiceConfig, Settings, read_config_file
@@ -28,7 +29,9 @@ def make_settings(tmp_path: Path, *, redis_url: str | None = None) -> Settings:
     config.handoff.receipt_argon2 = TEST_PROFILE
     return Settings(
         config=config,
-        secrets=Secrets(database_url=None, redis_url=redis_url, secret_key="test-secret-" * 4),
+        secrets=Secrets(
+            database_url=None, redis_url=redis_url, secret_key=SecretStr("test-secret-" * 4)
+        ),
         var_dir=tmp_path,
     )
 

@@ -183,7 +183,7 @@ async def test_a_stolen_database_redis_or_log_reveals_nothing(
     assert leaks(raw_database(engine, url, tmp_path), hidden) == []
 
     # The thief has the database, config.yml and GONGYOU_SECRET_KEY, but no member's password.
-    vault = Vault(settings.secrets.secret_key)
+    vault = Vault(settings.secrets.secret_key.get_secret_value())
     thief = create_engine(engine.url) if url.startswith("sqlite") else engine
     opened: list[bytes] = []
     with thief.connect() as connection:

@@ -1,0 +1,50 @@
+"""The console's router: login, accounts and audit here, and the cases, statistics and live
+routers of the other console modules. ``bot/web/app.py`` includes it and mounts the static
+files (:data:`handoff.console.templating.STATIC_DIR` at ``/console/static``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.routing import BaseRoute
+
+from handoff.console.auth_routes import build_auth_router
+from handoff.console.deps import require_csrf
+from handoff.console.services import ConsoleServices
+
+API_PREFIX = "/api/console"
+
+
+def console_openapi(routes: list[BaseRoute]) -> dict[str, Any]:
+    """The OpenAPI schema of the console API alone (served as JSON; no docs page, no CDN)."""
+    schema = get_openapi(
+        title="Gongyou console API",
+        version="1",
+        description=(
+            "Log in with POST /api/console/login, then send the access token as "
+            "`Authorization: Bearer <token>`."
+        ),
+        routes=routes,
+    )
+    schema["paths"] = {
+        path: item for path, item in schema.get("paths", {}).items() if path.startswith(API_PREFIX)
+    }
+    return schema
+
+
+def build_console_router(services: ConsoleServices) -> APIRouter:
+    """Every console route. Routers other than login carry the CSRF check on every
+    state-changing request (bearer-token calls are exempt)."""
+    router = APIRouter()
+    guarded = [Depends(require_csrf)]
+    router.include_router(build_auth_router(services))
+
+    @router.get(API_PREFIX + "/openapi.json", include_in_schema=False)
+    async def openapi_schema(request: Request) -> JSONResponse:
+        return JSONResponse(console_openapi(request.app.routes))
+
+    del guarded  # the other routers join here as their modules land
+    return router

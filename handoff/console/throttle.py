@@ -1,0 +1,69 @@
+"""Rate limits with the `limits` library: one storage per URI per process.
+
+``async+memory://`` on the embedded default (one process), ``async+redis://…`` when Redis is
+configured, so every process counts against the same windows.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+
+
+def limits_uri(redis_url: str | None) -> str:
+    """The `limits` storage URI for a Redis URL (or the in-process store)."""
+    if not redis_url:
+        return "async+memory://"
+    return "async+" + redis_url
+
+
+@cache
+def _storage(uri: str) -> Storage:
+    options: dict[str, str] = {"key_prefix": "gongyou-limits"}
+    if "redis" in uri.split("://", 1)[0]:
+        options["implementation"] = "redispy"  # redis-py is a dependency; coredis is not
+    storage = storage_from_string(uri, **options)
+    assert isinstance(storage, Storage)  # noqa: S101 - async+ URIs give async storages
+    return storage
+
+
+@cache
+def limiter(uri: str) -> MovingWindowRateLimiter:
+    """The process's moving-window limiter over the storage at ``uri``."""
+    return MovingWindowRateLimiter(_storage(uri))
+
+
+def per_minutes(amount: int, minutes: int) -> RateLimitItem:
+    """``amount`` events per ``minutes``."""
+    return RateLimitItemPerMinute(amount, minutes)
+
+
+class Throttle:
+    """Count failures (or starts) under named keys and say when a key is over its limit."""
+
+    def __init__(self, uri: str, item: RateLimitItem, namespace: str) -> None:
+        self._limiter = limiter(uri)
+        self._item = item
+        self._namespace = namespace
+
+    async def allowed(self, key: str) -> bool:
+        """True while ``key`` is under its limit (does not count)."""
+        return await self._limiter.test(self._item, self._namespace, key)
+
+    async def hit(self, key: str) -> bool:
+        """Count one event for ``key``; False when that went over the limit."""
+        return await self._limiter.hit(self._item, self._namespace, key)
+
+    async def clear(self, key: str) -> None:
+        """Forget ``key``'s events (a successful login clears the account's failures)."""
+        await self._limiter.clear(self._item, self._namespace, key)
+
+    async def retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may try again (at least 1)."""
+        stats = await self._limiter.get_window_stats(self._item, self._namespace, key)
+        return max(1, int(stats.reset_time - time.time()))
