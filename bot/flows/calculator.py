@@ -21,9 +21,12 @@ from bot.prompts import load_prompts
 from bot.session import ConversationState, FlowState
 from knowledge_base.calculators import flow as calc
 from knowledge_base.calculators import texts
-from knowledge_base.calculators.base import CalculationResult, CalculatorSpec
-from knowledge_base.calculators.parsing import Parsed, parse_bool
+from knowledge_base.calculators.base import CalculationResult
+from knowledge_base.calculators.parsing import parse_bool
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
+from knowledge_base.calculators.spec import CalculatorSpec
+from knowledge_base.forms import engine
+from knowledge_base.forms.spec import Parsed
 from nlu.types import Entity
 
 ASK = "ask"
@@ -71,7 +74,7 @@ class CalculatorFlow(Flow):
         facts = calc.prefill(spec, entities, self._today())
         data = {
             "intent": intent,
-            "answers": calc.dump_answers(spec, facts.answers),
+            "answers": engine.dump_answers(spec, facts.answers),
             "order": [f.name for f in spec.fields if f.name in facts.answers],
             "stated": list(facts.stated),
             "assumed": list(facts.assumed),
@@ -87,7 +90,7 @@ class CalculatorFlow(Flow):
         if flow.data.get("confirming"):
             return CONFIRM
         spec, answers = self._load(flow)
-        return ASK if calc.next_question(spec, answers, self._today()) is not None else END
+        return ASK if engine.next_question(spec, answers, self._today()) is not None else END
 
     def prompt(self, flow: FlowState) -> list[Reply]:
         """The facts to confirm, a pay figure to confirm, or the pending question."""
@@ -96,7 +99,7 @@ class CalculatorFlow(Flow):
         if flow.data.get("pending"):
             return [self._pending_reply(flow)]
         spec, answers = self._load(flow)
-        question = calc.next_question(spec, answers, self._today())
+        question = engine.next_question(spec, answers, self._today())
         if question is None:
             return []
         prompts = load_prompts("calculator")
@@ -116,19 +119,19 @@ class CalculatorFlow(Flow):
                 return picked
         spec, answers = self._load(flow)
         field = flow.data.get("field")
-        question = calc.next_question(spec, answers, self._today())
+        question = engine.next_question(spec, answers, self._today())
         if question is None:
             return StepResult(next_step=END)
         if field != question.field.name:
             return StepResult(self.prompt(flow))
-        outcome = calc.read_answer(spec, question.field.name, turn.text, answers, self._today())
-        if isinstance(outcome, calc.Rejected):
+        outcome = engine.read_answer(spec, question.field, turn.text, answers, self._today())
+        if isinstance(outcome, engine.Rejected):
             return StepResult([Reply(outcome.message), *self.prompt(flow)])
-        if isinstance(outcome, calc.ToConfirm):
+        if isinstance(outcome, engine.ToConfirm):
             flow.data["pending"] = {
                 "field": question.field.name,
                 "message": outcome.message,
-                "readings": [calc.dump_value(r.value) for r in outcome.readings],
+                "readings": [spec.dump(question.field, r.value) for r in outcome.readings],
                 "shown": [r.shown for r in outcome.readings],
             }
             return StepResult(self.prompt(flow))
@@ -142,7 +145,7 @@ class CalculatorFlow(Flow):
         spec, answers = self._load(flow)
         last = flow.data["order"].pop()
         answers.pop(last, None)
-        flow.data["answers"] = calc.dump_answers(spec, answers)
+        flow.data["answers"] = engine.dump_answers(spec, answers)
         flow.data.pop("pending", None)
         flow.data["confirming"] = False
         flow.step = ASK
@@ -185,7 +188,7 @@ class CalculatorFlow(Flow):
         lines.append(prompts.text("confirm_question"))
         buttons = [Button(prompts.text("confirm_button"), OK)]
         for name in [*stated, *assumed]:
-            label = texts.field_text(spec.field(name).prompt_key, "label")
+            label = spec.label(spec.field(name))
             buttons.append(Button(prompts.text("fix_button", label=label), f"{FIX}{{{name}}}"))
         return Reply("\n".join(lines), (*buttons, *prompts.buttons("cancel_buttons")))
 
@@ -195,7 +198,7 @@ class CalculatorFlow(Flow):
         if command is not None and command[0] == FIX and command[1] in answers:
             answers.pop(command[1])
             flow.data["order"] = [n for n in flow.data.get("order", []) if n != command[1]]
-            flow.data["answers"] = calc.dump_answers(spec, answers)
+            flow.data["answers"] = engine.dump_answers(spec, answers)
             return self._confirmed(flow, spec, answers)
         said = parse_bool(turn.text) if command is None else None
         if (command is not None and command[0] == OK) or (
@@ -209,7 +212,7 @@ class CalculatorFlow(Flow):
         self, flow: FlowState, spec: CalculatorSpec, answers: dict[str, object]
     ) -> StepResult:
         flow.data["confirming"] = False
-        done = calc.next_question(spec, answers, self._today()) is None
+        done = engine.next_question(spec, answers, self._today()) is None
         return StepResult(next_step=END if done else ASK)
 
     # ---- confirming a pay figure that looks wrong for its unit ------------------------
@@ -240,7 +243,7 @@ class CalculatorFlow(Flow):
             return None
         spec, answers = self._load(flow)
         name = str(pending["field"])
-        value = calc.load_value(spec.field(name).kind, pending["readings"][index])
+        value = spec.load(spec.field(name), pending["readings"][index])
         return self._accept(flow, spec, answers, name, value)
 
     # ---- helpers --------------------------------------------------------------------
@@ -254,16 +257,16 @@ class CalculatorFlow(Flow):
         value: object,
     ) -> StepResult:
         answers[name] = value
-        flow.data["answers"] = calc.dump_answers(spec, answers)
+        flow.data["answers"] = engine.dump_answers(spec, answers)
         flow.data.setdefault("order", []).append(name)
-        done = calc.next_question(spec, answers, self._today()) is None
+        done = engine.next_question(spec, answers, self._today()) is None
         return StepResult(next_step=END if done else ASK)
 
     @staticmethod
     def _load(flow: FlowState) -> tuple[CalculatorSpec, dict[str, object]]:
         spec = CALCULATORS[str(flow.data["intent"])]
         raw: dict[str, Any] = flow.data.get("answers") or {}
-        return spec, calc.load_answers(spec, raw)
+        return spec, engine.load_answers(spec, raw)
 
 
 def _remember(state: ConversationState, spec: CalculatorSpec, result: CalculationResult) -> None:

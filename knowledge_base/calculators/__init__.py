@@ -1,8 +1,10 @@
 """Labour-law calculators: pure functions plus a declarative description of what each needs.
 
-- ``registry.CALCULATORS``: intent (``calc_overtime`` …) → :class:`base.CalculatorSpec`.
-- ``flow``: what a chat flow calls: ``next_question`` → ``read_answer`` → ``run`` →
-  ``render_text``; ``dump_answers`` / ``load_answers`` for the session store.
+- ``spec.CalculatorSpec``: a calculator as a form of the one form engine
+  (``knowledge_base.forms``): its fields, texts, parsers, stored shapes and ``compute``.
+- ``registry.CALCULATORS``: intent (``calc_overtime`` …) → calculator.
+- ``flow``: what a chat flow calls: ``prefill`` → ``next_question`` → ``read_answer`` → ``run``
+  → ``render_text`` (the asking and reading are ``forms.engine``'s, re-exported).
 - ``prompts.yml``: every Chinese word the calculators say; ``min_wage_cities.yml``: which
   minimum-wage row applies where.
 

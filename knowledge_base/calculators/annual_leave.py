@@ -19,23 +19,19 @@ from typing import Final
 
 from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
-    TODAY,
     CalculationResult,
-    CalculatorSpec,
     Citation,
-    Derived,
-    InputField,
-    When,
-    field_value,
     get_date,
     get_str,
     round_money,
     split_citations,
 )
 from knowledge_base.calculators.dates import inclusive_days
-from knowledge_base.calculators.display import shown_inputs
+from knowledge_base.calculators.spec import CalculatorSpec, field_value
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
+from knowledge_base.forms.engine import shown_answers
+from knowledge_base.forms.fields import TODAY, Derived, InputField, When
 
 NAME: Final = "annual_leave"
 WHOLE_YEAR: Final = "whole_year"
@@ -208,7 +204,7 @@ def _result(
         calculator=NAME,
         title=texts.text(SPEC.title_key),
         formula=_t("formula", pay_days=plain_number(PAY_DAYS_PER_MONTH), year_days=YEAR_DAYS),
-        inputs=shown_inputs(SPEC, inputs),
+        inputs=shown_answers(SPEC, inputs),
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,

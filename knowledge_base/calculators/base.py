@@ -1,19 +1,30 @@
-"""Shared shapes of every calculator: what it asks for, what it returns, how money is rounded.
+"""Shared shapes of every calculator: the answers it reads, what it returns, how money is
+rounded.
 
-A calculator is a :class:`CalculatorSpec`: a declarative list of :class:`InputField` (what to
-ask, in which order, and when a question is needed at all) plus a pure ``compute`` function
-from typed inputs to a :class:`CalculationResult`. The chat flow never needs to know which
-calculator it drives; see ``knowledge_base.calculators.flow``.
+A calculator is a :class:`~knowledge_base.calculators.spec.CalculatorSpec`: fields of the one
+form engine (:class:`InputField`, :class:`When`, :class:`Derived` from ``knowledge_base.forms``,
+re-exported here) plus a pure ``compute`` function from typed inputs to a
+:class:`CalculationResult`. This module holds the typed answers (:class:`Wage`,
+:class:`WorkTime` …), the result and the typed access ``compute`` uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal
 
+# The form engine's field types, re-exported for the calculators' older imports.
+from knowledge_base.forms.fields import TODAY as TODAY
+from knowledge_base.forms.fields import Choice as Choice
+from knowledge_base.forms.fields import Condition as Condition
+from knowledge_base.forms.fields import Derived as Derived
+from knowledge_base.forms.fields import InputField as InputField
+from knowledge_base.forms.fields import When as When
+
+#: The kinds of answer the calculators read (``InputField.kind``; checked by ``CalculatorSpec``).
 FieldKind = Literal[
     "money",
     "hours",
@@ -38,9 +49,6 @@ Period = Literal["day", "week", "month"]
 Qualifier = Literal["exact", "almost", "more"]
 ALL_WAGE_UNITS: Final[tuple[WageUnit, ...]] = ("month", "day", "hour", "piece")
 TIME_WAGE_UNITS: Final[tuple[WageUnit, ...]] = ("month", "day", "hour")
-
-#: Reserved input key: the date the flow considers "today". ``compute`` never reads the clock.
-TODAY: Final = "today"
 
 CENT: Final = Decimal("0.01")
 
@@ -109,126 +117,6 @@ class MonthDate(date):
     __slots__ = ()
 
 
-# --------------------------------------------------------------------------- conditions
-
-
-@dataclass(frozen=True)
-class When:
-    """Ask a field only when an earlier answer passes a simple test.
-
-    ``op`` is one of ``eq``, ``ne``, ``in``, ``gt``, ``ge``, ``lt``, ``le``, ``given`` (answered
-    with a value, not skipped). A test on an answer that is missing or skipped is False.
-    """
-
-    field: str
-    op: Literal["eq", "ne", "in", "gt", "ge", "lt", "le", "given"]
-    value: object = None
-
-    @property
-    def needs(self) -> tuple[str, ...]:
-        """Fields this condition reads."""
-        return (self.field,)
-
-    def holds(self, inputs: Mapping[str, object]) -> bool:
-        """True when the answer passes the test."""
-        answer = inputs.get(self.field)
-        if answer is None:
-            return False
-        if self.op == "given":
-            return True
-        if self.op == "eq":
-            return answer == self.value
-        if self.op == "ne":
-            return answer != self.value
-        if self.op == "in":
-            return isinstance(self.value, tuple) and answer in self.value
-        if isinstance(answer, Decimal) and isinstance(self.value, Decimal):
-            return _compare(self.op, answer.compare(self.value))
-        if isinstance(answer, date) and isinstance(self.value, date):
-            return _compare(self.op, (answer > self.value) - (answer < self.value))
-        return False
-
-
-def _compare(op: str, sign: Decimal | int) -> bool:
-    """Apply an ordering operator to a comparison sign (-1, 0, 1)."""
-    if op == "gt":
-        return sign > 0
-    if op == "ge":
-        return sign >= 0
-    if op == "lt":
-        return sign < 0
-    return sign <= 0
-
-
-@dataclass(frozen=True)
-class Derived:
-    """Ask a field only when a test computed from several earlier answers holds.
-
-    Used where a plain :class:`When` cannot say it, e.g. "the double-wage period ends with a
-    part-month". ``name`` documents the rule; ``needs`` lists the fields it reads, and it is
-    False until all of them are answered (skipped counts as answered).
-    """
-
-    name: str
-    needs: tuple[str, ...]
-    test: Callable[[Mapping[str, object]], bool] = field(compare=False)
-
-    def holds(self, inputs: Mapping[str, object]) -> bool:
-        """True when all needed answers are present and the test passes."""
-        if any(name not in inputs for name in self.needs):
-            return False
-        return self.test(inputs)
-
-
-Condition = When | Derived
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option of a ``choice`` field: a stable key and the label shown on a button."""
-
-    key: str
-    label: str
-    match: tuple[str, ...] = field(default=(), compare=False)
-
-
-@dataclass(frozen=True)
-class InputField:
-    """One thing a calculator needs from the worker.
-
-    - ``prompt_key``: ``<calculator>.<field>``; prompts.yml holds the question and the label.
-    - ``required``: False means the worker may answer "不知道"/"跳过" and the value is None.
-    - ``choices``: option keys of a ``choice`` field (labels in prompts.yml); empty when the
-      options depend on earlier answers (the spec's ``dynamic_choices`` supplies them).
-    - ``ask_when``: all conditions must hold, otherwise the field is not asked and not used.
-    - ``min_value`` / ``max_value``: bounds for numeric kinds (inclusive).
-    - ``not_before``: for dates, the name of an earlier date field this one may not precede.
-    - ``not_after_today``: for dates that must lie in the past (or today).
-    - ``prefill_only``: never asked; only filled from context (e.g. a date the NLU found).
-    - ``wage_units``: for ``wage`` fields, the units of pay this calculator can use.
-    """
-
-    name: str
-    kind: FieldKind
-    prompt_key: str
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    ask_when: tuple[Condition, ...] = ()
-    min_value: Decimal | None = None
-    max_value: Decimal | None = None
-    not_before: str | None = None
-    not_after_today: bool = False
-    prefill_only: bool = False
-    wage_units: tuple[WageUnit, ...] = TIME_WAGE_UNITS
-
-    def is_relevant(self, inputs: Mapping[str, object]) -> bool:
-        """True when every ``ask_when`` condition holds for the answers given so far."""
-        return all(condition.holds(inputs) for condition in self.ask_when)
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -278,63 +166,6 @@ class InputError(ValueError):
     def __init__(self, field_name: str, problem: str) -> None:
         super().__init__(f"{field_name}: {problem}")
         self.field_name = field_name
-
-
-ComputeFn = Callable[[Mapping[str, object]], CalculationResult]
-ChoicesFn = Callable[[str, Mapping[str, object]], tuple[Choice, ...]]
-PromptVarsFn = Callable[[Mapping[str, object]], Mapping[str, str]]
-#: (field name, parsed value, answers so far) → (error text key, format vars) or None.
-CrossCheckFn = Callable[[str, object, Mapping[str, object]], tuple[str, Mapping[str, str]] | None]
-
-
-def _no_choices(_field: str, _inputs: Mapping[str, object]) -> tuple[Choice, ...]:
-    return ()
-
-
-def _no_vars(_inputs: Mapping[str, object]) -> Mapping[str, str]:
-    return {}
-
-
-def _no_check(
-    _field: str, _value: object, _inputs: Mapping[str, object]
-) -> tuple[str, Mapping[str, str]] | None:
-    return None
-
-
-@dataclass(frozen=True)
-class CalculatorSpec:
-    """A calculator: fields in asking order, and a pure compute function.
-
-    ``compute`` receives the parsed answers of the relevant fields (skipped optional fields
-    are None) plus :data:`TODAY`. ``dynamic_choices`` gives the options of a choice field whose
-    options depend on earlier answers; ``prompt_vars`` fills ``{placeholders}`` in questions;
-    ``cross_check`` rejects an answer that contradicts earlier ones.
-
-    Pre-filling from the worker's first message: ``prefill_fields`` maps a fact key
-    (``wage``, ``work_time:rest_day``, ``work_time:work/week``, ``service_length``, ``date``,
-    ``money`` …) to the field it fills; facts without a key fill the first free field of their
-    kind. When any field of ``said_or_zero`` was stated, the others of that group are taken as 0
-    (and shown so, to be corrected). ``topic`` is the knowledge-base topic the calculator serves.
-    """
-
-    name: str
-    intent: str
-    title_key: str
-    fields: tuple[InputField, ...]
-    compute: ComputeFn
-    dynamic_choices: ChoicesFn = _no_choices
-    prompt_vars: PromptVarsFn = _no_vars
-    cross_check: CrossCheckFn = _no_check
-    prefill_fields: Mapping[str, str] = field(default_factory=dict)
-    said_or_zero: tuple[str, ...] = ()
-    topic: str | None = None
-
-    def field(self, name: str) -> InputField:
-        """The field called ``name`` (KeyError when there is none)."""
-        for candidate in self.fields:
-            if candidate.name == name:
-                return candidate
-        raise KeyError(name)
 
 
 # --------------------------------------------------------------------------- typed access
@@ -419,9 +250,3 @@ def check_range(name: str, value: Decimal, low: Decimal | None, high: Decimal | 
     if high is not None and value > high:
         raise InputError(name, f"{value} > {high}")
     return value
-
-
-def field_value(spec: CalculatorSpec, inputs: Mapping[str, object], name: str) -> Decimal:
-    """A required numeric input, checked against the field's declared bounds."""
-    declared = spec.field(name)
-    return check_range(name, get_decimal(inputs, name), declared.min_value, declared.max_value)

@@ -22,13 +22,9 @@ from typing import Final
 
 from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
-    TODAY,
     CalculationResult,
-    CalculatorSpec,
     Citation,
-    Derived,
     InputError,
-    InputField,
     ServiceLength,
     get_date,
     get_optional_decimal,
@@ -38,9 +34,12 @@ from knowledge_base.calculators.base import (
     split_citations,
 )
 from knowledge_base.calculators.dates import Span, add_months, span
-from knowledge_base.calculators.display import service_length_text, shown_inputs
+from knowledge_base.calculators.display import service_length_text
 from knowledge_base.calculators.min_wage_table import load_data
+from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
+from knowledge_base.forms.engine import shown_answers
+from knowledge_base.forms.fields import TODAY, Derived, InputField
 
 NAME: Final = "compensation"
 ECONOMIC: Final = "economic"
@@ -258,7 +257,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         calculator=NAME,
         title=texts.text(SPEC.title_key),
         formula=_t(f"formula.{kind}"),
-        inputs=shown_inputs(SPEC, inputs),
+        inputs=shown_answers(SPEC, inputs),
         steps=tuple(steps),
         result_lines=tuple(result_lines),
         amount=amount,

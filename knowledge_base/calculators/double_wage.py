@@ -23,21 +23,18 @@ from typing import Final
 from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
     CalculationResult,
-    CalculatorSpec,
     Citation,
-    Derived,
-    InputField,
-    When,
-    field_value,
     get_date,
     get_str,
     round_money,
     split_citations,
 )
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
-from knowledge_base.calculators.display import shown_inputs
+from knowledge_base.calculators.spec import CalculatorSpec, field_value
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
+from knowledge_base.forms.engine import shown_answers
+from knowledge_base.forms.fields import Derived, InputField, When
 
 NAME: Final = "double_wage"
 SIGNED: Final = "signed"
@@ -216,7 +213,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         calculator=NAME,
         title=texts.text(SPEC.title_key),
         formula=_t("formula", max_months=MAX_MONTHS, pay_days=plain_number(PAY_DAYS_PER_MONTH)),
-        inputs=shown_inputs(SPEC, inputs),
+        inputs=shown_answers(SPEC, inputs),
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,

@@ -14,20 +14,14 @@ from typing import Final
 
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import (
-    TODAY,
     CalculationResult,
-    CalculatorSpec,
-    Choice,
     Citation,
-    Derived,
-    InputField,
     get_optional_date,
     get_optional_monthly,
     get_str,
     split_citations,
 )
 from knowledge_base.calculators.dates import add_months
-from knowledge_base.calculators.display import shown_inputs
 from knowledge_base.calculators.min_wage_table import (
     Area,
     City,
@@ -40,7 +34,10 @@ from knowledge_base.calculators.min_wage_table import (
     resolve_place,
     row_in_force,
 )
+from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
+from knowledge_base.forms.engine import shown_answers
+from knowledge_base.forms.fields import TODAY, Choice, Derived, InputField
 
 NAME: Final = "min_wage"
 UNSURE: Final = "unsure"
@@ -223,7 +220,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         calculator=NAME,
         title=texts.text(SPEC.title_key),
         formula=_t("formula"),
-        inputs=shown_inputs(SPEC, inputs),
+        inputs=shown_answers(SPEC, inputs),
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,
@@ -306,7 +303,7 @@ SPEC: Final = CalculatorSpec(
             kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
             required=False,
-            wage_units=("month",),
+            units=("month",),
             ask_when=(Derived("min_wage.has_confirmed_figure", ("city",), _has_figure),),
         ),
         InputField(

@@ -17,8 +17,9 @@ from datetime import date
 from typing import Any
 
 from knowledge_base.calculators import flow
-from knowledge_base.calculators.base import CalculationResult, CalculatorSpec
+from knowledge_base.calculators.base import CalculationResult
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
+from knowledge_base.calculators.spec import CalculatorSpec
 from nlu.entities import extract_entities
 from nlu.types import Entity
 

@@ -23,11 +23,8 @@ from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
     ALL_WAGE_UNITS,
     CalculationResult,
-    CalculatorSpec,
     Citation,
-    Derived,
     InputError,
-    InputField,
     Wage,
     WorkTime,
     get_decimal,
@@ -36,9 +33,12 @@ from knowledge_base.calculators.base import (
     round_money,
     split_citations,
 )
-from knowledge_base.calculators.display import shown_inputs, work_time_text
+from knowledge_base.calculators.display import work_time_text
+from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import HOURS_PER_DAY, PAY_DAYS_PER_MONTH
+from knowledge_base.forms.engine import shown_answers
+from knowledge_base.forms.fields import Derived, InputField
 
 __all__ = ["HOURS_PER_DAY", "PAY_DAYS_PER_MONTH"]  # kept here for older imports
 
@@ -329,7 +329,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         calculator=NAME,
         title=texts.text(SPEC.title_key),
         formula=_formula(),
-        inputs=shown_inputs(SPEC, inputs),
+        inputs=shown_answers(SPEC, inputs),
         steps=tuple(pay.steps),
         result_lines=tuple(result_lines),
         amount=total,
@@ -409,7 +409,7 @@ def _piece_rate(wage: Wage, inputs: Mapping[str, object]) -> CalculationResult:
         calculator=NAME,
         title=texts.text(SPEC.title_key),
         formula=_t("piece.formula"),
-        inputs=shown_inputs(SPEC, inputs),
+        inputs=shown_answers(SPEC, inputs),
         steps=tuple(steps),
         result_lines=(_t("piece.result"), _t("piece.quota")),
         amount=None,
@@ -526,7 +526,7 @@ SPEC: Final = CalculatorSpec(
     intent="calc_overtime",
     title_key=f"{NAME}.title",
     fields=(
-        InputField(name="wage", kind="wage", prompt_key=f"{NAME}.wage", wage_units=ALL_WAGE_UNITS),
+        InputField(name="wage", kind="wage", prompt_key=f"{NAME}.wage", units=ALL_WAGE_UNITS),
         _time("weekday_hours"),
         _count_field("weekday_days", "days", "weekday_hours", "day"),
         _count_field("weekday_weeks", "weeks", "weekday_hours", "week"),

@@ -1,7 +1,7 @@
 """Turn a worker's free-text answer into a typed value for one field kind.
 
 Workers type on phones: ``4500``, ``4500元``, ``4.5k``, ``三千五``, ``1万2``, ``10个小时``,
-``3年半``, ``2024年3月1号``, ``今天``, ``没有``. Each parser returns a :class:`Parsed` value or a
+``3年半``, ``2024年3月1号``, ``今天``, ``没有``. Each parser returns a :class:`Parsed` value or an
 :class:`Unparsed` error key from prompts.yml (``common.errors.*``) with its format values.
 The word lists (skip words, yes/no, filler words) live in prompts.yml under ``parsing``.
 """
@@ -9,15 +9,12 @@ The word lists (skip words, yes/no, filler words) live in prompts.yml under ``pa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Final
 
 from knowledge_base.calculators.base import (
     Choice,
-    FieldKind,
     MonthDate,
     ServiceLength,
     Wage,
@@ -25,12 +22,15 @@ from knowledge_base.calculators.base import (
     WorkTime,
 )
 from knowledge_base.calculators.texts import words
+from knowledge_base.forms.spec import Parsed, ParseOutcome, Unparsed
 from knowledge_base.text import to_simplified
 from nlu.numbers import NUMERAL_CHARS, parse_number
 from nlu.tokenizer import normalize as fold_text
 from nlu.work_phrases import read_service_length, read_wage, read_work_time
 
-__all__ = ["to_simplified"]  # re-exported for the minimum-wage table
+# Re-exported: the minimum-wage table reads place names with to_simplified, and older code
+# takes the parse outcomes (the form engine's) from here.
+__all__ = ["ParseOutcome", "Parsed", "Unparsed", "to_simplified"]
 
 # Characters of a Chinese numeral (the table itself is nlu.numbers, the one in the project).
 _CN_CHARS: Final = NUMERAL_CHARS + "万萬"
@@ -50,24 +50,6 @@ _YEAR_MONTH: Final = re.compile(
 _MONTH_DAY: Final = re.compile(rf"^(\d{{1,2}}){_MONTH_UNIT}(\d{{1,2}})[{_DAY_UNITS}]?$")
 #: Pay above this is refused outright (below it, implausible pay is confirmed, see wages.py).
 MAX_PAY: Final = Decimal(1_000_000)
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A usable answer (``None`` means the worker skipped an optional question)."""
-
-    value: object
-
-
-@dataclass(frozen=True)
-class Unparsed:
-    """An answer we could not read; ``error`` is a key under ``common.errors`` in prompts.yml."""
-
-    error: str
-    values: Mapping[str, str] = field(default_factory=dict)
-
-
-ParseOutcome = Parsed | Unparsed
 
 
 def normalize(raw: str) -> str:
@@ -353,7 +335,7 @@ def parse_city(raw: str) -> ParseOutcome:
     return Parsed(text) if text and not is_skip(text) else Unparsed("empty")
 
 
-def parse_kind(kind: FieldKind, raw: str, today: date) -> ParseOutcome:
+def parse_kind(kind: str, raw: str, today: date) -> ParseOutcome:
     """Parse a non-choice answer for a field kind."""
     if kind == "money":
         return parse_money(raw)

@@ -17,12 +17,7 @@ from typing import Final
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import (
     CalculationResult,
-    CalculatorSpec,
     Citation,
-    Derived,
-    InputField,
-    When,
-    field_value,
     get_bool,
     get_optional_date,
     get_optional_decimal,
@@ -30,8 +25,10 @@ from knowledge_base.calculators.base import (
     get_str,
     round_money,
 )
-from knowledge_base.calculators.display import shown_inputs
+from knowledge_base.calculators.spec import CalculatorSpec, field_value
 from knowledge_base.calculators.texts import plain_number, yuan
+from knowledge_base.forms.engine import shown_answers
+from knowledge_base.forms.fields import Derived, InputField, When
 
 # --------------------------------------------------------------------------- probation
 
@@ -94,7 +91,7 @@ def compute_probation(inputs: Mapping[str, object]) -> CalculationResult:
         calculator=PROBATION,
         title=texts.text(PROBATION_SPEC.title_key),
         formula=_p("formula"),
-        inputs=shown_inputs(PROBATION_SPEC, inputs),
+        inputs=shown_answers(PROBATION_SPEC, inputs),
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,
@@ -198,7 +195,7 @@ PROBATION_SPEC: Final = CalculatorSpec(
             prompt_key=f"{PROBATION}.regular_wage",
             required=False,
             ask_when=(*_TOO_LONG, When("served_months", "given")),
-            wage_units=("month",),
+            units=("month",),
         ),
     ),
     compute=compute_probation,
@@ -304,7 +301,7 @@ def _notice_result(
             probation=PROBATION_NOTICE_DAYS,
             employer=EMPLOYER_NOTICE_DAYS,
         ),
-        inputs=shown_inputs(NOTICE_SPEC, inputs),
+        inputs=shown_answers(NOTICE_SPEC, inputs),
         steps=tuple(steps),
         result_lines=tuple(lines),
         amount=amount,
@@ -358,7 +355,7 @@ NOTICE_SPEC: Final = CalculatorSpec(
             prompt_key=f"{NOTICE}.last_month_wage",
             required=False,
             ask_when=(*_ART40, When("notified_30_days", "eq", False)),
-            wage_units=("month",),
+            units=("month",),
         ),
     ),
     compute=compute_notice,

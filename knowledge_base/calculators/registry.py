@@ -13,7 +13,7 @@ from knowledge_base.calculators import (
     overtime,
     periods,
 )
-from knowledge_base.calculators.base import CalculatorSpec
+from knowledge_base.calculators.spec import CalculatorSpec
 
 _SPECS: Final[tuple[CalculatorSpec, ...]] = (
     overtime.SPEC,

@@ -11,6 +11,9 @@ from typing import Any, Final
 import yaml
 
 from knowledge_base.calculators.base import Citation
+
+# Numbers read as the form engine shows them (its bounds messages use the same formatting).
+from knowledge_base.forms.checks import plain_number as plain_number
 from knowledge_base.numerals import int_to_chinese
 
 PROMPTS_PATH: Final = Path(__file__).with_name("prompts.yml")
@@ -120,10 +123,3 @@ def choice_entry(prompt_key: str, choice: str) -> Mapping[str, Any]:
 def yuan(value: Decimal) -> str:
     """Money as shown to workers: two decimals and the unit (``375.00元``)."""
     return text("common.yuan", amount=f"{value:.2f}")
-
-
-def plain_number(value: Decimal) -> str:
-    """A number without needless zeros (``10``, ``10.5``, ``21.75``)."""
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    return f"{value.normalize():f}"

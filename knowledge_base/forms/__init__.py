@@ -1,3 +1,4 @@
 """One form engine for every multi-question conversation: the calculators and the complaint
-intake declare fields (:mod:`fields`), a spec supplies texts and parsers (:mod:`spec`), and
-:mod:`engine` decides what to ask next and whether an answer is usable."""
+intake declare fields (:mod:`fields`), a spec supplies texts, parsers, doubts and storage
+(:mod:`spec`), what a field declares is checked alike for every form (:mod:`checks`), and
+:mod:`engine` decides what to ask next, whether an answer is usable and how answers are kept."""

@@ -115,6 +115,8 @@ class InputField:
     - ``not_before``: for dates, an earlier date field this one may not precede.
     - ``not_after_today``: for dates that must lie in the past (or today).
     - ``prefill_only``: never asked; only filled from context.
+    - ``units``: for kinds said with a unit (pay per month, day, hour …), the units this field
+      accepts; empty means the spec's default.
     """
 
     name: str
@@ -130,6 +132,7 @@ class InputField:
     not_before: str | None = None
     not_after_today: bool = False
     prefill_only: bool = False
+    units: tuple[str, ...] = ()
 
     def is_relevant(self, inputs: Mapping[str, object]) -> bool:
         """True when every ``ask_when`` condition holds for the answers given so far."""

@@ -28,6 +28,15 @@ class Unparsed:
 ParseOutcome = Parsed | Unparsed
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A usable answer that looks wrong (a monthly wage of 250): ``message`` asks the worker to
+    confirm it, ``alternatives`` are other readings of what they typed, to offer beside it."""
+
+    message: str
+    alternatives: tuple[object, ...] = ()
+
+
 class FormSpec(Protocol):
     """A form: fields in asking order plus the form's own texts, parsers and checks."""
 
@@ -38,6 +47,10 @@ class FormSpec(Protocol):
 
     def question_text(self, field: InputField, answers: Mapping[str, object], today: date) -> str:
         """The question to send for ``field``."""
+        ...
+
+    def label(self, field: InputField) -> str:
+        """The short name of ``field`` (summaries, "改：…" buttons, error messages)."""
         ...
 
     def choices(self, field: InputField, answers: Mapping[str, object]) -> tuple[Choice, ...]:
@@ -57,7 +70,14 @@ class FormSpec(Protocol):
     def check(
         self, field: InputField, value: object, answers: Mapping[str, object], today: date
     ) -> tuple[str, Mapping[str, str]] | None:
-        """Bounds and cross-checks: (error, values) when the value cannot be used."""
+        """The form's own cross-checks (the engine has checked what the field declares):
+        (error, values) when the value cannot be used."""
+        ...
+
+    def doubt(
+        self, field: InputField, value: object, answers: Mapping[str, object]
+    ) -> Doubt | None:
+        """None when a checked value can be kept as it is; else what to confirm first."""
         ...
 
     def reject_message(self, field: InputField, error: str, values: Mapping[str, str]) -> str:
@@ -73,5 +93,6 @@ class FormSpec(Protocol):
         ...
 
     def load(self, field: InputField, raw: Any) -> object:
-        """The answer back from :meth:`dump`."""
+        """The answer back from :meth:`dump`; raises ValueError when ``raw`` no longer reads
+        (the engine drops it and the question is asked again)."""
         ...

@@ -373,6 +373,8 @@ class IntakeFlow(Flow):
             if isinstance(outcome, Unparsed) and outcome.error == "ambiguous":
                 return StepResult([self._ambiguous_place(outcome.values.get("codes", ""))])
             return self._rejected(flow, field, Unparsed(read.error or "not_understood"))
+        if isinstance(read, engine.ToConfirm):  # IntakeForm.doubt never doubts: keep as typed
+            read = read.readings[0]
         if (
             field.name == "description"
             and isinstance(read.value, str)

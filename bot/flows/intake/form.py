@@ -20,7 +20,7 @@ from bot.prompts import load_prompts
 from handoff.cases.categories import categories, categories_in
 from handoff.places import find_places, normalize_place_text
 from knowledge_base.forms.fields import Choice, Derived, InputField, When
-from knowledge_base.forms.spec import Parsed, ParseOutcome, Unparsed
+from knowledge_base.forms.spec import Doubt, Parsed, ParseOutcome, Unparsed
 from nlu.numbers import parse_number
 from nlu.tokenizer import normalize
 
@@ -269,6 +269,12 @@ class IntakeForm:
         self, field: InputField, value: object, answers: Mapping[str, object], today: date
     ) -> tuple[str, Mapping[str, str]] | None:
         """No cross-checks between intake answers."""
+        return None
+
+    def doubt(
+        self, field: InputField, value: object, answers: Mapping[str, object]
+    ) -> Doubt | None:
+        """The intake keeps what the worker said as they said it: nothing to confirm."""
         return None
 
     # ---- showing answers ------------------------------------------------------------

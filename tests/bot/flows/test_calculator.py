@@ -172,3 +172,42 @@ async def test_the_core_starts_the_calculator_with_the_facts(runtime: Runtime, t
     chat = Chat(runtime)
     replies = await chat.say(text)
     assert "/calc_ok" in payloads(replies), said(replies)
+
+
+async def test_a_session_saved_by_the_previous_version_carries_on(runtime: Runtime) -> None:
+    # flow.data exactly as the calculator flow wrote it before the form engines were merged:
+    # answers in the stored shapes of that time (one from before units existed) and a pay
+    # figure waiting to be confirmed.
+    chat = Chat(runtime)
+    await chat.tap("/calc_overtime")
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    state.flow.data = {
+        "intent": "calc_overtime",
+        "answers": {
+            "weekday_hours": "10",
+            "rest_day_hours": {"amount": "16", "unit": "h", "per": None, "base": "overtime"},
+        },
+        "order": ["weekday_hours", "rest_day_hours"],
+        "stated": [],
+        "assumed": [],
+        "confirming": False,
+        "field": "wage",
+        "pending": {
+            "field": "wage",
+            "message": "250",
+            "readings": [{"amount": "250", "unit": "month"}, {"amount": "250", "unit": "day"}],
+            "shown": ["a", "b"],
+        },
+    }
+    await runtime.sessions.save(runtime.core.session_key(chat.channel, chat.key), state)
+    await chat.tap("/calc_pick{1}")
+    answers = await answers_of(chat)
+    assert answers == {
+        "wage": Wage(Decimal(250), "day"),
+        "weekday_hours": WorkTime(Decimal(10)),
+        "rest_day_hours": WorkTime(Decimal(16)),
+    }
+    await chat.say("0")  # no compensatory leave
+    result = said(await chat.say("0"))  # no holiday work
+    assert "1468.75元" in result  # 31.25 × 150% × 10 + 31.25 × 200% × 16 = 468.75 + 1000

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from knowledge_base.calculators import flow
-from knowledge_base.calculators.base import CalculationResult, CalculatorSpec
+from knowledge_base.calculators.base import CalculationResult
+from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.statutes import StatuteLibrary
 
 TODAY = date(2026, 11, 22)

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge_base.calculators import flow, texts
-from knowledge_base.calculators.base import CalculatorSpec, Derived, Wage, When, WorkTime
+from knowledge_base.calculators.base import Derived, Wage, When, WorkTime
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
+from knowledge_base.calculators.spec import CalculatorSpec
 from tests.knowledge_base.calculators.conftest import TODAY, chat, run
 
 D = Decimal
