@@ -1,0 +1,252 @@
+"""Related cases: complaints naming the same employer or brand, found without storing names.
+
+A name is normalised (Traditional → Simplified, full-width → half-width, no spacing or
+punctuation, lower case, legal-form suffixes such as 有限公司 / 公司 / 厂 dropped) and kept only
+as HMAC-SHA256 under the organisation's index key (:class:`CaseIndex`). The index key is
+sealed to the organisation, so the digests mean nothing to anyone without a member's login,
+and the same name gives different digests in different organisations.
+
+Rows are made the first time a member's session lists or opens a case: that is the first
+moment anything can decrypt it. A case that names nothing gets one marker row, so it is not
+decrypted again on every listing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from handoff.cases.models import Case
+from handoff.console.staff import Staff
+from handoff.console_models import CaseIndex
+from handoff.keys.boxes import BoxOpenError, unseal
+from handoff.orgs.models import Organisation
+from handoff.places import normalize_place_text
+
+EMPLOYER = "employer"
+BRAND = "brand"
+NAME_KINDS = (EMPLOYER, BRAND)
+# The case was read and names neither an employer nor a brand.
+INDEXED_MARKER = "none"
+
+# Longest first, so 有限公司 goes before 公司. Dropped repeatedly from the end, so
+# "某某电子厂有限公司" and "某某电子" meet.
+_LEGAL_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "分公司",
+    "总公司",
+    "公司",
+    "工厂",
+    "厂",
+    "co.,ltd",
+    "co.ltd",
+    "coltd",
+    "ltd",
+    "inc",
+    "limited",
+)
+_NOISE = re.compile(r"[\s\u3000·•.,，。、()（）\[\]【】<>《》\"'“”‘’!！?？:：;；\-_~]+")
+_BRAND_SEPARATORS = re.compile(r"[、,，/／;；|｜+＋&]+|\s+和\s+|\s+and\s+")
+_MAX_BRANDS = 10
+
+
+def normalise_name(text: str) -> str:
+    """The form two spellings of one employer or brand share ("" when nothing is left)."""
+    folded = _NOISE.sub("", normalize_place_text(text).lower())
+    stripped = True
+    while stripped and folded:
+        stripped = False
+        for suffix in _LEGAL_SUFFIXES:
+            if folded.endswith(suffix) and len(folded) > len(suffix):
+                folded = folded[: -len(suffix)]
+                stripped = True
+                break
+    return folded
+
+
+def brand_names(text: str) -> list[str]:
+    """The brands a worker listed in one answer ("耐克、阿迪达斯"), normalised, deduplicated."""
+    names = [normalise_name(part) for part in _BRAND_SEPARATORS.split(text)]
+    return list(dict.fromkeys(n for n in names if n))[:_MAX_BRANDS]
+
+
+def name_digest(index_key: bytes, kind: str, normalised: str) -> str:
+    """HMAC-SHA256 of a normalised name under the organisation's index key."""
+    message = f"{kind}\x1f{normalised}".encode()
+    return hmac.new(index_key, message, hashlib.sha256).hexdigest()
+
+
+def names_in(content: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Normalised employer and brand names from a case's decrypted content."""
+    answers = content.get("answers") or {}
+    employer = answers.get("employer")
+    brands = answers.get("brands")
+    found: dict[str, list[str]] = {EMPLOYER: [], BRAND: []}
+    if isinstance(employer, str) and (name := normalise_name(employer)):
+        found[EMPLOYER].append(name)
+    if isinstance(brands, str):
+        found[BRAND] = brand_names(brands)
+    return found
+
+
+def digests_in(content: Mapping[str, Any], index_key: bytes) -> list[tuple[str, str]]:
+    """(kind, digest) pairs for a case's content."""
+    return [
+        (kind, name_digest(index_key, kind, name))
+        for kind, names in names_in(content).items()
+        for name in names
+    ]
+
+
+def org_index_key(session: Session, staff: Staff) -> bytes:
+    """The organisation's index key: from the login, else opened with the organisation key."""
+    if staff.index_key is not None:
+        return staff.index_key
+    org = session.get(Organisation, staff.org_id)
+    if org is None:
+        raise LookupError(staff.org_id)
+    return unseal(staff.org_key, org.index_key_sealed)
+
+
+def _decode_content(staff: Staff, sealed: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(unseal(staff.org_key, sealed).decode("utf-8"))
+    except (BoxOpenError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def ensure_indexed(session: Session, staff: Staff, case_ids: Iterable[str] | None = None) -> int:
+    """Make index rows for the organisation's cases that have none (all, or those given).
+
+    Returns how many cases were decrypted to do it (for the audit log). Safe when two
+    processes race: the unique constraint keeps one copy; the loser starts again and finds
+    those cases done.
+    """
+    wanted = None if case_ids is None else list(case_ids)
+    if wanted is not None and not wanted:
+        return 0
+    try:
+        return _index_missing(session, staff, wanted)
+    except IntegrityError:
+        session.rollback()
+        return _index_missing(session, staff, wanted)
+
+
+def _index_missing(session: Session, staff: Staff, wanted: list[str] | None) -> int:
+    has_rows = select(CaseIndex.id).where(CaseIndex.case_id == Case.id).exists()
+    query = select(Case.id, Case.content_for_org).where(Case.org_id == staff.org_id, ~has_rows)
+    if wanted is not None:
+        query = query.where(Case.id.in_(wanted))
+    missing = session.execute(query).all()
+    if not missing:
+        return 0
+    index_key = org_index_key(session, staff)
+    decrypted = 0
+    for case_id, sealed in missing:
+        content = _decode_content(staff, sealed)
+        if content is None:
+            continue  # sealed to a key this login does not hold; leave it for later
+        decrypted += 1
+        pairs = digests_in(content, index_key) or [(INDEXED_MARKER, "")]
+        session.add_all(
+            CaseIndex(case_id=case_id, org_id=staff.org_id, kind=kind, digest=digest)
+            for kind, digest in dict.fromkeys(pairs)
+        )
+    session.commit()
+    return decrypted
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedCase:
+    """Another case of the organisation that names the same employer or brand."""
+
+    case_id: str
+    kind: str
+    status: str
+    category: str
+    province: str | None
+    urgent: bool
+    created_at: datetime
+
+
+def related_cases(session: Session, org_id: str, case_id: str) -> list[RelatedCase]:
+    """Other cases sharing an employer or brand digest with ``case_id``, newest first."""
+    mine = aliased(CaseIndex)
+    theirs = aliased(CaseIndex)
+    rows = session.execute(
+        select(
+            Case.id,
+            theirs.kind,
+            Case.status,
+            Case.category,
+            Case.province,
+            Case.urgent,
+            Case.created_at,
+        )
+        .select_from(mine)
+        .join(
+            theirs,
+            and_(
+                theirs.digest == mine.digest,
+                theirs.kind == mine.kind,
+                theirs.org_id == org_id,
+                theirs.case_id != case_id,
+            ),
+        )
+        .join(Case, Case.id == theirs.case_id)
+        .where(mine.case_id == case_id, mine.org_id == org_id, mine.kind.in_(NAME_KINDS))
+        .distinct()
+        .order_by(Case.created_at.desc())
+    ).all()
+    return [RelatedCase(*row) for row in rows]
+
+
+def related_counts(session: Session, org_id: str, case_ids: list[str]) -> dict[str, int]:
+    """For each case, how many other cases (not spam) name the same employer."""
+    if not case_ids:
+        return {}
+    mine = aliased(CaseIndex)
+    theirs = aliased(CaseIndex)
+    rows = session.execute(
+        select(mine.case_id, func.count(func.distinct(theirs.case_id)))
+        .join(
+            theirs,
+            and_(
+                theirs.digest == mine.digest,
+                theirs.kind == EMPLOYER,
+                theirs.org_id == org_id,
+                theirs.case_id != mine.case_id,
+            ),
+        )
+        .join(Case, Case.id == theirs.case_id)
+        .where(
+            mine.case_id.in_(case_ids),
+            mine.kind == EMPLOYER,
+            mine.org_id == org_id,
+            Case.status != "spam",
+        )
+        .group_by(mine.case_id)
+    ).all()
+    return {case_id: int(count) for case_id, count in rows}
+
+
+def digest_filter(session: Session, staff: Staff, kind: str, name: str) -> str | None:
+    """The digest a typed employer or brand name filters on (None when it normalises away)."""
+    normalised = normalise_name(name)
+    if not normalised:
+        return None
+    return name_digest(org_index_key(session, staff), kind, normalised)
