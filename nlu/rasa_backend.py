@@ -156,20 +156,24 @@ def result_from_rasa(
     """Map a ``/model/parse`` answer for ``text`` onto a ParseResult (None if it has no intent).
 
     Rasa's ``nlu_fallback`` is dropped from the ranking: the bot applies its own confidence
-    threshold to the best real intent, the same way for every backend. The embedded backend's
-    safety rules (crisis, danger) are applied on top, so no backend can miss those messages.
+    threshold to the best real intent, the same way for every backend. The same safety layer as
+    the embedded backend's judges the message (kinds of danger, emergency or doubt) and orders
+    the ranking to match, so no backend can miss those messages.
     """
     ranking = _ranking(payload)
     if not ranking:
         return None
+    signal = None
     if safety is not None:
-        ranking = safety.apply(text, ranking)
+        judgement = safety.judge(text, ranking)
+        ranking, signal = judgement.ranking, judgement.signal
     return ParseResult(
         text=text,
         intent=ranking[0],
         ranking=tuple(ranking),
         entities=tuple(_entities(text, payload.get("entities") or ())),
         backend=backend,
+        safety=signal,
     )
 
 

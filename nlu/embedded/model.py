@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from nlu.embedded.features import build_features
-from nlu.embedded.safety import SafetyLayer
+from nlu.embedded.safety import Judgement, SafetyLayer
 from nlu.embedded.scorer import CompiledScorer, compile_scorer
 from nlu.entities import EntityExtractor
 from nlu.openers import without_opener
@@ -101,7 +101,11 @@ class EmbeddedModel:
         return self.info.intents
 
     def rank(self, text: str) -> list[IntentScore]:
-        """All intents, best first, with calibrated confidences (safety rules applied).
+        """All intents, best first, with calibrated confidences (safety rules applied)."""
+        return self.judge(text).ranking
+
+    def judge(self, text: str) -> Judgement:
+        """The safety layer's signal and the ranking made consistent with it.
 
         The classifier reads the text without a courtesy opener; the safety rules read it all.
         """
@@ -112,7 +116,7 @@ class EmbeddedModel:
             probabilities = self.pipeline_proba(question)
         order = np.argsort(-probabilities, kind="stable")
         ranking = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
-        return self.safety.apply(text, ranking)
+        return self.safety.judge(text, ranking)
 
     def pipeline_proba(self, text: str) -> npt.NDArray[np.float64]:
         """Class probabilities straight from the scikit-learn pipeline (the reference)."""
@@ -127,7 +131,8 @@ class EmbeddedModel:
         if not clean.strip():
             return _fallback(text)
         try:
-            ranking = self.rank(clean)
+            judgement = self.judge(clean)
+            ranking = judgement.ranking
             entities = tuple(self.extractor.extract(clean))
         except Exception as exc:  # noqa: BLE001 - the contract: parse never raises
             log.warning("embedded_parse_failed", error=type(exc).__name__, length=len(text))
@@ -138,6 +143,7 @@ class EmbeddedModel:
             ranking=tuple(ranking),
             entities=entities,
             backend=BACKEND_NAME,
+            safety=judgement.signal,
         )
 
 

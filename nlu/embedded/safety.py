@@ -1,64 +1,153 @@
-"""A high-recall keyword/regex layer that puts crisis and danger intents on top.
+"""The safety layer: which kinds of danger a message carries, and whether they are happening now.
 
-The classifier alone may miss an unusual phrasing of "I want to die" or "the workshop is on
-fire"; these are the messages that must never be missed, so regular expressions from
-``safety.yml`` back it up. Figures of speech (累死了) are removed before matching, and a
-message about a past event asked as a rights question is not an emergency now.
+Every backend's ranking goes through :meth:`SafetyLayer.judge`, which returns the
+:class:`~nlu.types.SafetySignal` and a ranking consistent with it: a safety intent is on top
+exactly when the signal is an emergency. Regular expressions from ``safety.yml`` do the work,
+because the messages that must never be missed are also the ones with too few examples for a
+classifier; the classifier's own safety guess only counts where the rules found nothing.
+
+Each kind is judged on its own (``safety.yml`` says the same beside the patterns):
+
+- a look-alike phrase (累死了, 跳槽, 锁在门外) is removed before any pattern is tried;
+- a self-harm plan, method or goodbye is an emergency even beside a legal question; other
+  self-harm words are doubt beside a legal question or a past event, and a figure of speech
+  (累得想死) is doubt;
+- a fire, injury or violence is an emergency unless the message tells of a past event (asked
+  about: no signal; told: doubt), of a standing condition, or asks about the event's legal
+  consequence (算工伤吗) with nothing saying it is going on now; a phrase that may or may not be
+  a danger (不让走: not let out, or not let quit?) is doubt alone, an emergency with another or
+  when it is now;
+- words that say help is needed now (救命, 还在流血) make any danger an emergency.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
 
 from nlu.tokenizer import normalize
-from nlu.types import IntentScore
+from nlu.types import DANGER_KINDS, IntentScore, SafetySignal
 
 DEFAULT_SAFETY_PATH: Final = Path(__file__).with_name("safety.yml")
 # Confidence given to a safety intent the rules found, unless the classifier was surer.
 RULE_CONFIDENCE: Final = 0.9
-# A safety intent the classifier proposed for a look-alike (跳槽, 烦死了) keeps this share.
+# A safety intent demoted below the answer keeps this share of its confidence.
 DEMOTED_SHARE: Final = 0.1
+# The classifier alone makes an emergency only when it is at least this sure: less sure when
+# the message says it is happening now, surer when it names a labour-law topic.
+CLASSIFIER_EMERGENCY: Final = 0.5
+CLASSIFIER_EMERGENCY_NOW: Final = 0.35
+CLASSIFIER_EMERGENCY_LEGAL_WORDS: Final = 0.8
+SELF_HARM: Final = "self_harm"
+
+
+class Level(IntEnum):
+    """How strongly one kind of danger is present in a message."""
+
+    NONE = 0
+    DOUBT = 1
+    EMERGENCY = 2
 
 
 @dataclass(frozen=True, slots=True)
-class SafetyRule:
-    """Patterns for one safety intent, the look-alikes removed first, and the not-now test."""
+class Context:
+    """What the whole message says about time and purpose, shared by every kind."""
 
+    urgent: bool  # happening now and help is needed (救命, 还在流血): beats everything
+    now: bool  # going on or just happened (现在, 刚才)
+    past: bool  # a past event (去年, 住过院)
+    habitual: bool  # a standing condition (天天, 长期)
+    legal_words: bool  # words of a labour-law topic, asked or not
+    legal_question: bool  # a question on a labour-law topic
+    consequence_question: bool  # ... on the legal consequence of an event (算工伤吗, 能赔吗)
+    others: bool  # someone else's suicide
+
+    def over(self, kind: str) -> bool:
+        """The message tells of a past event (or, for a physical danger, a standing one)."""
+        return self.past or (self.habitual and kind != SELF_HARM)
+
+    @property
+    def asks_about_someone_else(self) -> bool:
+        """A past event or someone else's, asked as a legal question (工友跳楼了 厂里赔吗)."""
+        return (self.past or self.others) and self.legal_question and not self.urgent
+
+
+@dataclass(frozen=True, slots=True)
+class KindRule:
+    """Patterns of one kind of danger and the safety intent that stands for it."""
+
+    kind: str
     intent: str
-    pattern: re.Pattern[str]
+    danger: re.Pattern[str]
+    firm: re.Pattern[str] | None = None
+    doubtful: re.Pattern[str] | None = None
     exceptions: re.Pattern[str] | None = None
-    not_now: tuple[re.Pattern[str], ...] = ()
-    rights_question: re.Pattern[str] | None = None
-    urgent: re.Pattern[str] | None = None
 
-    def _without_look_alikes(self, text: str) -> str:
-        return self.exceptions.sub(" ", text) if self.exceptions is not None else text
+    def without_look_alikes(self, text: str) -> str:
+        """``text`` with look-alike phrases blanked out (same length)."""
+        if self.exceptions is None:
+            return text
+        return self.exceptions.sub(lambda m: " " * len(m.group()), text)
 
-    def _not_now(self, text: str) -> bool:
-        if self.not_now and all(p.search(text) for p in self.not_now):
-            return True
-        return (
-            self.rights_question is not None
-            and self.rights_question.search(text) is not None
-            and (self.urgent is None or self.urgent.search(text) is None)
-        )
+    def look_alike_in(self, text: str) -> bool:
+        """True when ``text`` holds a look-alike phrase of this kind."""
+        return self.exceptions is not None and self.exceptions.search(text) is not None
 
-    def matches(self, normalized_text: str) -> bool:
-        """True when the text, without look-alike phrases, matches and is about now."""
-        text = self._without_look_alikes(normalized_text)
-        return self.pattern.search(text) is not None and not self._not_now(normalized_text)
+    def level(self, text: str, context: Context) -> Level:
+        """How strongly this kind is present in the normalised ``text``."""
+        plain = self.without_look_alikes(text)
+        doubtful = len(self.doubtful.findall(plain)) if self.doubtful is not None else 0
+        literal = self.doubtful.sub(" ", plain) if self.doubtful is not None else plain
+        if self.kind == SELF_HARM:
+            # 累得想死 holds 想死: the figure of speech is taken out before the danger is sought.
+            danger = self.danger.search(literal) is not None
+            return _self_harm_level(_search(self.firm, literal), danger, doubtful, context)
+        return _physical_level(self.danger.search(plain) is not None, doubtful, context)
 
-    def vetoes(self, normalized_text: str) -> bool:
-        """True when the text holds a look-alike phrase or asks about a past event."""
-        if self._not_now(normalized_text):
-            return True
-        return self.exceptions is not None and self.exceptions.search(normalized_text) is not None
+
+def _self_harm_level(firm: bool, danger: bool, doubtful: int, context: Context) -> Level:
+    # A plan, a method or a goodbye is an emergency whatever else the message asks.
+    if firm:
+        return Level.DOUBT if context.asks_about_someone_else else Level.EMERGENCY
+    if danger:
+        if context.urgent:
+            return Level.EMERGENCY
+        return Level.DOUBT if context.legal_question or context.past else Level.EMERGENCY
+    return Level.DOUBT if doubtful else Level.NONE
+
+
+def _physical_level(danger: bool, doubtful: int, context: Context) -> Level:
+    if not danger and not doubtful:
+        return Level.NONE
+    if context.urgent:
+        return Level.EMERGENCY
+    if context.past:  # over: asked about, it is a legal question and nothing else
+        return Level.NONE if context.legal_question else Level.DOUBT
+    if context.habitual and not context.now:
+        return Level.DOUBT
+    if danger:
+        calm = context.consequence_question and not context.now
+        return Level.DOUBT if calm else Level.EMERGENCY
+    # Only phrases that may or may not be a danger (不让走): one alone, told calmly, is doubt.
+    return Level.EMERGENCY if doubtful >= 2 or context.now else Level.DOUBT
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The ranking after the safety layer, and its signal (None: no danger at all)."""
+
+    ranking: list[IntentScore]
+    signal: SafetySignal | None
+
+
+def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None
 
 
 def _compile(patterns: Sequence[Any], where: str) -> re.Pattern[str]:
@@ -74,64 +163,161 @@ def _compile(patterns: Sequence[Any], where: str) -> re.Pattern[str]:
     return compiled
 
 
-def _optional(pattern: Any, where: str) -> re.Pattern[str] | None:
-    return _compile([pattern], where) if pattern else None
+def _optional(patterns: Sequence[Any] | None, where: str) -> re.Pattern[str] | None:
+    return _compile(patterns, where) if patterns else None
 
 
 class SafetyLayer:
-    """Safety intents in priority order (file order), each with its rule."""
+    """The kinds of danger in priority order, each with its rule, and the shared context."""
 
-    def __init__(self, rules: Sequence[SafetyRule]) -> None:
-        self.rules = tuple(rules)
+    def __init__(
+        self,
+        rules: Sequence[KindRule],
+        context: Mapping[str, re.Pattern[str] | None],
+        legal_intents: re.Pattern[str] | None = None,
+        unspecified: re.Pattern[str] | None = None,
+        unspecified_kinds: tuple[str, ...] = (),
+    ) -> None:
+        order = {kind: i for i, kind in enumerate(DANGER_KINDS)}
+        self.rules = tuple(sorted(rules, key=lambda r: order.get(r.kind, len(order))))
+        self._context = dict(context)
+        self._legal_intents = legal_intents
+        self._unspecified = unspecified
+        self._unspecified_kinds = unspecified_kinds
 
     @classmethod
     def load(cls, path: Path = DEFAULT_SAFETY_PATH) -> SafetyLayer:
         """Read the rules from ``safety.yml``."""
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         rules = []
-        for intent, spec in raw.items():
-            where = f"{path.name}:{intent}"
-            exceptions = spec.get("except") or []
+        for kind, spec in (raw.get("kinds") or {}).items():
+            if kind not in DANGER_KINDS:
+                raise ValueError(f"{path.name}: unknown kind of danger {kind!r}")
+            where = f"{path.name}:{kind}"
             rules.append(
-                SafetyRule(
-                    intent=str(intent),
-                    pattern=_compile(spec.get("patterns") or [], where),
-                    exceptions=_compile(exceptions, where) if exceptions else None,
-                    not_now=tuple(_compile([p], where) for p in spec.get("not_now") or []),
-                    rights_question=_optional(spec.get("rights_question"), where),
-                    urgent=_optional(spec.get("urgent"), where),
+                KindRule(
+                    kind=kind,
+                    intent=str(spec["intent"]),
+                    danger=_compile(spec.get("patterns") or [], where),
+                    firm=_optional(spec.get("firm"), where + ":firm"),
+                    doubtful=_optional(spec.get("doubtful"), where + ":doubtful"),
+                    exceptions=_optional(spec.get("except"), where + ":except"),
                 )
             )
-        return cls(rules)
+        context = {
+            name: _optional(raw.get(name), f"{path.name}:{name}")
+            for name in (
+                "urgent",
+                "now",
+                "past",
+                "habitual",
+                "legal_topic",
+                "consequence",
+                "question",
+                "others",
+            )
+        }
+        unspecified = raw.get("unspecified") or {}
+        kinds = tuple(str(k) for k in unspecified.get("kinds") or ())
+        if set(kinds) - set(DANGER_KINDS):
+            raise ValueError(f"{path.name}:unspecified: unknown kinds {kinds}")
+        legal_intents = raw.get("legal_intents")
+        return cls(
+            rules,
+            context,
+            re.compile(str(legal_intents)) if legal_intents else None,
+            _optional(unspecified.get("patterns"), f"{path.name}:unspecified"),
+            kinds,
+        )
 
     @property
     def intents(self) -> tuple[str, ...]:
         """The safety intent names, highest priority first."""
-        return tuple(rule.intent for rule in self.rules)
+        return tuple(dict.fromkeys(rule.intent for rule in self.rules))
 
-    def detect(self, text: str) -> list[str]:
-        """Safety intents whose rules match ``text``, highest priority first."""
-        normalized = normalize(text)
-        return [rule.intent for rule in self.rules if rule.matches(normalized)]
+    def context(self, normalized_text: str, ranking: Sequence[IntentScore] = ()) -> Context:
+        """Time and purpose of the whole (normalised) message; ``ranking`` is the classifier's."""
 
-    def apply(self, text: str, ranking: Sequence[IntentScore]) -> list[IntentScore]:
-        """The ranking with safety rules applied; confidences still sum to 1.
+        def found(name: str) -> bool:
+            return _search(self._context.get(name), normalized_text)
 
-        Matched safety intents go on top. A safety intent that only the classifier proposed
-        keeps its place unless the text is a known look-alike or a question about the past.
+        legal_topic = found("legal_topic") or (
+            bool(ranking) and _search(self._legal_intents, ranking[0].name)
+        )
+        question = found("question")
+        return Context(
+            urgent=found("urgent"),
+            now=found("now"),
+            past=found("past"),
+            habitual=found("habitual"),
+            legal_words=found("legal_topic"),
+            legal_question=legal_topic and question,
+            consequence_question=found("consequence") and question,
+            others=found("others"),
+        )
+
+    def levels(self, text: str, ranking: Sequence[IntentScore] = ()) -> dict[str, Level]:
+        """Each kind's level in ``text`` (kinds with no danger left out).
+
+        ``ranking`` is the classifier's; its best intent may tell that a question is a legal one.
         """
         normalized = normalize(text)
-        hits = [rule.intent for rule in self.rules if rule.matches(normalized)]
-        if hits:
-            return _promote(hits, ranking)
-        # No rule matched. A figure of speech (困死了) or a question about a past event found
-        # by any rule speaks against every safety intent the classifier alone proposed.
-        if not any(rule.vetoes(normalized) for rule in self.rules):
-            return list(ranking)
-        vetoed = set(self.intents)
-        if not vetoed.intersection(s.name for s in ranking[:1]):
-            return list(ranking)
-        return _demote(vetoed, ranking)
+        context = self.context(normalized, ranking)
+        levels = {rule.kind: rule.level(normalized, context) for rule in self.rules}
+        found = {kind: level for kind, level in levels.items() if level > Level.NONE}
+        calm = context.legal_question or context.past
+        if not found and not calm and _search(self._unspecified, normalized):
+            found = dict.fromkeys(self._unspecified_kinds, Level.EMERGENCY)
+        return found
+
+    def signal(self, text: str) -> SafetySignal | None:
+        """The rules' signal for ``text`` (None: no danger found)."""
+        return _signal(self.levels(text))
+
+    def judge(self, text: str, ranking: Sequence[IntentScore]) -> Judgement:
+        """The signal for ``text`` and the classifier's ranking made consistent with it.
+
+        Emergency: the safety intents of its kinds go on top. Doubt or no danger: every safety
+        intent goes below the best other intent, so the answer is the one to a legal question.
+        """
+        levels = self.levels(text, ranking)
+        if not levels:
+            levels = self._classifier_levels(text, ranking)
+        signal = _signal(levels)
+        safety_intents = set(self.intents)
+        if signal is not None and signal.emergency:
+            hits = [r.intent for r in self.rules if levels.get(r.kind) == Level.EMERGENCY]
+            return Judgement(_promote(list(dict.fromkeys(hits)), ranking), signal)
+        if ranking and any(s.name in safety_intents for s in ranking):
+            return Judgement(_demote(safety_intents, ranking), signal)
+        return Judgement(list(ranking), signal)
+
+    def _classifier_levels(self, text: str, ranking: Sequence[IntentScore]) -> dict[str, Level]:
+        # The rules found nothing; the classifier may still know a phrasing they miss. Its
+        # guess is trusted as an emergency only when sure and nothing speaks against it.
+        if not ranking or ranking[0].name not in self.intents:
+            return {}
+        normalized = normalize(text)
+        context = self.context(normalized, ranking)
+        kinds = [r.kind for r in self.rules if r.intent == ranking[0].name]
+        if context.legal_question or any(r.look_alike_in(normalized) for r in self.rules):
+            return {}
+        if context.legal_words:
+            bar = CLASSIFIER_EMERGENCY_LEGAL_WORDS
+        elif context.now or context.urgent:
+            bar = CLASSIFIER_EMERGENCY_NOW
+        else:
+            bar = CLASSIFIER_EMERGENCY
+        calm = context.over(kinds[-1]) and not context.urgent
+        level = Level.EMERGENCY if ranking[0].confidence >= bar and not calm else Level.DOUBT
+        return dict.fromkeys(kinds, level)
+
+
+def _signal(levels: Mapping[str, Level]) -> SafetySignal | None:
+    if not levels:
+        return None
+    kinds = tuple(kind for kind in DANGER_KINDS if kind in levels)
+    return SafetySignal(kinds=kinds, emergency=Level.EMERGENCY in levels.values())
 
 
 def _promote(hits: list[str], ranking: Sequence[IntentScore]) -> list[IntentScore]:
@@ -148,15 +334,15 @@ def _promote(hits: list[str], ranking: Sequence[IntentScore]) -> list[IntentScor
     return top + [IntentScore(s.name, s.confidence * scale) for s in rest]
 
 
-def _demote(vetoed: set[str], ranking: Sequence[IntentScore]) -> list[IntentScore]:
-    # The vetoed intent ends below the best other intent, whatever the classifier thought.
-    best_other = max((s.confidence for s in ranking if s.name not in vetoed), default=0.0)
+def _demote(demoted: set[str], ranking: Sequence[IntentScore]) -> list[IntentScore]:
+    # Each demoted intent ends below the best other intent, whatever the classifier thought.
+    best_other = max((s.confidence for s in ranking if s.name not in demoted), default=0.0)
+    if best_other <= 0:
+        return list(ranking)
     weights = [
-        min(s.confidence * DEMOTED_SHARE, best_other / 2) if s.name in vetoed else s.confidence
+        min(s.confidence * DEMOTED_SHARE, best_other / 2) if s.name in demoted else s.confidence
         for s in ranking
     ]
     total = sum(weights)
-    if total <= 0:
-        return list(ranking)
     scored = [IntentScore(s.name, w / total) for s, w in zip(ranking, weights, strict=True)]
     return sorted(scored, key=lambda s: s.confidence, reverse=True)

@@ -1,120 +1,373 @@
-"""Crisis and danger messages are recognised (recall), look-alikes are not (precision)."""
+"""The safety layer: the right kind of help for a danger now, and no false alarm that eats a
+legal answer.
+
+Measured on two sets written by someone else (tests/nlu/cases/safety_set_tune.yml, which the
+rules were tuned on, and safety_set_heldout.yml, which nobody here reads: only its aggregate
+numbers are printed) and on our own tables. Print the numbers with
+``uv run --frozen python -m pytest tests/nlu/test_safety.py -s -k measured -rxX``.
+"""
 
 from __future__ import annotations
 
-import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from nlu.embedded import EmbeddedBackend, SafetyLayer
+from nlu import load_backend
+from nlu.embedded.safety import SafetyLayer
+from nlu.rasa_backend import result_from_rasa
 from nlu.settings import PROJECT_ROOT
 from nlu.training_data import load_training_data
-from nlu.types import IntentScore
-from tests.nlu.conftest import FIXTURES_DIR, load_cases
+from nlu.types import DANGER_KINDS, IntentScore, NluBackend, ParseResult, SafetySignal
+from tests.nlu.conftest import CASES_DIR, FIXTURES_DIR, load_cases
 
-SAFETY = load_cases("safety_cases.yml")
 SAFETY_INTENTS = ("crisis_self_harm", "urgent_danger")
-MIN_RECALL = 0.95
+MIN_RECALL = 0.98  # dangerous messages that get every kind of help they need, as an emergency
+MAX_FALSE_ALARMS = 0.03  # look-alikes whose legal answer is replaced by the help
+# What the held-out set measured last (it may only go up): below the issue's target so far.
+HELDOUT_RECALL_FLOOR = 0.76
+HELDOUT_FALSE_ALARM_CEILING = 0.037
+TUNE_SET = CASES_DIR / "safety_set_tune.yml"
+HELDOUT_SET = CASES_DIR / "safety_set_heldout.yml"
+
+OWN = load_cases("safety_cases.yml")
+EXTRA = yaml.safe_load((FIXTURES_DIR / "safety_extra.yml").read_text(encoding="utf-8"))
 
 
-def test_lists_are_long_and_varied() -> None:
-    assert len(SAFETY["crisis_self_harm"]) + len(SAFETY["urgent_danger"]) >= 60
-    assert len(set(SAFETY["crisis_self_harm"])) == len(SAFETY["crisis_self_harm"])
-    assert len(set(SAFETY["urgent_danger"])) == len(SAFETY["urgent_danger"])
+@pytest.fixture(scope="module")
+def backend() -> NluBackend:
+    """The real embedded backend, as the bot loads it (model cached by data hash)."""
+    return load_backend("embedded")
 
 
-@pytest.mark.parametrize("intent", SAFETY_INTENTS)
-def test_recall(embedded_backend: EmbeddedBackend, intent: str) -> None:
-    texts = SAFETY[intent]
-    missed = [t for t in texts if embedded_backend.parse(t).intent.name != intent]
-    recall = 1 - len(missed) / len(texts)
-    print(f"{intent}: recall {recall:.3f} over {len(texts)} phrasings; missed: {missed}")
-    assert recall >= MIN_RECALL
+def gets_the_right_help(result: ParseResult, kinds: Iterable[str]) -> bool:
+    """An emergency whose kinds include every kind the message needs help for."""
+    signal = result.safety
+    return (
+        signal is not None
+        and signal.emergency
+        and set(kinds) <= set(signal.kinds)
+        and result.intent.name in SAFETY_INTENTS
+    )
 
 
-def test_look_alikes_are_not_taken_for_safety(embedded_backend: EmbeddedBackend) -> None:
-    wrong = {
-        text: result.intent.name
-        for text in SAFETY["not_safety"]
-        if (result := embedded_backend.parse(text)).intent.name in SAFETY_INTENTS
-    }
-    assert len(SAFETY["not_safety"]) >= 20
-    assert wrong == {}
+def replaces_the_answer(result: ParseResult) -> bool:
+    """The help would replace the answer (an emergency, or a safety intent on top)."""
+    emergency = result.safety is not None and result.safety.emergency
+    return emergency or result.intent.name in SAFETY_INTENTS
 
 
-def test_extra_phrasings(embedded_backend: EmbeddedBackend) -> None:
-    """A second list of our own (tests/nlu/fixtures/safety_extra.yml)."""
-    extra = yaml.safe_load((FIXTURES_DIR / "safety_extra.yml").read_text(encoding="utf-8"))
-    for intent in SAFETY_INTENTS:
-        missed = [t for t in extra[intent] if embedded_backend.parse(t).intent.name != intent]
-        print(f"extra {intent}: {len(extra[intent]) - len(missed)}/{len(extra[intent])}; {missed}")
-        assert len(missed) <= len(extra[intent]) * 0.1
-    wrong = [
-        t for t in extra["not_safety"] if embedded_backend.parse(t).intent.name in SAFETY_INTENTS
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Aggregate numbers of one safety set (no texts, so a held-out set stays unread)."""
+
+    dangerous: int
+    helped: int
+    look_alikes: int
+    false_alarms: int
+    missed_by_category: Mapping[str, int]
+    alarms_by_category: Mapping[str, int]
+
+    @property
+    def recall(self) -> float:
+        return self.helped / self.dangerous
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.look_alikes
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name}: right help {self.recall:.1%} ({self.helped}/{self.dangerous}); "
+            f"false alarms {self.false_alarm_rate:.1%} ({self.false_alarms}/{self.look_alikes}); "
+            f"missed by category {dict(self.missed_by_category)}; "
+            f"alarms by category {dict(self.alarms_by_category)}"
+        )
+
+
+def score(backend: NluBackend, cases: Mapping[str, Any]) -> Score:
+    """Recall of the right help and rate of false alarms over a set's two lists."""
+    missed: Counter[str] = Counter()
+    alarms: Counter[str] = Counter()
+    dangerous, look_alikes = cases["dangerous"], cases["look_alikes"]
+    for item in dangerous:
+        if not gets_the_right_help(backend.parse(item["text"]), item["kinds"]):
+            missed[str(item.get("category", ""))] += 1
+    for item in look_alikes:
+        if replaces_the_answer(backend.parse(item["text"])):
+            alarms[str(item.get("category", ""))] += 1
+    return Score(
+        dangerous=len(dangerous),
+        helped=len(dangerous) - sum(missed.values()),
+        look_alikes=len(look_alikes),
+        false_alarms=sum(alarms.values()),
+        missed_by_category=missed,
+        alarms_by_category=alarms,
+    )
+
+
+def _measured_set(path: Path) -> Mapping[str, Any]:
+    if not path.exists():
+        pytest.skip(f"{path.name} is not written yet")
+    cases: Mapping[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return cases
+
+
+# ---- the measured sets ------------------------------------------------------------------
+
+
+def test_measured_on_the_tune_set(backend: NluBackend) -> None:
+    cases = _measured_set(TUNE_SET)
+    result = score(backend, cases)
+    print(result.line("tune"))
+    missed = [
+        (item["text"], item["kinds"])
+        for item in cases["dangerous"]
+        if not gets_the_right_help(backend.parse(item["text"]), item["kinds"])
     ]
-    assert wrong == []
+    alarms = [
+        item["text"]
+        for item in cases["look_alikes"]
+        if replaces_the_answer(backend.parse(item["text"]))
+    ]
+    print(f"tune misses: {missed}\ntune false alarms: {alarms}")
+    assert result.recall >= MIN_RECALL
+    assert result.false_alarm_rate <= MAX_FALSE_ALARMS
 
 
-def test_the_rule_layer_alone() -> None:
+def _heldout_score(backend: NluBackend) -> tuple[float, float]:
+    # Only aggregate numbers leave this function: the held-out texts are never printed.
+    result = score(backend, _measured_set(HELDOUT_SET))
+    print(result.line("held-out"))
+    return result.recall, result.false_alarm_rate
+
+
+def test_measured_on_the_heldout_set_does_not_regress(backend: NluBackend) -> None:
+    """The floor measured when the rules were last changed (see the report in the commit)."""
+    recall, false_alarm_rate = _heldout_score(backend)
+    assert recall >= HELDOUT_RECALL_FLOOR
+    assert false_alarm_rate <= HELDOUT_FALSE_ALARM_CEILING
+
+
+@pytest.mark.xfail(reason="the issue's target is not reached on the held-out set yet", strict=False)
+def test_measured_on_the_heldout_set_meets_the_target(backend: NluBackend) -> None:
+    recall, false_alarm_rate = _heldout_score(backend)
+    assert recall >= MIN_RECALL
+    assert false_alarm_rate <= MAX_FALSE_ALARMS
+
+
+# ---- our own tables ---------------------------------------------------------------------
+
+
+def test_own_lists_are_long_and_varied() -> None:
+    kinds = Counter(k for item in OWN["dangerous"] for k in item["kinds"])
+    assert set(kinds) == set(DANGER_KINDS)
+    assert min(kinds.values()) >= 15
+    assert len(OWN["look_alikes"]) >= 80
+    texts = [i["text"] for i in OWN["dangerous"] + OWN["look_alikes"] + EXTRA["dangerous"]]
+    assert len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize("cases", [OWN, EXTRA], ids=["own", "extra"])
+def test_own_cases(backend: NluBackend, cases: Mapping[str, Any]) -> None:
+    result = score(backend, cases)
+    print(result.line("own"))
+    assert result.recall >= MIN_RECALL
+    assert result.false_alarm_rate <= MAX_FALSE_ALARMS
+
+
+@pytest.mark.parametrize("item", OWN["doubt"], ids=lambda item: item["text"])
+def test_doubt_adds_a_line_and_keeps_the_answer(backend: NluBackend, item: Any) -> None:
+    result = backend.parse(item["text"])
+    assert result.safety is not None
+    assert (result.safety.emergency, set(item["kinds"]) <= set(result.safety.kinds)) == (
+        False,
+        True,
+    )
+    assert result.intent.name not in SAFETY_INTENTS
+
+
+def test_a_safety_intent_is_on_top_exactly_in_an_emergency(backend: NluBackend) -> None:
+    texts = [i["text"] for i in OWN["dangerous"] + OWN["doubt"] + OWN["look_alikes"]]
+    for text in texts:
+        result = backend.parse(text)
+        emergency = result.safety is not None and result.safety.emergency
+        assert (text, result.intent.name in SAFETY_INTENTS) == (text, emergency)
+
+
+# ---- one rule at a time -----------------------------------------------------------------
+
+SELF, FIRE, HURT, HELD = DANGER_KINDS
+
+RULES = [
+    # each kind gets its own help
+    ("我想从宿舍楼上跳下去", (SELF,), True),
+    ("仓库着火了 烟好大", (FIRE,), True),
+    ("工友从架子上摔下来 不动了", (HURT,), True),
+    ("我们被锁在宿舍里出不去", (HELD,), True),
+    # several at once: all of them, self-harm first
+    ("车间着火了 有人被压在下面", (FIRE, HURT), True),
+    ("他们把门锁了 外面着火了", (FIRE, HELD), True),
+    ("被打得头破了 一直流血", (HURT, HELD), True),
+    # a self-harm method that looks like another danger is self-harm; gas also endangers others
+    ("我准备在房间里烧炭", (SELF,), True),
+    ("想喝农药死了算了", (SELF,), True),
+    ("我把宿舍的煤气打开了 不想活了", (SELF, FIRE), True),
+    # a goodbye that carries a plan is never a goodbye
+    ("这是最后一次找你了 药我都攒够了", (SELF,), True),
+    ("谢谢你 以后不会再来了 绳子准备好了", (SELF,), True),
+    # a plan stays an emergency beside a legal question
+    ("我死了厂里能赔多少给我爸妈", (SELF,), True),
+    # words that say it is happening now beat a question
+    ("工友手被卷进机器了 快叫救护车 算工伤吗", (HURT,), True),
+    ("去年被他们打过 现在他们又在宿舍楼下堵我 还在砸门", (HELD,), True),
+    # hyperbole, doubt beside a question: the answer plus a gentle line
+    ("累得想死 这周加班费咋算", (SELF,), False),
+    ("手被机器压伤了 算工伤吗", (HURT,), False),
+    ("同事在宿舍跳楼了 厂里要赔吗", (SELF,), False),
+    # past events asked about, fighting words, idioms, being locked out: no signal
+    ("前年手被压伤评了十级 还能赔多少", None, None),
+    ("去年车间着过火 现在厂里不给赔", None, None),
+    ("跟厂里拼到底 要去仲裁", None, None),
+    ("老板不给钱 大不了鱼死网破", None, None),
+    ("被锁在厂门外面", None, None),
+    ("迟到了被关在门外 算旷工吗", None, None),
+    ("累死了 今天又加班", None, None),
+    ("我想跳槽去别的厂", None, None),
+    ("工资被压了两个月", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds", "emergency"), RULES, ids=[r[0] for r in RULES])
+def test_rule(
+    backend: NluBackend, text: str, kinds: tuple[str, ...] | None, emergency: bool | None
+) -> None:
+    expected = None if kinds is None else SafetySignal(kinds, bool(emergency))
+    result = backend.parse(text)
+    assert result.safety == expected
+    assert (result.intent.name in SAFETY_INTENTS) == bool(emergency)
+
+
+def test_kinds_come_in_priority_order() -> None:
+    signal = SafetyLayer.load().signal("车间着火了 我被关在里面 我不想活了 有人晕倒了")
+    assert signal == SafetySignal(DANGER_KINDS, emergency=True)
+
+
+def test_the_rules_alone_find_most_dangers() -> None:
     """The regular expressions by themselves, so recall does not hang on the classifier."""
     layer = SafetyLayer.load()
-    for intent in SAFETY_INTENTS:
-        texts = SAFETY[intent]
-        hits = sum(intent in layer.detect(t) for t in texts)
-        print(f"rules alone: {intent} {hits}/{len(texts)}")
-        assert hits >= 0.9 * len(texts)
-    assert [t for t in SAFETY["not_safety"] if layer.detect(t)] == []
+    dangerous = OWN["dangerous"]
+    found = [
+        item
+        for item in dangerous
+        if (signal := layer.signal(item["text"])) is not None
+        and signal.emergency
+        and set(item["kinds"]) <= set(signal.kinds)
+    ]
+    print(f"rules alone: {len(found)}/{len(dangerous)}")
+    assert len(found) >= 0.9 * len(dangerous)
 
 
-def test_rules_rarely_fire_on_ordinary_questions() -> None:
-    """Precision on the 1,500-odd non-safety training sentences (labour questions, chat)."""
+def test_rules_rarely_raise_an_alarm_on_ordinary_questions() -> None:
+    """Emergencies among the 2,000-odd non-safety training sentences (questions, chat)."""
     layer = SafetyLayer.load()
     ordinary = [
         e.text
         for e in load_training_data(PROJECT_ROOT / "nlu" / "data").examples
         if e.intent not in SAFETY_INTENTS
     ]
-    alarms = [t for t in ordinary if layer.detect(t)]
-    print(f"rules fire on {len(alarms)} of {len(ordinary)} ordinary sentences: {alarms}")
-    assert len(alarms) <= 0.01 * len(ordinary)
+    alarms = [t for t in ordinary if (s := layer.signal(t)) is not None and s.emergency]
+    print(f"rules raise an alarm on {len(alarms)} of {len(ordinary)} ordinary sentences: {alarms}")
+    assert len(alarms) <= 0.005 * len(ordinary)
 
 
-def test_a_pattern_matching_everything_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "safety.yml"
-    path.write_text("crisis_self_harm:\n  patterns:\n    - 不想活|\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="matches the empty text"):
-        SafetyLayer.load(path)
-
-
-def test_safety_intents_exist_in_the_model(embedded_backend: EmbeddedBackend) -> None:
-    assert set(SafetyLayer.load().intents) == set(SAFETY_INTENTS)
-    assert set(SAFETY_INTENTS) <= set(embedded_backend.model.intents)
+# ---- the ranking follows the signal -----------------------------------------------------
 
 
 def _ranking(**scores: float) -> list[IntentScore]:
     return [IntentScore(name, c) for name, c in scores.items()]
 
 
-def test_a_rule_hit_puts_the_safety_intent_on_top() -> None:
-    layer = SafetyLayer.load()
-    ranked = layer.apply(
-        "我不想活了", _ranking(ask_wages_arrears=0.7, crisis_self_harm=0.2, greet=0.1)
+def test_an_emergency_puts_its_safety_intents_on_top() -> None:
+    judgement = SafetyLayer.load().judge(
+        "我不想活了 车间着火了",
+        _ranking(ask_wages_arrears=0.6, urgent_danger=0.2, crisis_self_harm=0.1, greet=0.1),
     )
-    assert [s.name for s in ranked] == ["crisis_self_harm", "ask_wages_arrears", "greet"]
-    assert ranked[0].confidence == 0.9
-    assert math.isclose(sum(s.confidence for s in ranked), 1.0)
+    names = [s.name for s in judgement.ranking]
+    assert names[:2] == ["crisis_self_harm", "urgent_danger"]
+    assert judgement.ranking[0].confidence == pytest.approx(0.9)
+    assert sum(s.confidence for s in judgement.ranking) == pytest.approx(1.0)
+
+
+def test_doubt_keeps_the_legal_intent_on_top() -> None:
+    judgement = SafetyLayer.load().judge(
+        "累得想死 这周加班费咋算", _ranking(crisis_self_harm=0.9, ask_overtime=0.1)
+    )
+    assert [s.name for s in judgement.ranking] == ["ask_overtime", "crisis_self_harm"]
+    assert judgement.signal == SafetySignal((SELF,), emergency=False)
+    assert sum(s.confidence for s in judgement.ranking) == pytest.approx(1.0)
 
 
 def test_a_look_alike_demotes_the_classifiers_safety_guess() -> None:
-    layer = SafetyLayer.load()
-    ranked = layer.apply("累死了", _ranking(crisis_self_harm=0.6, ask_overtime=0.4))
-    assert [s.name for s in ranked] == ["ask_overtime", "crisis_self_harm"]
-    assert math.isclose(sum(s.confidence for s in ranked), 1.0)
+    judgement = SafetyLayer.load().judge("累死了", _ranking(crisis_self_harm=0.6, ask_overtime=0.4))
+    assert [s.name for s in judgement.ranking] == ["ask_overtime", "crisis_self_harm"]
+    assert judgement.signal is None
 
 
-def test_no_rule_no_change() -> None:
+def test_the_classifier_alone_is_an_emergency_only_when_sure() -> None:
     layer = SafetyLayer.load()
+    sure = layer.judge("嗯嗯嗯", _ranking(crisis_self_harm=0.8, greet=0.2))
+    unsure = layer.judge("嗯嗯嗯", _ranking(crisis_self_harm=0.45, greet=0.4, thanks=0.15))
+    assert (sure.signal, sure.ranking[0].name) == (SafetySignal((SELF,), True), "crisis_self_harm")
+    assert (unsure.signal, unsure.ranking[0].name) == (SafetySignal((SELF,), False), "greet")
+
+
+def test_no_danger_no_change() -> None:
     ranking = _ranking(ask_overtime=0.8, greet=0.2)
-    assert layer.apply("加班费怎么算", ranking) == ranking
+    judgement = SafetyLayer.load().judge("加班费怎么算", ranking)
+    assert (judgement.ranking, judgement.signal) == (ranking, None)
+
+
+# ---- the Rasa backend gets the same signal ----------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kinds", "emergency"), RULES, ids=[r[0] for r in RULES])
+def test_rasa_results_carry_the_same_signal(
+    backend: NluBackend, text: str, kinds: tuple[str, ...] | None, emergency: bool | None
+) -> None:
+    embedded = backend.parse(text)
+    payload = {
+        "intent_ranking": [{"name": s.name, "confidence": s.confidence} for s in embedded.ranking]
+    }
+    rasa = result_from_rasa(text, payload, safety=SafetyLayer.load())
+    assert rasa is not None
+    assert (rasa.safety, rasa.intent.name) == (embedded.safety, embedded.intent.name)
+
+
+# ---- loading --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("kinds:\n  self_harm:\n    intent: x\n    patterns:\n      - 不想活|\n", "empty text"),
+        ("kinds:\n  flood:\n    intent: x\n    patterns:\n      - 淹\n", "unknown kind"),
+        ("kinds:\n  injury:\n    intent: x\n    patterns:\n      - (流血\n", "bad regular"),
+    ],
+)
+def test_a_broken_rule_file_is_refused(tmp_path: Path, content: str, error: str) -> None:
+    path = tmp_path / "safety.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=error):
+        SafetyLayer.load(path)
+
+
+def test_safety_intents_exist_in_the_model(backend: NluBackend) -> None:
+    assert set(SafetyLayer.load().intents) == set(SAFETY_INTENTS)
+    ranking = backend.parse("加班费怎么算").ranking
+    assert set(SAFETY_INTENTS) <= {s.name for s in ranking}

@@ -1,0 +1,128 @@
+"""The right kind of help through the whole core, with the real embedded NLU.
+
+Help is recognised by its hotline numbers (facts, not editable wording): 12356 心理援助,
+120 急救, 119 火警, 110 报警.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import safety
+from bot.prompts import load_prompts
+from bot.runtime import Runtime
+from nlu.types import DANGER_KINDS, IntentScore, ParseResult, SafetySignal
+from tests.helpers import Chat, said
+
+pytestmark = pytest.mark.anyio
+
+HOTLINES = {"12356", "120", "119", "110"}
+HELP_NUMBERS = {
+    "self_harm": {"12356", "120"},
+    "fire_chemical": {"119"},
+    "injury": {"120"},
+    "violence_confinement": {"110"},
+}
+
+
+def numbers_in(text: str) -> set[str]:
+    """The hotline numbers a reply gives."""
+    return {n for n in re.findall(r"\d{3,5}", text) if n in HOTLINES}
+
+
+@pytest.mark.parametrize(
+    ("message", "numbers"),
+    [
+        ("车间着火了 有人被压在下面", {"119", "120"}),
+        ("我准备在房间里烧炭", {"12356", "120"}),
+        ("这是最后一次找你了 药我都攒够了", {"12356", "120"}),
+        ("我们被锁在宿舍里出不去", {"110"}),
+    ],
+)
+async def test_a_danger_now_gets_its_own_help(
+    runtime: Runtime, message: str, numbers: set[str]
+) -> None:
+    replies = await Chat(runtime).say(message)
+    assert numbers_in(said(replies)) == numbers
+
+
+async def test_a_goodbye_with_a_plan_never_gets_the_goodbye(runtime: Runtime) -> None:
+    replies = await Chat(runtime).say("这是最后一次找你了 药我都攒够了")
+    assert load_prompts("core").text("goodbye") not in said(replies)
+    assert "12356" in numbers_in(said(replies))
+
+
+async def test_hyperbole_with_a_question_gets_the_answer_and_a_gentle_line(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    replies = await chat.say("累得想死 这周加班费咋算")
+    state = await chat.state()
+    assert state is not None
+    assert str(state.context.get("last_answer_id", "")).split(".")[0] == "overtime"
+    assert ["劳动法", 44] in state.context.get("last_citations", [])
+    assert numbers_in(replies[-1].text) == {"12356"}
+    assert numbers_in(said(replies[:-1])) == set()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["跟厂里拼到底 要去仲裁", "前年手被压伤评了十级 还能赔多少", "被锁在厂门外面"],
+)
+async def test_look_alikes_get_no_emergency_help(runtime: Runtime, message: str) -> None:
+    replies = await Chat(runtime).say(message)
+    assert numbers_in(said(replies)) == set()
+
+
+# ---- the replies for a signal, without the NLU --------------------------------------------
+
+
+@pytest.mark.parametrize("kind", DANGER_KINDS)
+def test_each_kind_gets_its_own_help(kind: str) -> None:
+    replies = safety.help_replies(SafetySignal((kind,), emergency=True))
+    assert numbers_in(said(replies)) == HELP_NUMBERS[kind]
+
+
+def test_several_kinds_get_all_their_help_self_harm_first() -> None:
+    text = said(safety.help_replies(SafetySignal(DANGER_KINDS, emergency=True)))
+    assert numbers_in(text) == HOTLINES
+    assert text.index("12356") < text.index("119") < text.index("110")
+
+
+@pytest.mark.parametrize(
+    ("kinds", "numbers"),
+    [
+        (("self_harm",), {"12356"}),
+        (("self_harm", "injury"), {"12356"}),
+        (("fire_chemical",), {"119"}),
+        (("injury",), {"120"}),
+        (("violence_confinement",), {"110"}),
+        (("injury", "violence_confinement"), {"110", "120", "119"}),
+    ],
+)
+def test_the_gentle_line_fits_the_doubt(kinds: tuple[str, ...], numbers: set[str]) -> None:
+    line = safety.gentle_line(SafetySignal(kinds, emergency=False))
+    assert numbers_in(line.text) == numbers
+
+
+def test_a_signal_from_the_backend_wins() -> None:
+    signal = SafetySignal(("injury",), emergency=False)
+    parse = ParseResult("x", IntentScore("ask_work_injury", 0.8), safety=signal)
+    assert safety.assess(parse) == signal
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected"),
+    [
+        ("crisis_self_harm", SafetySignal(("self_harm",), emergency=True)),
+        ("urgent_danger", SafetySignal(DANGER_KINDS[1:], emergency=True)),
+        ("ask_overtime", None),
+    ],
+)
+def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
+    intent: str, expected: SafetySignal | None
+) -> None:
+    parse = ParseResult("/" + intent, IntentScore(intent, 1.0), backend="payload")
+    assert safety.assess(parse) == expected
