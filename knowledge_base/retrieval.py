@@ -417,6 +417,12 @@ class Retriever:
         # Cut exactly as the indexed phrasings were (jieba's guessing of unknown words
         # included), so a question and a phrasing that share a word share its token.
         tokens = self.tokenizer.tokens_of_normalized(clean)
+        return self.rank(clean, tokens, k_entries=k_entries, k_articles=k_articles)
+
+    def rank(
+        self, clean: str, tokens: list[str], *, k_entries: int = 10, k_articles: int = 10
+    ) -> Retrieval:
+        """Rank entries and articles for a question already normalised and cut into tokens."""
         if not tokens:
             return Retrieval((), (), (), 0.0, clean)
         vocab = self._vocab
