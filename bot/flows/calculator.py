@@ -39,6 +39,9 @@ RETYPE = "/calc_retype"
 _PAYLOAD = re.compile(r"^(/calc_\w+)(?:\{(\w*)\})?$")
 
 
+_YES_NO_MAX_CHARS = 6
+
+
 def _today() -> date:
     return date.today()
 
@@ -108,6 +111,26 @@ class CalculatorFlow(Flow):
         if question.can_skip:
             buttons += (Button(prompts.text("skip_button"), prompts.text("skip_button")),)
         return [Reply(question.text, buttons + prompts.buttons("cancel_buttons"))]
+
+    def understands(self, flow: FlowState, turn: Turn) -> bool:
+        """Whether a typed message answers the pending question (else a question the worker
+        asked in the middle is answered and the question asked again)."""
+        if turn.inbound.payload:
+            return True
+        # 对 / 不对 / 可以 — short; "试用期可以多久" holds 可以 but is a question.
+        yes_or_no = len(turn.text) <= _YES_NO_MAX_CHARS and isinstance(
+            parse_bool(turn.text), Parsed
+        )
+        if flow.step == CONFIRM:
+            return yes_or_no
+        spec, answers = self._load(flow)
+        question = engine.next_question(spec, answers, self._today())
+        if question is None:
+            return True
+        if yes_or_no and flow.data.get("pending"):
+            return True
+        outcome = engine.read_answer(spec, question.field, turn.text, answers, self._today())
+        return not isinstance(outcome, engine.Rejected)
 
     def handle(self, flow: FlowState, turn: Turn) -> StepResult:
         """Read the worker's reply to the current step."""

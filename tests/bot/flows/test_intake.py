@@ -356,3 +356,14 @@ async def test_wrong_receipts_are_limited_and_reveal_nothing(org_runtime: Runtim
         answers.append(said(replies))
     assert answers[0] == answers[1]  # the same words whatever the code
     assert answers[-1] != answers[0]  # then the limit
+
+
+async def test_question_in_the_middle_of_a_calculator_is_answered(org_runtime: Runtime) -> None:
+    chat = Chat(org_runtime)
+    await chat.say("月薪4500 加班费怎么算")
+    state = await chat.state()
+    assert state is not None and state.flow is not None and state.flow.name == "calculator"
+    replies = await chat.say("试用期最长可以多久")
+    assert "/resume" in payloads(replies)
+    state = await chat.state()
+    assert state is not None and state.flow is not None and state.flow.name == "calculator"
