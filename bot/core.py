@@ -9,6 +9,7 @@ carry out the effects a flow asked for, save the state and return the replies.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,7 @@ from bot.prompts import load_prompts
 from bot.session import ConversationState, SessionRepository
 from bot.stores.base import StoreUnavailableError
 from bot.text_input import InputProblem, clean_text
-from bot.turn import EffectHandler, Handler, Route, TurnContext
+from bot.turn import SAFETY_SEEN_AT, EffectHandler, ForgetHook, Handler, Route, TurnContext
 from handoff.conversations import ConversationRepository
 from handoff.errors import DatabaseUnavailableError
 from knowledge_base.calculators.registry import calculator_for
@@ -39,6 +40,8 @@ FLOW_COMMANDS = frozenset({"cancel", "back", "menu", "help"})
 # Typed words that resume a paused flow (besides the /resume payload).
 RESUME_WORDS = frozenset({"继续", "继续填写", "继续填", "接着填", "繼續", "繼續填寫"})
 _COMMAND_MAX_CHARS = 8
+# Entities that only a calculator question carries (pay with its unit, hours, length of work).
+CALCULATOR_FACTS = frozenset({"wage", "work_time", "service_length"})
 _RATE_LIMIT_PER_MINUTE = 40
 # A question asked in the middle of a button step is answered when the NLU is at least this sure.
 _MID_FLOW_QUESTION_CONFIDENCE = 0.4
@@ -67,8 +70,10 @@ class ConversationCore:
         intent_handlers: dict[str, Handler] | None = None,
         effect_handlers: dict[type[Effect], EffectHandler] | None = None,
         leading_routes: list[Route] | None = None,
+        forget_hooks: list[ForgetHook] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._forget_hooks = list(forget_hooks or [])
         self._conversations = conversations
         self._nlu = nlu
         self._answerer = answerer
@@ -236,6 +241,8 @@ class ConversationCore:
     async def _turn(self, key: str, state: ConversationState, message: Inbound) -> list[Reply]:
         parse = await self._understand(message)
         signal = safety.assess(parse)
+        if signal is not None:
+            state.context[SAFETY_SEEN_AT] = int(time.time())
         ctx = TurnContext(Turn(inbound=message, parse=parse, state=state, safety=signal), key)
         route = next(r for r in self._routes if r.check(ctx))
         log.info(
@@ -247,7 +254,7 @@ class ConversationCore:
             flow=state.flow.name if state.flow else None,
         )
         replies = await route.handle(ctx)
-        if signal is not None and not signal.emergency:
+        if signal is not None and not signal.emergency and not route.silent:
             replies.append(safety.gentle_line(signal))
         return replies
 
@@ -479,9 +486,13 @@ class ConversationCore:
         return list(ctx.not_a_question or [])
 
     def _is_low_confidence(self, ctx: TurnContext) -> bool:
-        return ctx.parse.backend != "payload" and (
-            ctx.parse.intent.confidence < self._settings.confidence_threshold
-        )
+        if ctx.parse.backend == "payload":
+            return False
+        if ctx.parse.intent.confidence >= self._settings.confidence_threshold:
+            return False
+        # "一天250 国庆三天都上班了": the facts a calculator needs say what the question is.
+        facts = {e.entity for e in ctx.parse.entities} & CALCULATOR_FACTS
+        return not (facts and calculator_for(ctx.intent) is not None)
 
     async def _low_confidence(self, _ctx: TurnContext) -> list[Reply]:
         return [
@@ -520,6 +531,8 @@ class ConversationCore:
     async def _delete_conversation_data(self, ctx: TurnContext, _effect: Effect) -> EffectResult:
         state = ctx.state
         if state.conversation_id:
+            for forget in self._forget_hooks:
+                await forget(ctx.key, state.conversation_id)
             await asyncio.to_thread(self._conversations.delete, state.conversation_id)
         await self._sessions.delete(ctx.key)
         state.conversation_id = ""

@@ -165,3 +165,11 @@ async def test_below_threshold_the_bot_offers_menu_rephrase_and_human(
         assert {"/menu", "/talk_to_human", "/ask_question"} <= set(payloads(replies))
     finally:
         await rt.close()
+
+
+async def test_stated_facts_start_the_calculator_even_when_the_intent_is_unsure(
+    runtime: Runtime,
+) -> None:
+    replies = await Chat(runtime).say("一天250 国庆三天都上班了")
+    assert "2,250" in said(replies) or "2250" in said(replies) or "250" in said(replies)
+    assert "/ask_question" not in payloads(replies)[:1]
