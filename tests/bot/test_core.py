@@ -43,7 +43,9 @@ async def test_unknown_payload_gets_honest_fallback(runtime: Runtime) -> None:
 
 
 async def test_gibberish_is_not_guessed(runtime: Runtime) -> None:
-    replies = await Chat(runtime).say("qwpoeiruty zmxncb")  # Latin letters: how to start, in English
+    replies = await Chat(runtime).say(
+        "qwpoeiruty zmxncb"
+    )  # Latin letters: how to start, in English
     assert payloads(replies) == ["/menu"]
     assert not any(p.startswith("/ask_") or p.startswith("/calc_") for p in payloads(replies))
 
