@@ -43,6 +43,7 @@ ACTIONS = (
     "totp_enrol",
     "totp_disable",
     "totp_reset",
+    "org_settings",
     "audit_view",
 )
 _DETAIL_LIMIT = 2000

@@ -49,8 +49,9 @@ class LoggedIn:
 
 
 @cache
-def _decoy_hash(profile: Argon2Profile) -> str:
+def _decoy_hash(time_cost: int, memory_kib: int, parallelism: int) -> str:
     # Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
+    profile = Argon2Profile(time_cost=time_cost, memory_kib=memory_kib, parallelism=parallelism)
     return hash_password("decoy password that matches nothing", profile)
 
 
@@ -113,7 +114,8 @@ class ConsoleAuth:
         except NotFoundError:
             member = None
         if member is None:
-            verify_password(_decoy_hash(profile), password, profile)
+            decoy = _decoy_hash(profile.time_cost, profile.memory_kib, profile.parallelism)
+            verify_password(decoy, password, profile)
             raise LoginRefusedError("credentials")
         if not verify_password(member.password_hash, password, profile):
             raise LoginRefusedError("credentials")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from handoff.console.audit import Actor
-from handoff.console.auth import ConsoleAuth, LoggedIn, LoginRefusedError
+from handoff.console.auth import ConsoleAuth, LoginRefusedError
 from handoff.console.csrf import PRE_LOGIN_COOKIE
 from handoff.console.deps import (
     HOME_PATH,
@@ -25,6 +25,7 @@ from handoff.console.deps import (
     require_csrf,
 )
 from handoff.console.services import ConsoleServices
+from handoff.console.sessions import SessionToken
 from handoff.console.texts import text
 
 
@@ -58,11 +59,11 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def set_session_cookie(response: Response, services: ConsoleServices, login: LoggedIn) -> None:
+def set_session_cookie(response: Response, services: ConsoleServices, token: SessionToken) -> None:
     """The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS."""
     response.set_cookie(
         SESSION_COOKIE,
-        login.token.encode(),
+        token.encode(),
         max_age=services.settings.console.session_hours * 3600,
         path="/",
         secure=services.secure_cookies,
@@ -129,7 +130,7 @@ def build_auth_router(services: ConsoleServices) -> APIRouter:
             return page
         target = TOTP_ENROL_PATH if login.needs_totp_enrolment else HOME_PATH
         response = RedirectResponse(target, status_code=303)
-        set_session_cookie(response, services, login)
+        set_session_cookie(response, services, login.token)
         return response
 
     @router.post("/console/logout", include_in_schema=False, dependencies=[Depends(require_csrf)])
@@ -162,7 +163,7 @@ def build_auth_router(services: ConsoleServices) -> APIRouter:
             totp_enrolment_required=login.needs_totp_enrolment,
         )
         response = JSONResponse(payload.model_dump(mode="json"))
-        set_session_cookie(response, services, login)
+        set_session_cookie(response, services, login.token)
         return response
 
     @router.post(

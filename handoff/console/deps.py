@@ -89,6 +89,13 @@ def opened_session(request: Request) -> Opened | None:
     return opened
 
 
+def adopt_session(request: Request, token: SessionToken) -> None:
+    """Serve the rest of this request under a login just created (after a key rotation)."""
+    services = console_services(request)
+    opened = StaffSessions(services.db, services.settings.console).resolve(token)
+    setattr(request.state, _OPENED, opened)
+
+
 def _refuse_anonymous(request: Request) -> HTTPException:
     if is_api(request):
         return HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})

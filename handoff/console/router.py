@@ -11,6 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.routing import BaseRoute
 
+from handoff.console.accounts_routes import build_accounts_router
+from handoff.console.audit_routes import build_audit_router
 from handoff.console.auth_routes import build_auth_router
 from handoff.console.deps import require_csrf
 from handoff.console.services import ConsoleServices
@@ -41,10 +43,11 @@ def build_console_router(services: ConsoleServices) -> APIRouter:
     router = APIRouter()
     guarded = [Depends(require_csrf)]
     router.include_router(build_auth_router(services))
+    router.include_router(build_accounts_router(services), dependencies=guarded)
+    router.include_router(build_audit_router(services), dependencies=guarded)
 
     @router.get(API_PREFIX + "/openapi.json", include_in_schema=False)
     async def openapi_schema(request: Request) -> JSONResponse:
         return JSONResponse(console_openapi(request.app.routes))
 
-    del guarded  # the other routers join here as their modules land
     return router

@@ -128,7 +128,7 @@ class StaffSessions:
             ).first()
             if found is None:
                 return None
-            row, member, org = found.tuple()
+            row, member, org = found
             if self._expired(row, now) or member.disabled_at is not None:
                 session.delete(row)
                 session.commit()

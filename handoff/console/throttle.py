@@ -23,19 +23,20 @@ def limits_uri(redis_url: str | None) -> str:
 
 
 @cache
-def _storage(uri: str) -> Storage:
+def storage(uri: str) -> Storage:
+    """The process's `limits` storage at ``uri`` (one per event loop's lifetime)."""
     options: dict[str, str] = {"key_prefix": "gongyou-limits"}
     if "redis" in uri.split("://", 1)[0]:
         options["implementation"] = "redispy"  # redis-py is a dependency; coredis is not
-    storage = storage_from_string(uri, **options)
-    assert isinstance(storage, Storage)  # noqa: S101 - async+ URIs give async storages
-    return storage
+    found = storage_from_string(uri, **options)
+    assert isinstance(found, Storage)  # noqa: S101 - async+ URIs give async storages
+    return found
 
 
 @cache
 def limiter(uri: str) -> MovingWindowRateLimiter:
     """The process's moving-window limiter over the storage at ``uri``."""
-    return MovingWindowRateLimiter(_storage(uri))
+    return MovingWindowRateLimiter(storage(uri))
 
 
 def per_minutes(amount: int, minutes: int) -> RateLimitItem:
