@@ -1,4 +1,4 @@
-"""Rate limits with the `limits` library: one storage per URI per process.
+"""Rate limits with the `limits` library, one storage per URI per event loop.
 
 ``async+memory://`` on the embedded default (one process), ``async+redis://…`` when Redis is
 configured, so every process counts against the same windows.
@@ -6,8 +6,9 @@ configured, so every process counts against the same windows.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from functools import cache
+from weakref import WeakKeyDictionary
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.aio.storage import Storage
@@ -22,9 +23,8 @@ def limits_uri(redis_url: str | None) -> str:
     return "async+" + redis_url
 
 
-@cache
 def storage(uri: str) -> Storage:
-    """The process's `limits` storage at ``uri`` (one per event loop's lifetime)."""
+    """A `limits` storage at ``uri``."""
     options: dict[str, str] = {"key_prefix": "gongyou-limits"}
     if "redis" in uri.split("://", 1)[0]:
         options["implementation"] = "redispy"  # redis-py is a dependency; coredis is not
@@ -33,10 +33,19 @@ def storage(uri: str) -> Storage:
     return found
 
 
-@cache
+# One limiter per URI per event loop: a Redis connection belongs to the loop that opened it
+# (a server process has one loop; tests open several).
+_LIMITERS: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, MovingWindowRateLimiter]] = (
+    WeakKeyDictionary()
+)
+
+
 def limiter(uri: str) -> MovingWindowRateLimiter:
-    """The process's moving-window limiter over the storage at ``uri``."""
-    return MovingWindowRateLimiter(storage(uri))
+    """The running loop's moving-window limiter over the storage at ``uri``."""
+    per_loop = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
+    if uri not in per_loop:
+        per_loop[uri] = MovingWindowRateLimiter(storage(uri))
+    return per_loop[uri]
 
 
 def per_minutes(amount: int, minutes: int) -> RateLimitItem:
@@ -48,23 +57,23 @@ class Throttle:
     """Count failures (or starts) under named keys and say when a key is over its limit."""
 
     def __init__(self, uri: str, item: RateLimitItem, namespace: str) -> None:
-        self._limiter = limiter(uri)
+        self._uri = uri
         self._item = item
         self._namespace = namespace
 
     async def allowed(self, key: str) -> bool:
         """True while ``key`` is under its limit (does not count)."""
-        return await self._limiter.test(self._item, self._namespace, key)
+        return await limiter(self._uri).test(self._item, self._namespace, key)
 
     async def hit(self, key: str) -> bool:
         """Count one event for ``key``; False when that went over the limit."""
-        return await self._limiter.hit(self._item, self._namespace, key)
+        return await limiter(self._uri).hit(self._item, self._namespace, key)
 
     async def clear(self, key: str) -> None:
         """Forget ``key``'s events (a successful login clears the account's failures)."""
-        await self._limiter.clear(self._item, self._namespace, key)
+        await limiter(self._uri).clear(self._item, self._namespace, key)
 
     async def retry_after(self, key: str) -> int:
         """Seconds until ``key`` may try again (at least 1)."""
-        stats = await self._limiter.get_window_stats(self._item, self._namespace, key)
+        stats = await limiter(self._uri).get_window_stats(self._item, self._namespace, key)
         return max(1, int(stats.reset_time - time.time()))

@@ -35,7 +35,7 @@ def qr_svg(uri: str) -> str:
     """The QR code of ``uri`` as inline SVG markup (no image request, no third party)."""
     buffer = io.BytesIO()
     segno.make(uri, error="m").save(
-        buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, nl=False
+        buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=False, nl=False
     )
     return buffer.getvalue().decode("utf-8")
 
