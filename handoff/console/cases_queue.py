@@ -23,6 +23,7 @@ from handoff.console.related import (
 )
 from handoff.console.staff import Staff
 from handoff.console_models import CaseIndex
+from handoff.errors import NotFoundError
 from handoff.orgs.models import Member
 from handoff.settings import SlaSettings
 
@@ -242,6 +243,55 @@ def org_members(session: Session, org_id: str) -> dict[str, str]:
     return {member_id: username for member_id, username in rows}
 
 
+def _items(
+    session: Session,
+    staff: Staff,
+    rows: list[Case],
+    members: dict[str, str],
+    now: datetime,
+    sla: SlaSettings,
+) -> list[QueueItem]:
+    related = related_counts(session, staff.org_id, [case.id for case in rows])
+    return [
+        QueueItem(
+            case_id=case.id,
+            status=case.status,
+            category=case.category,
+            categories=tuple(c for c in case.categories.split(",") if c),
+            province=case.province,
+            urgent=case.urgent,
+            created_at=aware(case.created_at),
+            last_activity_at=aware(case.last_activity_at),
+            assignee_id=case.assignee_id,
+            assignee=members.get(case.assignee_id) if case.assignee_id else None,
+            sla=sla_flag(case.status, case.assignee_id, case.urgent, case.created_at, now, sla),
+            related=related.get(case.id, 0),
+        )
+        for case in rows
+    ]
+
+
+def case_summary(
+    session: Session, staff: Staff, case_id: str, now: datetime, sla: SlaSettings
+) -> QueueItem:
+    """One case of the organisation as a queue row (NotFoundError for any other id)."""
+    case = session.scalar(select(Case).where(Case.id == case_id, Case.org_id == staff.org_id))
+    if case is None:
+        raise NotFoundError(case_id)
+    return _items(session, staff, [case], org_members(session, staff.org_id), now, sla)[0]
+
+
+def org_provinces(session: Session, org_id: str) -> list[str]:
+    """Provinces the organisation's cases came from (for the province filter)."""
+    rows = session.scalars(
+        select(Case.province)
+        .where(Case.org_id == org_id, Case.province.is_not(None))
+        .distinct()
+        .order_by(Case.province)
+    )
+    return [province for province in rows if province]
+
+
 def list_queue(
     session: Session, staff: Staff, wanted: QueueFilter, now: datetime, sla: SlaSettings
 ) -> QueuePage:
@@ -262,26 +312,8 @@ def list_queue(
             .limit(PAGE_SIZE)
         )
     )
-    case_ids = [case.id for case in rows]
-    related = related_counts(session, staff.org_id, case_ids)
     members = org_members(session, staff.org_id)
-    items = [
-        QueueItem(
-            case_id=case.id,
-            status=case.status,
-            category=case.category,
-            categories=tuple(c for c in case.categories.split(",") if c),
-            province=case.province,
-            urgent=case.urgent,
-            created_at=aware(case.created_at),
-            last_activity_at=aware(case.last_activity_at),
-            assignee_id=case.assignee_id,
-            assignee=members.get(case.assignee_id) if case.assignee_id else None,
-            sla=sla_flag(case.status, case.assignee_id, case.urgent, case.created_at, now, sla),
-            related=related.get(case.id, 0),
-        )
-        for case in rows
-    ]
+    items = _items(session, staff, rows, members, now, sla)
     return QueuePage(
         items=items,
         count=count,

@@ -297,6 +297,20 @@ class CaseWorkflow:
         return cleaned
 
 
+def assignable_members(session: Session, org_id: str) -> dict[str, str]:
+    """Member id → user name of active members who hold the organisation key."""
+    rows = session.execute(
+        select(Member.id, Member.username)
+        .where(
+            Member.org_id == org_id,
+            Member.disabled_at.is_(None),
+            Member.org_key_sealed.is_not(None),
+        )
+        .order_by(Member.username)
+    )
+    return {member_id: username for member_id, username in rows}
+
+
 # ---- reading (with the organisation key) ------------------------------------------------
 
 

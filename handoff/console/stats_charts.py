@@ -26,6 +26,7 @@ class Bar:
     label_y: float
     value_x: float
     value_y: float
+    other: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +46,15 @@ def _short(label: str) -> str:
 def bar_chart(
     rows: list[tuple[str, int]],
     *,
+    others: frozenset[str] = frozenset(),
     width: int = 640,
     bar_height: int = 22,
     gap: int = 8,
     label_width: int = 190,
     value_width: int = 60,
 ) -> Chart:
-    """Horizontal bars, one per row, longest for the largest value."""
+    """Horizontal bars, one per row, longest for the largest value; labels in ``others`` are
+    merged groups (drawn lighter)."""
     largest = max((value for _label, value in rows), default=0) or 1
     room = width - label_width - value_width
     bars = []
@@ -71,6 +74,7 @@ def bar_chart(
                 label_y=y + bar_height * 0.7,
                 value_x=round(label_width + length + 6, 1),
                 value_y=y + bar_height * 0.7,
+                other=label in others,
             )
         )
     height = gap + len(rows) * (bar_height + gap)

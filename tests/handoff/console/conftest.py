@@ -3,19 +3,30 @@ coordinator and a caseworker, and a way to file cases with chosen clear fields a
 
 from __future__ import annotations
 
+import html
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import Depends, FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.cases.models import Case
 from handoff.cases.service import CaseService, ComplaintSubmission
+from handoff.console.auth_routes import build_auth_router
+from handoff.console.cases_routes import build_cases_router
+from handoff.console.deps import require_csrf
+from handoff.console.services import ConsoleServices
 from handoff.console.staff import Staff
+from handoff.console.stats_routes import build_stats_router
 from handoff.crypto import Vault
 from handoff.db import session_factory
 from handoff.keys.argon import TEST_PROFILE
@@ -24,6 +35,7 @@ from handoff.keys.receipts import new_receipt
 from handoff.models import Conversation
 from handoff.orgs.models import Organisation
 from handoff.orgs.service import OrganisationService, Unlocked
+from handoff.ports import Delivery, OutgoingMessage
 
 PASSWORD = "a long password 1"
 # A fixed clock for SLA tests: every case's age is measured from here.
@@ -146,3 +158,73 @@ def desk(engine: Engine) -> Desk:
 @pytest.fixture
 def clock() -> Callable[[], datetime]:
     return lambda: NOW
+
+
+class RecordingDelivery:
+    """The delivery port, recording what would reach the worker; answers ``outcome``."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[str], str | None]] = []
+        self.outcome = Delivery.DELIVERED
+
+    async def deliver(
+        self,
+        conversation_id: str,
+        messages: Sequence[OutgoingMessage],
+        *,
+        case_id: str | None = None,
+        live_chat_id: str | None = None,
+    ) -> Delivery:
+        self.sent.append((conversation_id, [m.text for m in messages], case_id))
+        return self.outcome
+
+
+@dataclass
+class Console:
+    """The case and statistics routes on a bare app (login from the accounts router)."""
+
+    client: TestClient
+    services: ConsoleServices
+    delivery: RecordingDelivery
+
+    def login(self, username: str) -> dict[str, str]:
+        """Bearer headers for ``username`` (also leaves the session cookie in the client)."""
+        reply = self.client.post(
+            "/api/console/login", json={"username": username, "password": PASSWORD}
+        )
+        assert reply.status_code == 200, reply.text
+        return {"Authorization": "Bearer " + reply.json()["access_token"]}
+
+    def csrf(self, path: str) -> str:
+        """The CSRF token of the page at ``path`` (cookie login)."""
+        page = self.client.get(path)
+        assert page.status_code == 200, page.text
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert match, "no CSRF field on the page"
+        return html.unescape(match.group(1))
+
+
+@pytest.fixture
+def console(desk: Desk, tmp_path: Path) -> Iterator[Console]:
+    from bot.config import Secrets, Settings, read_config_file
+    from bot.runtime import build_console_services
+
+    config = read_config_file(Path(__file__).resolve().parents[3] / "config.yml")
+    config.handoff.argon2 = TEST_PROFILE
+    config.handoff.receipt_argon2 = TEST_PROFILE
+    settings = Settings(
+        config=config,
+        secrets=Secrets(secret_key=SecretStr("console-test-" * 4)),
+        var_dir=tmp_path,
+    )
+    services = build_console_services(settings, desk.engine)
+    delivery = RecordingDelivery()
+    services.delivery = delivery
+    app = FastAPI()
+    app.state.console_services = services
+    guarded = [Depends(require_csrf)]
+    app.include_router(build_auth_router(services))
+    app.include_router(build_cases_router(services), dependencies=guarded)
+    app.include_router(build_stats_router(services), dependencies=guarded)
+    with TestClient(app, follow_redirects=False) as client:
+        yield Console(client, services, delivery)
