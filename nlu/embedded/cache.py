@@ -24,6 +24,7 @@ import sklearn
 import structlog
 
 from nlu.embedded.model import ClassifierConfig, EmbeddedModel, train_embedded
+from nlu.embedded.semantic import encoder_version
 from nlu.settings import NluSettings
 from nlu.training_data import content_hash, load_training_data
 
@@ -79,6 +80,7 @@ def cache_key(settings: NluSettings, classifier: ClassifierConfig | None = None)
             sklearn.__version__,
             numpy.__version__,
             importlib.metadata.version("jieba"),
+            encoder_version(),
         ],
     }
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=True).encode()

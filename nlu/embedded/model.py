@@ -18,8 +18,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from nlu.embedded.features import build_features
-from nlu.embedded.safety import Judgement, SafetyLayer
+from nlu.embedded.safety import SELF_HARM, Judgement, SafetyLayer
 from nlu.embedded.scorer import CompiledScorer, compile_scorer
+from nlu.embedded.semantic import SemanticSafety, train_semantic_safety
 from nlu.entities import EntityExtractor
 from nlu.openers import without_opener
 from nlu.settings import NluSettings
@@ -81,10 +82,12 @@ class EmbeddedModel:
         extractor: EntityExtractor,
         safety: SafetyLayer,
         info: ModelInfo,
+        semantic: SemanticSafety | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.extractor = extractor
         self.safety = safety
+        self.semantic = semantic
         self.info = info
         self._classes: list[str] = [str(c) for c in pipeline.classes_]
         # The same probabilities as the pipeline, several times faster (None: an unusual shape).
@@ -116,7 +119,7 @@ class EmbeddedModel:
             probabilities = self.pipeline_proba(question)
         order = np.argsort(-probabilities, kind="stable")
         ranking = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
-        return self.safety.judge(text, ranking)
+        return self.safety.judge(text, ranking, self.semantic)
 
     def pipeline_proba(self, text: str) -> npt.NDArray[np.float64]:
         """Class probabilities straight from the scikit-learn pipeline (the reference)."""
@@ -178,6 +181,13 @@ def train_embedded(
     )
     pipeline.fit(texts, labels)
     extractor = EntityExtractor.from_training_data(data, dictionary_dir=dictionary_dir)
+    safety = safety or SafetyLayer.load()
+    semantic = train_semantic_safety(
+        [e.text for e in data.examples],
+        labels,
+        self_harm=safety.intent_of(SELF_HARM),
+        physical=safety.intent_of(safety.physical_kinds[0]),
+    )
     seconds = time.perf_counter() - started
     info = ModelInfo(tuple(data.intents), len(texts), round(seconds, 3), data_hash)
     log.info(
@@ -185,5 +195,6 @@ def train_embedded(
         intents=len(info.intents),
         examples=info.examples,
         seconds=info.train_seconds,
+        semantic_safety=semantic is not None,
     )
-    return EmbeddedModel(pipeline, extractor, safety or SafetyLayer.load(), info)
+    return EmbeddedModel(pipeline, extractor, safety, info, semantic)

@@ -4,7 +4,9 @@ Every backend's ranking goes through :meth:`SafetyLayer.judge`, which returns th
 :class:`~nlu.types.SafetySignal` and a ranking consistent with it: a safety intent is on top
 exactly when the signal is an emergency. Regular expressions from ``safety.yml`` do the work,
 because the messages that must never be missed are also the ones with too few examples for a
-classifier; the classifier's own safety guess only counts where the rules found nothing.
+classifier; where the rules find nothing, the classifier's safety guess and a second opinion
+from sentence meaning (``semantic.py``, when its encoder is installed) may still raise one,
+unless the message asks a legal question or holds a look-alike phrase.
 
 Each kind is judged on its own (``safety.yml`` says the same beside the patterns):
 
@@ -27,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import yaml
 
@@ -39,12 +41,21 @@ DEFAULT_SAFETY_PATH: Final = Path(__file__).with_name("safety.yml")
 RULE_CONFIDENCE: Final = 0.9
 # A safety intent demoted below the answer keeps this share of its confidence.
 DEMOTED_SHARE: Final = 0.1
-# The classifier alone makes an emergency only when it is at least this sure: less sure when
-# the message says it is happening now, surer when it names a labour-law topic.
+# A model alone (the classifier, or the semantic second opinion) makes an emergency only when
+# it is at least this sure: less sure when the message says it is happening now, surer when it
+# names a labour-law topic.
 CLASSIFIER_EMERGENCY: Final = 0.5
 CLASSIFIER_EMERGENCY_NOW: Final = 0.35
 CLASSIFIER_EMERGENCY_LEGAL_WORDS: Final = 0.8
 SELF_HARM: Final = "self_harm"
+
+
+class DangerModel(Protocol):
+    """A second opinion from sentence meaning (``nlu.embedded.semantic.SemanticSafety``)."""
+
+    def danger(self, text: str) -> tuple[float, float] | None:
+        """Probabilities of self-harm and of physical danger (None: cannot tell here)."""
+        ...
 
 
 class Level(IntEnum):
@@ -235,6 +246,15 @@ class SafetyLayer:
         """The safety intent names, highest priority first."""
         return tuple(dict.fromkeys(rule.intent for rule in self.rules))
 
+    @property
+    def physical_kinds(self) -> list[str]:
+        """Every kind but self-harm (fire, injury, violence), in priority order."""
+        return [rule.kind for rule in self.rules if rule.kind != SELF_HARM]
+
+    def intent_of(self, kind: str) -> str:
+        """The safety intent that stands for ``kind``."""
+        return next(rule.intent for rule in self.rules if rule.kind == kind)
+
     def context(self, normalized_text: str, ranking: Sequence[IntentScore] = ()) -> Context:
         """Time and purpose of the whole (normalised) message; ``ranking`` is the classifier's."""
 
@@ -257,32 +277,37 @@ class SafetyLayer:
         )
 
     def levels(self, text: str, ranking: Sequence[IntentScore] = ()) -> dict[str, Level]:
-        """Each kind's level in ``text`` (kinds with no danger left out).
+        """Each kind's level in ``text`` by the rules (kinds with no danger left out).
 
         ``ranking`` is the classifier's; its best intent may tell that a question is a legal one.
         """
         normalized = normalize(text)
-        context = self.context(normalized, ranking)
-        levels = {rule.kind: rule.level(normalized, context) for rule in self.rules}
-        found = {kind: level for kind, level in levels.items() if level > Level.NONE}
-        calm = context.legal_question or context.past
-        if not found and not calm and _search(self._unspecified, normalized):
-            found = dict.fromkeys(self._unspecified_kinds, Level.EMERGENCY)
-        return found
+        return self._rule_levels(normalized, self.context(normalized, ranking))
 
     def signal(self, text: str) -> SafetySignal | None:
         """The rules' signal for ``text`` (None: no danger found)."""
         return _signal(self.levels(text))
 
-    def judge(self, text: str, ranking: Sequence[IntentScore]) -> Judgement:
+    def judge(
+        self,
+        text: str,
+        ranking: Sequence[IntentScore],
+        semantic: DangerModel | None = None,
+    ) -> Judgement:
         """The signal for ``text`` and the classifier's ranking made consistent with it.
 
-        Emergency: the safety intents of its kinds go on top. Doubt or no danger: every safety
-        intent goes below the best other intent, so the answer is the one to a legal question.
+        Where the rules find nothing, the classifier's safety guess and then ``semantic`` (a
+        second opinion from sentence meaning) may still raise one. Emergency: the safety intents
+        of its kinds go on top. Doubt or no danger: every safety intent goes below the best
+        other intent, so the answer is the one to a legal question.
         """
-        levels = self.levels(text, ranking)
-        if not levels:
-            levels = self._classifier_levels(text, ranking)
+        normalized = normalize(text)
+        context = self.context(normalized, ranking)
+        levels = self._rule_levels(normalized, context)
+        if not levels and not self._speaks_against_a_guess(normalized, context):
+            levels = self._classifier_levels(context, ranking)
+            if semantic is not None and Level.EMERGENCY not in levels.values():
+                levels |= self._semantic_levels(text, context, semantic)
         signal = _signal(levels)
         safety_intents = set(self.intents)
         if signal is not None and signal.emergency:
@@ -292,25 +317,53 @@ class SafetyLayer:
             return Judgement(_demote(safety_intents, ranking), signal)
         return Judgement(list(ranking), signal)
 
-    def _classifier_levels(self, text: str, ranking: Sequence[IntentScore]) -> dict[str, Level]:
+    def _rule_levels(self, normalized: str, context: Context) -> dict[str, Level]:
+        levels = {rule.kind: rule.level(normalized, context) for rule in self.rules}
+        found = {kind: level for kind, level in levels.items() if level > Level.NONE}
+        calm = context.legal_question or context.past
+        if not found and not calm and _search(self._unspecified, normalized):
+            found = dict.fromkeys(self._unspecified_kinds, Level.EMERGENCY)
+        return found
+
+    def _speaks_against_a_guess(self, normalized: str, context: Context) -> bool:
+        # A legal question or a look-alike phrase (累死了, 锁在门外) outweighs any model's guess.
+        return context.legal_question or any(r.look_alike_in(normalized) for r in self.rules)
+
+    def _kinds_of(self, intent: str) -> list[str]:
+        return [r.kind for r in self.rules if r.intent == intent]
+
+    def _classifier_levels(
+        self, context: Context, ranking: Sequence[IntentScore]
+    ) -> dict[str, Level]:
         # The rules found nothing; the classifier may still know a phrasing they miss. Its
         # guess is trusted as an emergency only when sure and nothing speaks against it.
         if not ranking or ranking[0].name not in self.intents:
             return {}
-        normalized = normalize(text)
-        context = self.context(normalized, ranking)
-        kinds = [r.kind for r in self.rules if r.intent == ranking[0].name]
-        if context.legal_question or any(r.look_alike_in(normalized) for r in self.rules):
-            return {}
-        if context.legal_words:
-            bar = CLASSIFIER_EMERGENCY_LEGAL_WORDS
-        elif context.now or context.urgent:
-            bar = CLASSIFIER_EMERGENCY_NOW
-        else:
-            bar = CLASSIFIER_EMERGENCY
+        kinds = self._kinds_of(ranking[0].name)
         calm = context.over(kinds[-1]) and not context.urgent
-        level = Level.EMERGENCY if ranking[0].confidence >= bar and not calm else Level.DOUBT
-        return dict.fromkeys(kinds, level)
+        sure = ranking[0].confidence >= _bar(context)
+        return dict.fromkeys(kinds, Level.EMERGENCY if sure and not calm else Level.DOUBT)
+
+    def _semantic_levels(
+        self, text: str, context: Context, semantic: DangerModel
+    ) -> dict[str, Level]:
+        if context.past and not context.urgent:
+            return {}
+        danger = semantic.danger(text)
+        if danger is None or max(danger) < _bar(context):
+            return {}
+        self_harm, physical = danger
+        kinds = [SELF_HARM] if self_harm >= physical else self.physical_kinds
+        return dict.fromkeys(kinds, Level.EMERGENCY)
+
+
+def _bar(context: Context) -> float:
+    """How sure a model must be to raise an emergency alone."""
+    if context.legal_words:
+        return CLASSIFIER_EMERGENCY_LEGAL_WORDS
+    if context.now or context.urgent:
+        return CLASSIFIER_EMERGENCY_NOW
+    return CLASSIFIER_EMERGENCY
 
 
 def _signal(levels: Mapping[str, Level]) -> SafetySignal | None:

