@@ -12,6 +12,9 @@ from bot.session import ConversationState
 from nlu.types import ParseResult
 
 SAFETY_INTENTS = frozenset({"crisis_self_harm", "urgent_danger"})
+#: ``state.context`` key: when (epoch seconds) a message last carried a safety signal, so a
+#: later request for a person is queued as urgent.
+SAFETY_SEEN_AT = "safety_seen_at"
 
 
 @dataclass(slots=True)
@@ -51,12 +54,19 @@ class TurnContext:
 
 Handler = Callable[[TurnContext], Awaitable[list[Reply]]]
 EffectHandler = Callable[[TurnContext, Effect], Awaitable[EffectResult]]
+#: Called with (store key, conversation id) when a worker deletes their conversation's data,
+#: before the conversation is forgotten (mailbox, live chat, …).
+ForgetHook = Callable[[str, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One way of taking a turn: ``check`` says whether it applies, ``handle`` takes it."""
+    """One way of taking a turn: ``check`` says whether it applies, ``handle`` takes it.
+
+    A ``silent`` route speaks only through its own replies: the core adds no gentle safety
+    line to them (a person has the chat and is alerted instead)."""
 
     name: str
     check: Callable[[TurnContext], bool]
     handle: Handler
+    silent: bool = False
