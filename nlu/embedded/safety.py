@@ -48,6 +48,9 @@ CLASSIFIER_EMERGENCY: Final = 0.5
 CLASSIFIER_EMERGENCY_NOW: Final = 0.35
 CLASSIFIER_EMERGENCY_LEGAL_WORDS: Final = 0.8
 SELF_HARM: Final = "self_harm"
+VIOLENCE: Final = "violence_confinement"
+# The classifier's best non-safety intent names the legal topic when at least this sure.
+LEGAL_INTENT_CONFIDENCE: Final = 0.1
 
 
 class DangerModel(Protocol):
@@ -119,7 +122,12 @@ class KindRule:
             # 累得想死 holds 想死: the figure of speech is taken out before the danger is sought.
             danger = self.danger.search(literal) is not None
             return _self_harm_level(_search(self.firm, literal), danger, doubtful, context)
-        return _physical_level(self.danger.search(plain) is not None, doubtful, context)
+        return _physical_level(
+            self.danger.search(plain) is not None,
+            doubtful,
+            context,
+            held_or_hit=self.kind == VIOLENCE,
+        )
 
 
 def _self_harm_level(firm: bool, danger: bool, doubtful: int, context: Context) -> Level:
@@ -133,14 +141,16 @@ def _self_harm_level(firm: bool, danger: bool, doubtful: int, context: Context) 
     return Level.DOUBT if doubtful else Level.NONE
 
 
-def _physical_level(danger: bool, doubtful: int, context: Context) -> Level:
+def _physical_level(danger: bool, doubtful: int, context: Context, *, held_or_hit: bool) -> Level:
+    # A standing condition (天天闻这个味) calms a fire or an injury, but being held or beaten
+    # every day (每天挨打) is a danger now.
     if not danger and not doubtful:
         return Level.NONE
     if context.urgent:
         return Level.EMERGENCY
     if context.past:  # over: asked about, it is a legal question and nothing else
         return Level.NONE if context.legal_question else Level.DOUBT
-    if context.habitual and not context.now:
+    if context.habitual and not context.now and not held_or_hit:
         return Level.DOUBT
     if danger:
         calm = context.consequence_question and not context.now
@@ -261,9 +271,7 @@ class SafetyLayer:
         def found(name: str) -> bool:
             return _search(self._context.get(name), normalized_text)
 
-        legal_topic = found("legal_topic") or (
-            bool(ranking) and _search(self._legal_intents, ranking[0].name)
-        )
+        legal_topic = found("legal_topic") or self._classifier_sees_a_legal_topic(ranking)
         question = found("question")
         return Context(
             urgent=found("urgent"),
@@ -274,6 +282,16 @@ class SafetyLayer:
             legal_question=legal_topic and question,
             consequence_question=found("consequence") and question,
             others=found("others"),
+        )
+
+    def _classifier_sees_a_legal_topic(self, ranking: Sequence[IntentScore]) -> bool:
+        # The best intent that is not a safety one: 累得想死 puts crisis_self_harm on top, but
+        # the question that follows is still an overtime question.
+        best = next((s for s in ranking if s.name not in self.intents), None)
+        return (
+            best is not None
+            and best.confidence >= LEGAL_INTENT_CONFIDENCE
+            and _search(self._legal_intents, best.name)
         )
 
     def levels(self, text: str, ranking: Sequence[IntentScore] = ()) -> dict[str, Level]:
