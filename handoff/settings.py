@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from handoff.keys.argon import RECEIPT_PROFILE, Argon2Profile
+from handoff.live.settings import AlertSettings, LiveSettings
 
 
 class RoutingRule(BaseModel):
@@ -72,6 +73,8 @@ class HandoffSettings(BaseModel):
     argon2: Argon2Profile = Argon2Profile()
     receipt_argon2: Argon2Profile = RECEIPT_PROFILE
     console: ConsoleSettings = ConsoleSettings()
+    live: LiveSettings = LiveSettings()
+    alerts: AlertSettings = AlertSettings()
 
     def route(self, province: str | None, categories: tuple[str, ...]) -> str | None:
         """The organisation named by the first matching rule, else the default (may be None)."""

@@ -10,7 +10,7 @@ import json
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from fastapi import APIRouter, Header, HTTPException, Query
 from pydantic import BaseModel, Field
@@ -65,10 +65,11 @@ class ChatResponse(BaseModel):
 
 
 class PushedEvent(BaseModel):
-    """A message pushed later (e.g. by a caseworker)."""
+    """A message pushed later: by a caseworker (``from`` staff) or a notice of the bot."""
 
     id: str
     replies: list[ReplyOut]
+    sender: Literal["staff", "bot"] = Field(default="staff", serialization_alias="from")
 
 
 class PollResponse(BaseModel):
@@ -202,7 +203,11 @@ def build_router(parts: Callable[[], ChatParts]) -> APIRouter:
         found = await parts().mailbox.read(key, after, wait)
         return PollResponse(
             events=[
-                PushedEvent(id=e.id, replies=[ReplyOut(**r) for r in e.data.get("replies", [])])
+                PushedEvent(
+                    id=e.id,
+                    replies=[ReplyOut(**r) for r in e.data.get("replies", [])],
+                    sender="bot" if e.data.get("from") == "bot" else "staff",
+                )
                 for e in found
             ],
             cursor=found[-1].id if found else after,

@@ -52,7 +52,10 @@ class MailboxEvent:
 
 
 class Mailbox(Protocol):
-    """Per-conversation queue of pushed messages that web pages follow (SSE or polling)."""
+    """Per-conversation queue of pushed messages that web pages follow (SSE or polling).
+
+    A waiting reader holds no connection of its own: each process has one subscriber that
+    wakes its readers, which then read by cursor (see :mod:`handoff.live.bus`)."""
 
     async def publish(self, key: str, data: dict[str, Any], ttl_seconds: int) -> str:
         """Append an event; returns its id."""
@@ -61,6 +64,10 @@ class Mailbox(Protocol):
     async def read(self, key: str, after: str | None, timeout_seconds: float) -> list[MailboxEvent]:
         """Events after ``after`` (all kept events when None), waiting up to the timeout
         for the first one to arrive."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Forget every event of a conversation (the worker deleted their data)."""
         ...
 
     async def close(self) -> None:

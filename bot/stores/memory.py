@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.stores.base import MailboxEvent
+from bot.stores.waiters import Waiters
 
 _MAX_EVENTS_PER_KEY = 200
 
@@ -77,9 +78,7 @@ class InMemoryMailbox:
     def __init__(self) -> None:
         self._events: dict[str, list[MailboxEvent]] = defaultdict(list)
         self._counter = 0
-        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = (
-            defaultdict(list)
-        )
+        self._waiters = Waiters()
 
     async def publish(self, key: str, data: dict[str, Any], ttl_seconds: int) -> str:
         """Append an event and wake readers of this key."""
@@ -88,8 +87,7 @@ class InMemoryMailbox:
         events = self._events[key]
         events.append(event)
         del events[:-_MAX_EVENTS_PER_KEY]
-        for loop, waiter in self._waiters.pop(key, []):
-            loop.call_soon_threadsafe(waiter.set)
+        self._waiters.wake(key)
         return event.id
 
     def _after(self, key: str, after: str | None) -> list[MailboxEvent]:
@@ -107,13 +105,22 @@ class InMemoryMailbox:
         found = self._after(key, after)
         if found or timeout_seconds <= 0:
             return found
-        waiter = asyncio.Event()
-        self._waiters[key].append((asyncio.get_running_loop(), waiter))
-        try:
-            await asyncio.wait_for(waiter.wait(), timeout=timeout_seconds)
-        except TimeoutError:
-            return []
+        with self._waiters.waiting(key) as woken:
+            try:
+                await asyncio.wait_for(woken.wait(), timeout=timeout_seconds)
+            except TimeoutError:
+                return []
         return self._after(key, after)
+
+    async def delete(self, key: str) -> None:
+        """Forget the conversation's events and wake its readers (they find nothing)."""
+        self._events.pop(key, None)
+        self._waiters.wake(key)
+
+    @property
+    def waiting_readers(self) -> int:
+        """Readers waiting right now (for tests)."""
+        return len(self._waiters)
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -66,13 +66,7 @@
 
   function addMessage(text, who) {
     var div = document.createElement("div");
-    div.className = "msg " + who;
-    if (who === "staff") {
-      var label = document.createElement("span");
-      label.className = "who";
-      label.textContent = "工作人员";
-      div.appendChild(label);
-    }
+    div.className = "msg " + who; // a caseworker's text arrives labelled 工作人员 already
     div.appendChild(document.createTextNode(text));
     log.appendChild(div);
     return div;
@@ -178,9 +172,15 @@
     });
   }
 
+  // Pushed later: a caseworker's message (labelled 工作人员) or a notice from the bot
+  // (a person took the chat over, nobody is free right now).
+  function renderPushed(event) {
+    return render(event.replies, event.from === "bot" ? "bot" : "staff");
+  }
+
   function onPushed(data) {
     try {
-      scrollToStart(render(JSON.parse(data).replies, "staff"));
+      scrollToStart(renderPushed(JSON.parse(data)));
     } catch (e) { /* ignore malformed */ }
   }
 
@@ -195,7 +195,7 @@
       return res.json();
     }).then(function (data) {
       if (id !== conversationId) { return; }
-      data.events.forEach(function (e) { cursor = e.id; scrollToStart(render(e.replies, "staff")); });
+      data.events.forEach(function (e) { cursor = e.id; scrollToStart(renderPushed(e)); });
       pollTimer = setTimeout(poll, 200);
     }).catch(function () {
       if (id === conversationId) { pollTimer = setTimeout(poll, 5000); }

@@ -50,3 +50,24 @@ async def test_garbage_cursor_reads_everything(mailbox: Mailbox) -> None:
     await mailbox.publish("conv", {"n": 1}, ttl_seconds=60)
     events = await mailbox.read("conv", "not-a-cursor", timeout_seconds=0)
     assert [e.data for e in events] == [{"n": 1}]
+
+
+async def test_delete_forgets_the_conversation_only(mailbox: Mailbox) -> None:
+    await mailbox.publish("gone", {"n": 1}, ttl_seconds=60)
+    await mailbox.publish("kept", {"n": 2}, ttl_seconds=60)
+    await mailbox.delete("gone")
+    assert await mailbox.read("gone", None, timeout_seconds=0) == []
+    assert [e.data for e in await mailbox.read("kept", None, timeout_seconds=0)] == [{"n": 2}]
+    await mailbox.delete("never-there")
+
+
+async def test_many_waiting_readers_all_wake(mailbox: Mailbox) -> None:
+    readers = [
+        asyncio.create_task(mailbox.read(f"page-{i % 5}", None, timeout_seconds=5))
+        for i in range(50)
+    ]
+    await asyncio.sleep(0.3)
+    for key in range(5):
+        await mailbox.publish(f"page-{key}", {"key": key}, ttl_seconds=60)
+    results = await asyncio.gather(*readers)
+    assert [r[0].data["key"] for r in results] == [i % 5 for i in range(50)]

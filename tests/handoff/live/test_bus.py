@@ -1,0 +1,104 @@
+"""The wake-up bus: one subscriber per process, listeners by topic, a resync after connecting."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis
+
+from handoff.live.bus import RESYNC, RedisBus, WakeBus
+
+pytestmark = pytest.mark.anyio
+
+
+async def next_message(queue: asyncio.Queue[str], skip_resync: bool = True) -> str:
+    while True:
+        message = await asyncio.wait_for(queue.get(), timeout=5)
+        if not (skip_resync and message == RESYNC):
+            return message
+
+
+async def ready(bus: WakeBus) -> None:
+    if isinstance(bus, RedisBus):
+        await asyncio.wait_for(bus.subscribed.wait(), timeout=5)
+
+
+async def test_listeners_get_their_topic_only(bus: WakeBus) -> None:
+    console: asyncio.Queue[str] = asyncio.Queue()
+    mailbox: asyncio.Queue[str] = asyncio.Queue()
+    bus.listen("console", console.put_nowait)
+    bus.listen("mailbox", mailbox.put_nowait)
+    await ready(bus)
+    await bus.publish("console", "org-1")
+    assert await next_message(console) == "org-1"
+    await bus.publish("mailbox", "key-9")
+    assert await next_message(mailbox) == "key-9"
+    assert console.empty() or all(m == RESYNC for m in list(console._queue))  # noqa: SLF001
+
+
+async def test_closed_listener_hears_nothing(bus: WakeBus) -> None:
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    listener = bus.listen("console", heard.put_nowait)
+    other: asyncio.Queue[str] = asyncio.Queue()
+    bus.listen("console", other.put_nowait)
+    await ready(bus)
+    listener.close()
+    await bus.publish("console", "org-1")
+    assert await next_message(other) == "org-1"
+    assert all(m == RESYNC for m in list(heard._queue))  # noqa: SLF001
+    assert bus.listener_count == 1
+
+
+@pytest.mark.redis
+async def test_one_subscribing_connection_for_many_listeners(redis_url: str) -> None:
+    bus = RedisBus(redis_url)
+    queues = [asyncio.Queue[str]() for _ in range(50)]
+    for queue in queues:
+        bus.listen("mailbox", queue.put_nowait)
+    await ready(bus)
+    try:
+        client = redis.Redis.from_url(redis_url)
+        subscribers = [c for c in client.client_list() if int(c.get("psub", 0)) > 0]
+        client.close()
+        assert len(subscribers) == 1
+        await bus.publish("mailbox", "k")
+        assert [await next_message(q) for q in queues] == ["k"] * 50
+    finally:
+        await bus.close()
+
+
+@pytest.mark.redis
+async def test_two_processes_hear_each_other(redis_url: str) -> None:
+    first, second = RedisBus(redis_url), RedisBus(redis_url)
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    second.listen("console", heard.put_nowait)
+    await ready(second)
+    try:
+        await first.publish("console", "org-2")
+        assert await next_message(heard) == "org-2"
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.redis
+async def test_listeners_resync_after_reconnecting(redis_url: str) -> None:
+    bus = RedisBus(redis_url)
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    bus.listen("console", heard.put_nowait)
+    await ready(bus)
+    assert await asyncio.wait_for(heard.get(), timeout=5) == RESYNC
+    client = redis.Redis.from_url(redis_url)
+    try:
+        for info in client.client_list():
+            if int(info.get("psub", 0)) > 0:
+                client.client_kill_filter(_id=info["id"])
+        # The subscriber reconnects and tells its listeners to read everything again.
+        assert await asyncio.wait_for(heard.get(), timeout=10) == RESYNC
+        await ready(bus)
+        await bus.publish("console", "after")
+        assert await next_message(heard) == "after"
+    finally:
+        client.close()
+        await bus.close()
