@@ -30,11 +30,11 @@ from tests.nlu.conftest import CASES_DIR, FIXTURES_DIR, load_cases
 SAFETY_INTENTS = ("crisis_self_harm", "urgent_danger")
 MIN_RECALL = 0.98  # dangerous messages that get every kind of help they need, as an emergency
 MAX_FALSE_ALARMS = 0.03  # look-alikes whose legal answer is replaced by the help
-# What the held-out set measured last, below the target so far: 79.1% / 4.5% from the
-# rules and the classifier, 83.6% / 5.5% with the semantic opinion (when its encoder is
+# What the held-out set measured last, below the target so far: 81.8% / 3.6% from the
+# rules and the classifier, 84.5% / 3.6% with the semantic opinion (when its encoder is
 # installed). A change may only improve on them.
-HELDOUT_RECALL_FLOOR = 0.79
-HELDOUT_FALSE_ALARM_CEILING = 0.056
+HELDOUT_RECALL_FLOOR = 0.81
+HELDOUT_FALSE_ALARM_CEILING = 0.037
 TUNE_SET = CASES_DIR / "safety_set_tune.yml"
 HELDOUT_SET = CASES_DIR / "safety_set_heldout.yml"
 
