@@ -16,7 +16,6 @@ import typer
 from bot.config import Settings, load_settings
 from handoff.cases.retention import Retention
 from handoff.cases.service import CaseService
-from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
 from handoff.errors import AccessDeniedError, NotFoundError
 from handoff.orgs.service import OrganisationService, Unlocked
@@ -43,7 +42,7 @@ def _services() -> Iterator[tuple[Settings, OrganisationService, CaseService]]:
     upgrade(engine)
     sessions = session_factory(engine)
     profile = settings.config.handoff.argon2
-    vault = Vault(settings.secrets.secret_key.get_secret_value())
+    vault = settings.secrets.vault()
     try:
         yield (
             settings,
@@ -261,9 +260,35 @@ def organisations_exist(settings: Settings) -> bool:
         engine.dispose()
 
 
+secret_app = typer.Typer(help="The server key (GONGYOU_SECRET_KEY).", no_args_is_help=True)
+
+
+@secret_app.command("rotate")
+def secret_rotate() -> None:
+    """Re-encrypt everything under GONGYOU_SECRET_KEY (the new key), reading the old ones from
+    GONGYOU_OLD_SECRET_KEYS; afterwards the old keys can be removed."""
+    from handoff.keys.server_rotation import rotate_server_key
+
+    settings = load_settings()
+    if not settings.secrets.old_secret_keys:
+        typer.echo("Set GONGYOU_OLD_SECRET_KEYS to the previous key(s) first.", err=True)
+        raise typer.Exit(code=2)
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        report = rotate_server_key(session_factory(engine), settings.secrets.vault())
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"re-encrypted {report.conversations} conversations, {report.snapshots} drafts, "
+        f"{report.outbox} queued messages under the new key"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to the main command line."""
     app.add_typer(org_app, name="org")
     app.add_typer(user_app, name="user")
     app.add_typer(case_app, name="case")
     app.command("purge")(purge)
+    app.add_typer(secret_app, name="secret")

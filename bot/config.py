@@ -12,6 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
+from bot.channels.telegram.settings import TelegramSettings
+from handoff.crypto import Vault
 from handoff.settings import HandoffSettings
 from nlu.settings import NluSettings, NluSettingsError
 
@@ -30,7 +32,11 @@ class WebSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    max_message_chars: int = Field(default=2000, ge=10, le=100_000)
+    max_message_chars: int = Field(default=2000, ge=10, le=100_000)  # ≤ the chat API cap
+    # New web conversations (each writes a database row): per address per hour, and for the
+    # whole service per minute.
+    new_conversations_per_ip_per_hour: int = Field(default=30, ge=1)
+    new_conversations_per_minute: int = Field(default=600, ge=1)
 
 
 class StorageSettings(BaseModel):
@@ -56,6 +62,7 @@ class ServiceConfig(BaseModel):
     nlu: NluSettings = NluSettings()
     logging: LoggingSettings = LoggingSettings()
     handoff: HandoffSettings = HandoffSettings()
+    telegram: TelegramSettings = TelegramSettings()
 
 
 class Secrets(BaseModel):
@@ -65,6 +72,15 @@ class Secrets(BaseModel):
     database_url: str | None = None
     redis_url: str | None = None
     secret_key: SecretStr
+    # While rotating the server key: the previous keys (GONGYOU_OLD_SECRET_KEYS, comma-separated)
+    old_secret_keys: tuple[SecretStr, ...] = ()
+
+    def vault(self) -> Vault:
+        """The server vault: the current key, and the old ones while rotating."""
+        return Vault(
+            self.secret_key.get_secret_value(),
+            old_secrets=tuple(k.get_secret_value() for k in self.old_secret_keys),
+        )
 
 
 class Settings(BaseModel):
@@ -160,6 +176,11 @@ def load_settings(config_path: Path | None = None) -> Settings:
             database_url=database_url,
             redis_url=redis_url,
             secret_key=secret_key or _dev_secret_key(var_dir),
+            old_secret_keys=tuple(
+                SecretStr(k.strip())
+                for k in os.environ.get("GONGYOU_OLD_SECRET_KEYS", "").split(",")
+                if k.strip()
+            ),
         ),
         var_dir=var_dir,
     )

@@ -11,8 +11,17 @@ from bot.answering import QuestionAnswerer
 from bot.complaints import ComplaintDesk, DeskParts
 from bot.config import Settings
 from bot.core import ConversationCore, CoreSettings
+from bot.delivery import (
+    ChannelControl,
+    ChannelDelivery,
+    DeliveryParts,
+    ReplyTokens,
+    WebOutboxSender,
+)
 from bot.flows.base import Flow
+from bot.flows.staff_reply import StaffReplyFlow
 from bot.kb_answerer import KnowledgeBaseAnswerer
+from bot.live import LiveDesk, LiveDeskParts
 from bot.log import get_logger
 from bot.session import SessionRepository
 from bot.stores.base import KeyValueStore, Mailbox
@@ -23,6 +32,7 @@ from handoff.console.throttle import limits_uri
 from handoff.conversations import ConversationRepository
 from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
+from handoff.live.services import build_live_services
 from handoff.orgs.service import OrganisationService
 from handoff.ports import Delivery, OutgoingMessage
 from handoff.snapshots import SnapshotRepository
@@ -49,9 +59,21 @@ class Runtime:
     cases: CaseService
     organisations: OrganisationService
     console: ConsoleServices
+    live: LiveDesk
+
+    def start_background(self) -> None:
+        """This process's live work, in the running loop: follow takeovers made by other
+        processes, tell workers nobody picked up, retry web messages (idempotent)."""
+        self.live.start()
+
+    async def stop_background(self) -> None:
+        """Stop this loop's live work (the console feed, alerts and the bus subscriber too)."""
+        await self.live.stop()
+        await self.console.live.close()
 
     async def close(self) -> None:
         """Release connections."""
+        await self.stop_background()
         await self.kv.close()
         await self.mailbox.close()
         self.engine.dispose()
@@ -108,7 +130,7 @@ def build_console_services(settings: Settings, engine: Engine) -> ConsoleService
     are placeholders until :func:`build_runtime` wires the real ones."""
     handoff_settings = settings.config.handoff
     db_sessions = session_factory(engine)
-    vault = Vault(settings.secrets.secret_key.get_secret_value())
+    vault = settings.secrets.vault()
     ports = PortsNotWired()
     return ConsoleServices(
         db=db_sessions,
@@ -121,6 +143,13 @@ def build_console_services(settings: Settings, engine: Engine) -> ConsoleService
         limits_storage=limits_uri(settings.secrets.redis_url),
         redis_url=settings.secrets.redis_url,
         secure_cookies=settings.config.mode == "production",
+        live=build_live_services(
+            db_sessions,
+            vault,
+            live=handoff_settings.live,
+            alerts=handoff_settings.alerts,
+            redis_url=settings.secrets.redis_url,
+        ),
     )
 
 
@@ -131,7 +160,7 @@ def default_answerer() -> QuestionAnswerer:
 
 def default_flows() -> list[Flow]:
     """Flows registered in every process."""
-    return []
+    return [StaffReplyFlow()]
 
 
 def build_runtime(
@@ -152,7 +181,8 @@ def build_runtime(
     vault = console.vault
     db_sessions = console.db
     conversations = ConversationRepository(db_sessions, vault)
-    kv, mailbox = open_stores(settings.secrets.redis_url)
+    live_services = console.live
+    kv, mailbox = open_stores(settings.secrets.redis_url, vault=vault, bus=live_services.bus)
     handoff_settings = settings.config.handoff
     sessions = SessionRepository(
         kv,
@@ -164,7 +194,10 @@ def build_runtime(
     nlu_backend = nlu or load_backend(settings=settings.config.nlu)
     cases = console.cases
     organisations = console.organisations
-    desk = ComplaintDesk(DeskParts(cases, organisations, handoff_settings, kv, sessions))
+    live = build_live_desk(settings, console, conversations, kv, mailbox)
+    desk = ComplaintDesk(
+        DeskParts(cases, organisations, handoff_settings, kv, sessions, events=live)
+    )
     core = ConversationCore(
         sessions=sessions,
         conversations=conversations,
@@ -178,8 +211,11 @@ def build_runtime(
         intent_handlers={
             "file_complaint": desk.start_intake,
             "check_case_status": desk.start_status,
+            **live.intent_handlers(),
         },
         effect_handlers=desk.effect_handlers(),
+        leading_routes=live.leading_routes(),
+        forget_hooks=live.forget_hooks(),
     )
     return Runtime(
         settings=settings,
@@ -194,4 +230,33 @@ def build_runtime(
         cases=cases,
         organisations=organisations,
         console=console,
+        live=live,
+    )
+
+
+def build_live_desk(
+    settings: Settings,
+    console: ConsoleServices,
+    conversations: ConversationRepository,
+    kv: KeyValueStore,
+    mailbox: Mailbox,
+) -> LiveDesk:
+    """Delivery to workers' channels and live takeover, wired into the console's ports."""
+    live = console.live
+    ttl = settings.config.storage.session_ttl_seconds
+    tokens = ReplyTokens(kv, console.vault, ttl)
+    delivery = ChannelDelivery(DeliveryParts(conversations, live.outbox, mailbox, tokens, ttl))
+    control = ChannelControl(delivery)
+    console.delivery, console.control = delivery, control
+    live.chats.connect(control, delivery)
+    return LiveDesk(
+        LiveDeskParts(
+            live=live,
+            organisations=console.organisations,
+            settings=console.settings,
+            delivery=delivery,
+            tokens=tokens,
+            mailbox=mailbox,
+            web_outbox=WebOutboxSender(live.outbox, conversations, mailbox, ttl),
+        )
     )

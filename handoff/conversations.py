@@ -34,15 +34,26 @@ class ConversationRepository:
         """The blind index that identifies (channel, key) without revealing it."""
         return self._vault.blind_index("conversation", channel, key)
 
+    def _find(self, session: Session, channel: str, key: str) -> Conversation | None:
+        """The conversation under the current index, or under an old key's (then re-indexed)."""
+        current, *old = self._vault.blind_indexes("conversation", channel, key)
+        row = session.scalar(select(Conversation).where(Conversation.key_index == current))
+        if row is not None or not old:
+            return row
+        row = session.scalar(select(Conversation).where(Conversation.key_index.in_(old)))
+        if row is not None:
+            row.key_index = current
+            row.address_ciphertext = self._vault.reencrypt(row.address_ciphertext)
+            session.commit()
+        return row
+
     def ensure(self, channel: str, key: str) -> str:
         """Return the internal id of the conversation, creating it on first contact."""
         index = self.key_index(channel, key)
         with database_errors(), self._sessions() as session:
-            existing = session.scalar(
-                select(Conversation.id).where(Conversation.key_index == index)
-            )
+            existing = self._find(session, channel, key)
             if existing is not None:
-                return existing
+                return existing.id
             row = Conversation(
                 id=secrets.token_hex(16),
                 key_index=index,
@@ -72,10 +83,8 @@ class ConversationRepository:
 
     def exists(self, channel: str, key: str) -> bool:
         """True when the conversation has been registered (and not deleted)."""
-        index = self.key_index(channel, key)
         with database_errors(), self._sessions() as session:
-            found = session.scalar(select(Conversation.id).where(Conversation.key_index == index))
-            return found is not None
+            return self._find(session, channel, key) is not None
 
     def address(self, conversation_id: str) -> ConversationAddress | None:
         """Decrypt where to reach the worker of a conversation (only to deliver a message)."""

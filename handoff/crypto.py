@@ -29,7 +29,7 @@ class Vault:
     """Encrypts and decrypts values and computes blind indexes from one master secret.
 
     ``old_secrets`` lets a deployment rotate keys: new data uses the first secret, old data
-    still decrypts.
+    still decrypts and old blind indexes are still found (see ``gongyou secret rotate``).
     """
 
     def __init__(self, secret: str, *, old_secrets: tuple[str, ...] = ()) -> None:
@@ -41,6 +41,7 @@ class Vault:
         ]
         self._fernet = MultiFernet(fernets)
         self._index_key = _derive(secret, b"blind-index")
+        self._old_index_keys = tuple(_derive(s, b"blind-index") for s in old_secrets)
 
     def encrypt(self, plaintext: str) -> bytes:
         """Encrypt text (authenticated; a fresh random IV every call)."""
@@ -56,5 +57,20 @@ class Vault:
     def blind_index(self, *parts: str) -> str:
         """A keyed hash of the parts: equal inputs give equal output, but it cannot be reversed
         or recomputed without the key."""
-        message = "\x1f".join(parts).encode("utf-8")
-        return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
+        return _index(self._index_key, parts)
+
+    def blind_indexes(self, *parts: str) -> list[str]:
+        """The index under the current key, then under each old key (while rotating)."""
+        return [_index(key, parts) for key in (self._index_key, *self._old_index_keys)]
+
+    def reencrypt(self, token: bytes) -> bytes:
+        """The same plaintext encrypted under the current key (old keys still read)."""
+        try:
+            return self._fernet.rotate(token)
+        except InvalidToken as exc:
+            raise DecryptionError("cannot decrypt: wrong key or tampered data") from exc
+
+
+def _index(key: bytes, parts: tuple[str, ...]) -> str:
+    message = "\x1f".join(parts).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
