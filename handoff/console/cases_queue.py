@@ -7,16 +7,20 @@ digests of cases listed for the first time (see :mod:`handoff.console.related`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from handoff.cases.models import OPEN_STATUSES, STATUSES, Case
+from handoff.cases.models import OPEN_STATUSES, STATUSES, Case, CaseCount
+from handoff.cases.service import UNKNOWN_PROVINCE
 from handoff.console.related import (
     BRAND,
     EMPLOYER,
+    digest_case_counts,
     digest_filter,
     ensure_indexed,
     related_counts,
@@ -78,7 +82,8 @@ class QueueCounts:
     urgent_open: int
     sla_flagged: int
     sla_urgent: int
-    # Employers named by at least two open cases: collective problems.
+    # Employers named by at least two of the organisation's cases (spam aside): collective
+    # problems.
     shared_employers: int
 
 
@@ -190,48 +195,37 @@ def _related_condition(org_id: str, case_id: str) -> ColumnElement[bool]:
 
 
 def queue_counts(session: Session, org_id: str, now: datetime, sla: SlaSettings) -> QueueCounts:
-    """Counts per status, urgent open cases, SLA flags and shared employers."""
+    """Counts per status, urgent open cases, SLA flags and shared employers (a scan of a
+    covering index each, rather than one scan of the cases per number)."""
+    unclaimed = Case.assignee_id.is_(None).label("unclaimed")
+    past_urgent = (Case.created_at < now - timedelta(hours=sla.urgent_unclaimed_hours)).label(
+        "past_urgent"
+    )
+    past_any = (Case.created_at < now - timedelta(hours=sla.unclaimed_hours)).label("past_any")
+    groups = session.execute(
+        select(Case.status, Case.urgent, unclaimed, past_urgent, past_any, func.count())
+        .where(Case.org_id == org_id)
+        .group_by(Case.status, Case.urgent, unclaimed, past_urgent, past_any)
+    ).all()
     by_status = {status: 0 for status in STATUSES}
-    for status, count in session.execute(
-        select(Case.status, func.count()).where(Case.org_id == org_id).group_by(Case.status)
-    ):
-        by_status[status] = int(count)
-    open_where = (Case.org_id == org_id, Case.status.in_(OPEN_STATUSES))
-    urgent_open = session.scalar(
-        select(func.count()).select_from(Case).where(*open_where, Case.urgent.is_(True))
-    )
-    flagged = session.scalar(
-        select(func.count())
-        .select_from(Case)
-        .where(Case.org_id == org_id, _sla_condition(now, sla))
-    )
-    urgent_cutoff = now - timedelta(hours=sla.urgent_unclaimed_hours)
-    sla_urgent = session.scalar(
-        select(func.count())
-        .select_from(Case)
-        .where(
-            *open_where,
-            Case.assignee_id.is_(None),
-            Case.urgent.is_(True),
-            Case.created_at < urgent_cutoff,
-        )
-    )
-    shared = (
-        select(CaseIndex.digest)
-        .join(Case, Case.id == CaseIndex.case_id)
-        .where(CaseIndex.org_id == org_id, CaseIndex.kind == EMPLOYER, *open_where)
-        .group_by(CaseIndex.digest)
-        .having(func.count(func.distinct(CaseIndex.case_id)) > 1)
-        .subquery()
-    )
-    shared_employers = session.scalar(select(func.count()).select_from(shared))
+    urgent_open = flagged = sla_urgent = 0
+    for status, urgent, is_unclaimed, is_past_urgent, is_past_any, count in groups:
+        by_status[status] = by_status.get(status, 0) + int(count)
+        if status not in OPEN_STATUSES:
+            continue
+        urgent_open += int(count) if urgent else 0
+        late_urgent = bool(is_unclaimed and urgent and is_past_urgent)
+        sla_urgent += int(count) if late_urgent else 0
+        flagged += int(count) if late_urgent or (is_unclaimed and is_past_any) else 0
+    shared = digest_case_counts(session, org_id, EMPLOYER)
+    shared_employers = sum(1 for count in shared.values() if count > 1)
     return QueueCounts(
         by_status=by_status,
         open=sum(by_status[s] for s in OPEN_STATUSES),
-        urgent_open=int(urgent_open or 0),
-        sla_flagged=int(flagged or 0),
-        sla_urgent=int(sla_urgent or 0),
-        shared_employers=int(shared_employers or 0),
+        urgent_open=urgent_open,
+        sla_flagged=flagged,
+        sla_urgent=sla_urgent,
+        shared_employers=shared_employers,
     )
 
 
@@ -243,10 +237,24 @@ def org_members(session: Session, org_id: str) -> dict[str, str]:
     return {member_id: username for member_id, username in rows}
 
 
+# What a queue row needs: never the sealed columns, which make a case row wide.
+_ROW_COLUMNS = (
+    Case.id,
+    Case.status,
+    Case.category,
+    Case.categories,
+    Case.province,
+    Case.urgent,
+    Case.created_at,
+    Case.last_activity_at,
+    Case.assignee_id,
+)
+
+
 def _items(
     session: Session,
     staff: Staff,
-    rows: list[Case],
+    rows: Sequence[Any],  # rows of _ROW_COLUMNS
     members: dict[str, str],
     now: datetime,
     sla: SlaSettings,
@@ -275,19 +283,22 @@ def case_summary(
     session: Session, staff: Staff, case_id: str, now: datetime, sla: SlaSettings
 ) -> QueueItem:
     """One case of the organisation as a queue row (NotFoundError for any other id)."""
-    case = session.scalar(select(Case).where(Case.id == case_id, Case.org_id == staff.org_id))
-    if case is None:
+    row = session.execute(
+        select(*_ROW_COLUMNS).where(Case.id == case_id, Case.org_id == staff.org_id)
+    ).first()
+    if row is None:
         raise NotFoundError(case_id)
-    return _items(session, staff, [case], org_members(session, staff.org_id), now, sla)[0]
+    return _items(session, staff, [row], org_members(session, staff.org_id), now, sla)[0]
 
 
 def org_provinces(session: Session, org_id: str) -> list[str]:
-    """Provinces the organisation's cases came from (for the province filter)."""
+    """Provinces the organisation's cases came from (for the province filter), from the small
+    table of monthly counts rather than a scan of the cases."""
     rows = session.scalars(
-        select(Case.province)
-        .where(Case.org_id == org_id, Case.province.is_not(None))
+        select(CaseCount.province)
+        .where(CaseCount.org_id == org_id, CaseCount.province != UNKNOWN_PROVINCE)
         .distinct()
-        .order_by(Case.province)
+        .order_by(CaseCount.province)
     )
     return [province for province in rows if province]
 
@@ -303,15 +314,13 @@ def list_queue(
     count = int(session.scalar(select(func.count()).select_from(Case).where(*where)) or 0)
     pages = max(1, -(-count // PAGE_SIZE))
     page = min(max(1, wanted.page), pages)
-    rows = list(
-        session.scalars(
-            select(Case)
-            .where(*where)
-            .order_by(Case.urgent.desc(), Case.created_at, Case.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        )
-    )
+    rows = session.execute(
+        select(*_ROW_COLUMNS)
+        .where(*where)
+        .order_by(Case.urgent.desc(), Case.created_at, Case.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
     members = org_members(session, staff.org_id)
     items = _items(session, staff, rows, members, now, sla)
     return QueuePage(

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -129,6 +130,33 @@ def _decode_content(staff: Staff, sealed: bytes) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+class _Checked:
+    """Per organisation, the (number of cases, newest filing time) this process last saw
+    fully indexed. Checking those two numbers reads one small index; looking for cases
+    without digests reads two, so a listing does the second only when cases came or went."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[int, object]] = {}
+        self._lock = threading.Lock()
+
+    def shape(self, session: Session, org_id: str) -> tuple[int, object]:
+        row = session.execute(
+            select(func.count(), func.max(Case.created_at)).where(Case.org_id == org_id)
+        ).one()
+        return int(row[0]), row[1]
+
+    def unchanged(self, org_id: str, shape: tuple[int, object]) -> bool:
+        with self._lock:
+            return self._seen.get(org_id) == shape
+
+    def remember(self, org_id: str, shape: tuple[int, object]) -> None:
+        with self._lock:
+            self._seen[org_id] = shape
+
+
+_checked = _Checked()
+
+
 def ensure_indexed(session: Session, staff: Staff, case_ids: Iterable[str] | None = None) -> int:
     """Make index rows for the organisation's cases that have none (all, or those given).
 
@@ -139,11 +167,17 @@ def ensure_indexed(session: Session, staff: Staff, case_ids: Iterable[str] | Non
     wanted = None if case_ids is None else list(case_ids)
     if wanted is not None and not wanted:
         return 0
+    shape = _checked.shape(session, staff.org_id) if wanted is None else None
+    if shape is not None and _checked.unchanged(staff.org_id, shape):
+        return 0
     try:
-        return _index_missing(session, staff, wanted)
+        decrypted = _index_missing(session, staff, wanted)
     except IntegrityError:
         session.rollback()
-        return _index_missing(session, staff, wanted)
+        decrypted = _index_missing(session, staff, wanted)
+    if shape is not None:
+        _checked.remember(staff.org_id, shape)
+    return decrypted
 
 
 def _index_missing(session: Session, staff: Staff, wanted: list[str] | None) -> int:
@@ -183,8 +217,11 @@ class RelatedCase:
     created_at: datetime
 
 
-def related_cases(session: Session, org_id: str, case_id: str) -> list[RelatedCase]:
-    """Other cases sharing an employer or brand digest with ``case_id``, newest first."""
+def related_cases(
+    session: Session, org_id: str, case_id: str, limit: int = 20
+) -> list[RelatedCase]:
+    """Up to ``limit`` other cases sharing an employer or brand digest with ``case_id``, newest
+    first (the queue's "same employer" filter lists them all)."""
     mine = aliased(CaseIndex)
     theirs = aliased(CaseIndex)
     rows = session.execute(
@@ -211,37 +248,61 @@ def related_cases(session: Session, org_id: str, case_id: str) -> list[RelatedCa
         .where(mine.case_id == case_id, mine.org_id == org_id, mine.kind.in_(NAME_KINDS))
         .distinct()
         .order_by(Case.created_at.desc())
+        .limit(limit)
     ).all()
     return [RelatedCase(*row) for row in rows]
+
+
+def digest_case_counts(
+    session: Session, org_id: str, kind: str, digests: set[str] | None = None
+) -> dict[str, int]:
+    """Cases (spam excluded) per digest of one kind: all the organisation's digests, or those
+    given. Counted from the index alone, then the few spam cases taken off, because joining
+    every index row to its case reads the wide case rows."""
+    where = [CaseIndex.org_id == org_id, CaseIndex.kind == kind]
+    if digests is not None:
+        if not digests:
+            return {}
+        where.append(CaseIndex.digest.in_(digests))
+    totals = dict(
+        session.execute(
+            select(CaseIndex.digest, func.count(func.distinct(CaseIndex.case_id)))
+            .where(*where)
+            .group_by(CaseIndex.digest)
+        ).all()
+    )
+    spam = session.execute(
+        select(CaseIndex.digest, func.count(func.distinct(CaseIndex.case_id)))
+        .join(Case, Case.id == CaseIndex.case_id)
+        .where(*where, Case.org_id == org_id, Case.status == "spam")
+        .group_by(CaseIndex.digest)
+    ).all()
+    for digest, count in spam:
+        totals[digest] -= count
+    return {digest: int(count) for digest, count in totals.items() if count > 0}
 
 
 def related_counts(session: Session, org_id: str, case_ids: list[str]) -> dict[str, int]:
     """For each case, how many other cases (not spam) name the same employer."""
     if not case_ids:
         return {}
-    mine = aliased(CaseIndex)
-    theirs = aliased(CaseIndex)
-    rows = session.execute(
-        select(mine.case_id, func.count(func.distinct(theirs.case_id)))
-        .join(
-            theirs,
-            and_(
-                theirs.digest == mine.digest,
-                theirs.kind == EMPLOYER,
-                theirs.org_id == org_id,
-                theirs.case_id != mine.case_id,
-            ),
+    mine = session.execute(
+        select(CaseIndex.case_id, CaseIndex.digest).where(
+            CaseIndex.case_id.in_(case_ids),
+            CaseIndex.org_id == org_id,
+            CaseIndex.kind == EMPLOYER,
         )
-        .join(Case, Case.id == theirs.case_id)
-        .where(
-            mine.case_id.in_(case_ids),
-            mine.kind == EMPLOYER,
-            mine.org_id == org_id,
-            Case.status != "spam",
-        )
-        .group_by(mine.case_id)
     ).all()
-    return {case_id: int(count) for case_id, count in rows}
+    if not mine:
+        return {}
+    per_digest = digest_case_counts(session, org_id, EMPLOYER, {d for _c, d in mine})
+    spam = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids), Case.status == "spam")))
+    # A case names at most one employer, so the others are its digest's cases but itself.
+    counts = {
+        case_id: per_digest.get(digest, 0) - (0 if case_id in spam else 1)
+        for case_id, digest in mine
+    }
+    return {case_id: count for case_id, count in counts.items() if count > 0}
 
 
 def digest_filter(session: Session, staff: Staff, kind: str, name: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from handoff.console.related import (
 from handoff.console.staff import Staff
 from handoff.console.stats_tables import (
     MIN_COUNT,
+    OTHER,
     Cell,
     StatsFilter,
     name_counts,
@@ -125,7 +127,8 @@ def _name_rows(
 
 
 def _options(cells: list[Cell], dimension: str) -> list[str]:
-    return sorted({cell.key(dimension) for cell in cells} - {"*"})
+    value_of = attrgetter(dimension)
+    return sorted({value_of(cell) for cell in cells} - {OTHER})
 
 
 def build_report(

@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.cases.models import Case, CaseCount
-from handoff.console_models import CaseIndex
+from handoff.cases.models import CaseCount
+from handoff.console.related import digest_case_counts
 
 MIN_COUNT = 5
 # A merged cell: several provinces (or several categories) of one month.
@@ -118,8 +119,9 @@ def totals_by(cells: Iterable[Cell], dimension: str) -> list[tuple[str, int]]:
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     sums: dict[str, int] = defaultdict(int)
+    value_of = attrgetter(dimension)
     for cell in cells:
-        sums[cell.key(dimension)] += cell.count
+        sums[value_of(cell)] += cell.count
     if dimension == "month":
         return sorted(sums.items())
     return sorted(sums.items(), key=lambda item: (item[0] == OTHER, -item[1], item[0]))
@@ -135,13 +137,6 @@ def name_counts(
 ) -> list[tuple[str, int]]:
     """(digest, cases) for employer or brand digests named by at least ``k`` present cases
     of the organisation (spam excluded), most first."""
-    cases = func.count(func.distinct(CaseIndex.case_id))
-    rows = session.execute(
-        select(CaseIndex.digest, cases)
-        .join(Case, Case.id == CaseIndex.case_id)
-        .where(CaseIndex.org_id == org_id, CaseIndex.kind == kind, Case.status != "spam")
-        .group_by(CaseIndex.digest)
-        .having(cases >= k)
-        .order_by(cases.desc(), CaseIndex.digest)
-    )
-    return [(digest, int(count)) for digest, count in rows]
+    counted = digest_case_counts(session, org_id, kind)
+    big = [(digest, count) for digest, count in counted.items() if count >= k]
+    return sorted(big, key=lambda item: (-item[1], item[0]))
