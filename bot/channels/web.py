@@ -12,10 +12,11 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Annotated, Any, Literal, NamedTuple
 
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
+from bot.channels.web_limits import ConversationStarts
 from bot.core import ConversationCore
 from bot.messages import Inbound, Reply
 from bot.prompts import load_prompts
@@ -25,6 +26,8 @@ CHANNEL = "web"
 _CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _SSE_WAIT_SECONDS = 15.0
 _MAX_POLL_WAIT_SECONDS = 25.0
+# The most a message's text may hold at all (the kindly refused limit is configured lower).
+TEXT_MAX_CHARS = 100_000
 
 
 class ButtonOut(BaseModel):
@@ -53,7 +56,8 @@ class ChatRequest(BaseModel):
     """What the page sends: typed text or a tapped button's payload."""
 
     conversation_id: str | None = None
-    text: str | None = None
+    # A hard cap; the configured, kindly refused limit (web.max_message_chars) is lower.
+    text: str | None = Field(default=None, max_length=TEXT_MAX_CHARS)
     payload: str | None = Field(default=None, max_length=512)
 
 
@@ -123,6 +127,8 @@ class ChatParts(NamedTuple):
 
     core: ConversationCore
     mailbox: Mailbox
+    # Limits on starting conversations (None: unlimited, e.g. in tests of other things).
+    starts: ConversationStarts | None = None
 
 
 def build_router(parts: Callable[[], ChatParts]) -> APIRouter:
@@ -137,10 +143,10 @@ def build_router(parts: Callable[[], ChatParts]) -> APIRouter:
             raise _not_found()
         return core.session_key(CHANNEL, conversation_id)
 
-    @router.post("")
-    async def chat(request: ChatRequest) -> ChatResponse:
+    @router.post("", responses={429: {"description": "too many new conversations"}})
+    async def chat(request: ChatRequest, http: Request) -> ChatResponse:
         """Send a message (or start a conversation with ``conversation_id: null``)."""
-        core = parts().core
+        core, starts = parts().core, parts().starts
         has_message = bool(request.text) or bool(request.payload)
         replies: list[Reply] = []
         conversation_id = request.conversation_id
@@ -150,6 +156,13 @@ def build_router(parts: Callable[[], ChatParts]) -> APIRouter:
             and await core.conversation_exists(CHANNEL, conversation_id)
         )
         if not known:
+            address = http.client.host if http.client else "unknown"
+            if starts is not None and not await starts.allow(address):
+                raise HTTPException(
+                    status_code=429,
+                    detail=load_prompts("web").text("too_many_new_conversations"),
+                    headers={"Retry-After": str(await starts.retry_after(address))},
+                )
             if conversation_id is not None:
                 replies.append(Reply(load_prompts("core").text("conversation_restarted")))
             conversation_id = new_conversation_id()

@@ -13,9 +13,11 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.channels.web import ChatParts, WebChannel, build_router
+from bot.channels.web_limits import ConversationStarts
 from bot.config import Settings
 from bot.log import get_logger
 from bot.prompts import load_prompts
@@ -148,14 +150,25 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="Gongyou 工友", lifespan=lifespan, docs_url=None, redoc_url=None)
     prompts = load_prompts("web")
 
+    web = settings.config.web
+    starts = ConversationStarts(
+        console.limits_storage,
+        per_ip_per_hour=web.new_conversations_per_ip_per_hour,
+        per_minute=web.new_conversations_per_minute,
+    )
+
     def chat_parts() -> ChatParts:
         rt = holder["runtime"]
-        return ChatParts(rt.core, rt.mailbox)
+        return ChatParts(rt.core, rt.mailbox, starts)
 
     app.include_router(build_router(chat_parts))
     app.state.console_services = console
     app.include_router(build_console_router(console))
 
+    # The guard answers a declared oversized body at once; a body without Content-Length
+    # (chunked) is counted as it arrives by Starlette's limit inside it, whose 413 comes back
+    # through the handlers below. (Added first = inner.)
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY_BYTES)
     app.add_middleware(Guard, too_large_detail=prompts.text("body_too_large"))
 
     @app.exception_handler(RequestValidationError)
@@ -171,6 +184,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         detail = exc.detail if exc.status_code != 404 or isinstance(exc.detail, str) else None
         if exc.status_code == 404 and (detail is None or detail == "Not Found"):
             detail = prompts.text("not_found")
+        if exc.status_code == 413:
+            detail = prompts.text("body_too_large")
         if exc.status_code == 405:
             detail = prompts.text("method_not_allowed")
         # Headers carry a redirect to the console's login page or WWW-Authenticate.

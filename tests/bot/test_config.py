@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,18 @@ def test_production_starts_with_real_secrets(
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     settings = load_settings(ROOT / "config.yml")
     assert settings.database_url == "postgresql://u@127.0.0.1/db"
+
+
+def test_the_secret_key_never_shows_in_a_repr_or_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    key = "a-very-secret-server-key-" * 2
+    monkeypatch.setenv("GONGYOU_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("GONGYOU_SECRET_KEY", key)
+    settings = load_settings(ROOT / "config.yml")
+    assert settings.secrets.secret_key.get_secret_value() == key
+    assert key not in repr(settings) and key not in str(settings.model_dump())
+    try:
+        raise RuntimeError(settings.secrets)
+    except RuntimeError:
+        assert key not in traceback.format_exc()
