@@ -195,7 +195,8 @@ def build_accounts_router(services: ConsoleServices) -> APIRouter:
         try:
             accounts.change_password(staff, body.old_password, body.new_password)
         except AccessDeniedError as exc:
-            raise HTTPException(403, text("account.password_wrong")) from exc
+            # 400, not 403: the caller may do this; the old password they typed is wrong.
+            raise HTTPException(400, text("account.password_wrong")) from exc
         except ValueError as exc:
             raise HTTPException(400, text("account.password_short")) from exc
         return Response(status_code=204)
