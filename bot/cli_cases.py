@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings, load_settings
 from handoff.cases.retention import Retention
 from handoff.cases.service import CaseService
+from handoff.console.audit import Actor, AuditLog
+from handoff.console.sessions import StaffSessions
 from handoff.db import make_engine, session_factory, upgrade
 from handoff.errors import AccessDeniedError, NotFoundError
+from handoff.orgs.rotation import KeyRotation
 from handoff.orgs.service import OrganisationService, Unlocked
 
 org_app = typer.Typer(help="Organisations that receive cases.", no_args_is_help=True)
@@ -36,21 +40,40 @@ def _read_secret(prompt: str) -> str:
 
 
 @contextmanager
-def _services() -> Iterator[tuple[Settings, OrganisationService, CaseService]]:
+def _database() -> Iterator[tuple[Settings, sessionmaker[Session]]]:
     settings = load_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    sessions = session_factory(engine)
-    profile = settings.config.handoff.argon2
-    vault = settings.secrets.vault()
     try:
-        yield (
-            settings,
-            OrganisationService(sessions, profile),
-            CaseService(sessions, vault, settings.config.handoff.receipt_argon2),
-        )
+        yield settings, session_factory(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _services() -> Iterator[tuple[Settings, OrganisationService, CaseService]]:
+    with _database() as (settings, sessions):
+        yield (
+            settings,
+            OrganisationService(sessions, settings.config.handoff.argon2),
+            CaseService(sessions, settings.secrets.vault(), settings.config.handoff.receipt_argon2),
+        )
+
+
+def _refuse(exc: Exception) -> typer.Exit:
+    typer.echo(f"拒绝：{exc}", err=True)
+    return typer.Exit(code=3)
+
+
+def _operator_did(
+    sessions: sessionmaker[Session], orgs: OrganisationService, name: str, action: str
+) -> str:
+    """Record in the audit log what the operator did to an account on the command line."""
+    member = orgs.member(name)
+    AuditLog(sessions).append(
+        Actor(member.org_id, None, "命令行"), action, detail={"member": member.id, "via": "cli"}
+    )
+    return member.id
 
 
 def _unlock(orgs: OrganisationService, user: str) -> Unlocked:
@@ -131,6 +154,91 @@ def user_grant(
             typer.echo(f"拒绝：{exc}", err=True)
             raise typer.Exit(code=3) from exc
     typer.echo(f"{name!r} can now read the organisation's cases")
+
+
+@user_app.command("remove")
+def user_remove(name: str = typer.Argument(..., help="Account to disable")) -> None:
+    """Disable an account: it loses the organisation key, its TOTP and every login."""
+    with _database() as (settings, sessions):
+        orgs = OrganisationService(sessions, settings.config.handoff.argon2)
+        try:
+            member_id = _operator_did(sessions, orgs, name, "account_remove")
+            orgs.remove_member(name)
+        except NotFoundError as exc:
+            raise _refuse(exc) from exc
+        StaffSessions(sessions, settings.config.handoff.console).close_member(member_id)
+    typer.echo(f"{name!r} is disabled and can no longer read any case")
+
+
+@user_app.command("password")
+def user_password(name: str = typer.Argument(..., help="Your user name")) -> None:
+    """Change a password (old, then new twice, one per line on stdin); re-wraps the key."""
+    old = _read_secret("现在的密码: ")
+    new = _read_secret("新密码（至少 10 个字符）: ")
+    if new != _read_secret("再输入一次新密码: "):
+        typer.echo("两次输入的新密码不一样。", err=True)
+        raise typer.Exit(code=2)
+    with _database() as (settings, sessions):
+        orgs = OrganisationService(sessions, settings.config.handoff.argon2)
+        try:
+            orgs.change_password(name, old, new)
+        except (AccessDeniedError, ValueError) as exc:
+            raise _refuse(exc) from exc
+        member_id = _operator_did(sessions, orgs, name, "password_change")
+        StaffSessions(sessions, settings.config.handoff.console).close_member(member_id)
+    typer.echo("password changed; other logins of this account have ended")
+
+
+@user_app.command("totp-reset")
+def user_totp_reset(name: str = typer.Argument(..., help="Account that lost its phone")) -> None:
+    """Forget an account's two-factor secret; it enrols again at its next login."""
+    with _database() as (settings, sessions):
+        orgs = OrganisationService(sessions, settings.config.handoff.argon2)
+        try:
+            orgs.reset_totp(name)
+            _operator_did(sessions, orgs, name, "totp_reset")
+        except NotFoundError as exc:
+            raise _refuse(exc) from exc
+    typer.echo(f"two-factor login of {name!r} reset")
+
+
+@org_app.command("rotate-key")
+def org_rotate_key(
+    by: str = typer.Option(..., "--by", help="A coordinator (password from stdin)"),
+) -> None:
+    """Replace the coordinator's organisation key: every case re-sealed, grants re-made,
+    logins ended, a new recovery key printed once."""
+    with _database() as (settings, sessions):
+        orgs = OrganisationService(sessions, settings.config.handoff.argon2)
+        coordinator = _unlock(orgs, by)
+        if coordinator.role != "coordinator":
+            raise _refuse(AccessDeniedError("only a coordinator rotates the organisation key"))
+        rotated = KeyRotation(sessions).rotate(coordinator.org_id, coordinator.org_key)
+        AuditLog(sessions).append(
+            Actor(coordinator.org_id, coordinator.member_id, coordinator.username),
+            "key_rotate",
+            detail={"key_version": rotated.key_version, "via": "cli"},
+        )
+    typer.echo(f"re-sealed {rotated.resealed} values, re-granted {rotated.regranted} accounts")
+    typer.echo("NEW RECOVERY KEY (the old one no longer works; shown once, stored nowhere):")
+    typer.echo(f"  {rotated.recovery_key}")
+
+
+@org_app.command("recover")
+def org_recover(
+    name: str = typer.Argument(..., help="Organisation name"),
+    to: str = typer.Option(..., "--to", help="Account to grant the key (recovery key on stdin)"),
+) -> None:
+    """Grant the organisation key to an account with the printed recovery key."""
+    recovery = _read_secret("恢复密钥: ")
+    with _database() as (settings, sessions):
+        orgs = OrganisationService(sessions, settings.config.handoff.argon2)
+        try:
+            orgs.recover(name, recovery, to)
+            _operator_did(sessions, orgs, to, "recovery_grant")
+        except (AccessDeniedError, NotFoundError) as exc:
+            raise _refuse(exc) from exc
+    typer.echo(f"{to!r} can now read the organisation's cases")
 
 
 # ---- cases -------------------------------------------------------------------------------

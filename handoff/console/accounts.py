@@ -161,13 +161,8 @@ class Accounts:
 
     def reset_totp(self, staff: Staff, member_id: str) -> None:
         """Forget a member's TOTP (a lost phone); they enrol again at their next login."""
-        self._member(staff, member_id)
-        with database_errors(), self._services.db() as session:
-            row = session.get(Member, member_id)
-            assert row is not None  # noqa: S101 - checked just above
-            row.totp_secret_wrapped = None
-            row.totp_last_step = None
-            session.commit()
+        member = self._member(staff, member_id)
+        self._services.organisations.reset_totp(member.username)
         self._record(staff, "totp_reset", member=member_id)
 
     def set_require_totp(self, staff: Staff, required: bool) -> None:
@@ -249,10 +244,5 @@ class Accounts:
         if self.requires_totp(staff):
             raise AccessDeniedError("required")
         self._services.organisations.check_password(staff.username, password)
-        with database_errors(), self._services.db() as session:
-            row = session.get(Member, staff.member_id)
-            assert row is not None  # noqa: S101 - the logged-in member
-            row.totp_secret_wrapped = None
-            row.totp_last_step = None
-            session.commit()
+        self._services.organisations.reset_totp(staff.username)
         self._record(staff, "totp_disable")

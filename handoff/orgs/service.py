@@ -229,6 +229,16 @@ class OrganisationService:
             member.totp_secret_wrapped = None
             session.commit()
 
+    def reset_totp(self, username: str) -> None:
+        """Forget a member's TOTP secret (a lost phone); they enrol again."""
+        with database_errors(), self._sessions() as session:
+            member = session.scalar(select(Member).where(Member.username == username))
+            if member is None:
+                raise NotFoundError(username)
+            member.totp_secret_wrapped = None
+            member.totp_last_step = None
+            session.commit()
+
     def recover(self, org_name: str, recovery_key: str, username: str) -> None:
         """Re-grant the organisation key to ``username`` using the printed recovery key."""
         org = self.by_name(org_name)

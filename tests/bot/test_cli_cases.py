@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.config import load_settings
 from bot.runtime import build_runtime
+from handoff.db import make_engine, session_factory
+from handoff.errors import AccessDeniedError
+from handoff.orgs.service import OrganisationService
 from nlu.types import NluBackend
 from tests.bot.conftest import ROOT
 from tests.helpers import Chat, receipt_in, said
@@ -118,3 +121,36 @@ def test_ungranted_caseworker_cannot_read(cli_env: Path) -> None:
         app, ["case", "list", "--user", "wu"], input="another long password\n"
     )
     assert result.exit_code == 3
+
+
+def test_accounts_and_keys_on_the_command_line(cli_env: Path) -> None:
+    out = invoke("org", "add", "职业安全小组", "--coordinator", "lin", stdin=PASSWORD)
+    first_recovery = out.strip().splitlines()[-1].strip()
+    invoke(
+        "user", "add", "--org", "职业安全小组", "--role", "caseworker", "--name", "wu",
+        stdin="another long password",
+    )  # fmt: skip
+    invoke("user", "grant", "wu", "--by", "lin", stdin=PASSWORD)
+    rotated = invoke("org", "rotate-key", "--by", "lin", stdin=PASSWORD)
+    assert "re-granted 2 accounts" in rotated
+    new_recovery = rotated.strip().splitlines()[-1].strip()
+    refused = CliRunner().invoke(
+        app, ["org", "recover", "职业安全小组", "--to", "wu"], input=first_recovery
+    )
+    assert refused.exit_code == 3
+    invoke("org", "recover", "职业安全小组", "--to", "wu", stdin=new_recovery)
+    invoke(
+        "user", "password", "wu",
+        stdin="another long password\nthird long password\nthird long password\n",
+    )  # fmt: skip
+    invoke("user", "totp-reset", "wu")
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    orgs = OrganisationService(session_factory(engine), settings.config.handoff.argon2)
+    try:
+        assert orgs.unlock("wu", "third long password").org_key
+        invoke("user", "remove", "wu")
+        with pytest.raises(AccessDeniedError):
+            orgs.unlock("wu", "third long password")
+    finally:
+        engine.dispose()
