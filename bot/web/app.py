@@ -153,6 +153,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     web = settings.config.web
     starts = ConversationStarts(
         console.limits_storage,
+        console.vault,
         per_ip_per_hour=web.new_conversations_per_ip_per_hour,
         per_minute=web.new_conversations_per_minute,
     )

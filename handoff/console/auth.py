@@ -78,7 +78,9 @@ class ConsoleAuth:
     async def login(self, username: str, password: str, totp: str, ip: str) -> LoggedIn:
         """A new session, or LoginRefusedError (every outcome is in the audit log)."""
         username = username.strip()[:64]
-        account_key = username.casefold()
+        # Counted under keyed hashes: a copy of Redis holds no address or user name.
+        account_key = self._services.vault.blind_index("login-account", username.casefold())[:32]
+        ip = self._services.vault.blind_index("login-address", ip)[:32]
         if not (await self._per_account.allowed(account_key) and await self._per_ip.allowed(ip)):
             retry = max(
                 await self._per_account.retry_after(account_key),
