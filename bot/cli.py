@@ -14,6 +14,7 @@ from bot.cli_cases import register as register_case_commands
 from bot.cli_kb import register as register_kb_commands
 from bot.cli_nlu import register as register_nlu_commands
 from bot.cli_nlu_eval import register as register_nlu_eval_command
+from bot.cli_telegram import register as register_telegram_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.log import configure_logging
 
@@ -174,6 +175,7 @@ register_case_commands(app)
 register_kb_commands(app)
 register_nlu_commands(app)
 register_nlu_eval_command(app)
+register_telegram_commands(app)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.channels.telegram.webhook import build_router as build_telegram_router
 from bot.channels.web import ChatParts, WebChannel, build_router
 from bot.channels.web_limits import ConversationStarts
 from bot.config import Settings
@@ -163,6 +164,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         return ChatParts(rt.core, rt.mailbox, starts)
 
     app.include_router(build_router(chat_parts))
+    app.include_router(build_telegram_router(settings, lambda: holder["runtime"]))
     app.state.console_services = console
     app.include_router(build_console_router(console))
 
