@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +25,8 @@ from bot.prompts import load_prompts
 from bot.runtime import Runtime, build_console_services, build_runtime
 from bot.stores.base import StoreUnavailableError
 from handoff.cases.retention import Retention
+from handoff.console.deps import error_page as console_error_page
+from handoff.console.deps import is_console_page
 from handoff.console.router import build_console_router
 from handoff.console.templating import STATIC_DIR as CONSOLE_STATIC_DIR
 from handoff.console.templating import STATIC_PREFIX as CONSOLE_STATIC_PREFIX
@@ -183,7 +185,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (403, 404) and is_console_page(request):
+            return console_error_page(request, exc.status_code, exc.detail)
         detail = exc.detail if exc.status_code != 404 or isinstance(exc.detail, str) else None
         if exc.status_code == 404 and (detail is None or detail == "Not Found"):
             detail = prompts.text("not_found")

@@ -39,6 +39,7 @@ from handoff.console.services import ConsoleServices
 from handoff.console.sessions import Opened, SessionToken, StaffSessions
 from handoff.console.staff import Staff
 from handoff.console.templating import environment
+from handoff.console.texts import text
 
 SESSION_COOKIE = "gy_console"
 LOGIN_PATH = "/console/login"
@@ -206,6 +207,26 @@ def render(
             samesite="strict",
         )
     return response
+
+
+_ERROR_TEXTS = {403: "errors.forbidden", 404: "errors.not_found"}
+
+
+def is_console_page(request: Request) -> bool:
+    """A console page (HTML), as opposed to its API or its static files."""
+    path = request.url.path
+    return (path == "/console" or path.startswith("/console/")) and not path.startswith(
+        "/console/static/"
+    )
+
+
+def error_page(request: Request, status_code: int, detail: object) -> HTMLResponse:
+    """A console page saying what went wrong, in words a caseworker can act on."""
+    if status_code == 403 and isinstance(detail, str) and detail.startswith("CSRF"):
+        key = "errors.csrf"
+    else:
+        key = _ERROR_TEXTS.get(status_code, "errors.other")
+    return render(request, "error.html", status_code=status_code, message=text(key))
 
 
 def audit(

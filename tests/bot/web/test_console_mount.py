@@ -42,3 +42,15 @@ def test_production_cookies_are_secure(settings: Settings, runtime: Runtime) -> 
         )
     cookie = response.headers["set-cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+
+
+def test_console_pages_answer_errors_as_pages(settings: Settings, runtime: Runtime) -> None:
+    add_organisation(runtime)
+    with TestClient(create_app(settings, runtime)) as client:
+        client.post("/api/console/login", json={"username": COORDINATOR, "password": PASSWORD})
+        missing = client.get("/console/cases/" + "0" * 32)
+        forged = client.post("/console/accounts", data={"username": "x"})
+        api = client.get("/api/console/cases/" + "0" * 32)
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+    assert forged.status_code == 403 and "text/html" in forged.headers["content-type"]
+    assert api.status_code == 404 and api.headers["content-type"] == "application/json"
