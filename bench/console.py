@@ -10,6 +10,8 @@ production starts it), logs in through the API and times the console's pages:
 - the statistics page (whole organisation, and filtered by province),
 - a case page.
 
+The statistics tables are kept for a minute (made again at once when a case is filed or
+marked spam); the cost of making them afresh is measured in process on its own line.
 The first listing decrypts every case once to fill in the employer/brand digests; that cost
 is printed on its own line. Then each page is fetched sequentially ``--requests`` times and
 p50/p95/p99 printed. Run:
@@ -39,6 +41,7 @@ from sqlalchemy import insert, text
 
 from handoff.cases.categories import categories
 from handoff.cases.models import Case, CaseCount
+from handoff.console.staff import Staff
 from handoff.db import make_engine, session_factory, upgrade
 from handoff.keys.argon import Argon2Profile
 from handoff.keys.boxes import new_private_key, seal
@@ -248,6 +251,42 @@ def measure(base: str, requests: int, database_url: str) -> list[tuple[str, list
         return [(label, timed(client, path, requests)) for label, path in pages]
 
 
+def uncached_stats(database_url: str, requests: int) -> list[float]:
+    """The statistics report made afresh each time (what a request pays once a minute, or
+    after a case is filed), in process: milliseconds per report."""
+    from bot.config import load_settings
+    from handoff.console.stats_report import TableCache, build_report
+    from handoff.console.stats_tables import StatsFilter
+    from handoff.keys.boxes import unseal
+
+    engine = make_engine(database_url)
+    sessions = session_factory(engine)
+    orgs = OrganisationService(sessions, load_settings().config.handoff.argon2)
+    member = orgs.unlock("bench", PASSWORD)
+    with sessions() as session:
+        org = session.get(Organisation, member.org_id)
+        assert org is not None  # noqa: S101 - made by fill()
+        index_key = unseal(member.org_key, org.index_key_sealed)
+    staff = Staff(
+        member.member_id,
+        member.username,
+        member.role,
+        member.org_id,
+        org.name,
+        member.org_key,
+        index_key,
+        "bench",
+    )
+    latencies = []
+    with sessions() as session:
+        for _ in range(requests):
+            began = time.perf_counter()
+            build_report(session, staff, StatsFilter(), cache=TableCache(ttl_seconds=0))
+            latencies.append((time.perf_counter() - began) * 1000)
+    engine.dispose()
+    return latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -290,6 +329,11 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
+            values = uncached_stats(url, min(args.requests, 100))
+            print(
+                f"  {'stats report, no cache (in process)':<28} p50 {pct(values, 50):6.1f} ms  "
+                f"p95 {pct(values, 95):6.1f} ms  p99 {pct(values, 99):6.1f} ms"
+            )
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

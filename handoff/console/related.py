@@ -130,26 +130,36 @@ def _decode_content(staff: Staff, sealed: bytes) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+OrgShape = tuple[int, object, int]
+
+
+def org_shape(session: Session, org_id: str) -> OrgShape:
+    """(cases, newest filing time, spam cases) of an organisation, from one small index: it
+    changes whenever a case is filed, deleted or marked spam."""
+    row = session.execute(
+        select(
+            func.count(),
+            func.max(Case.created_at),
+            func.count().filter(Case.status == "spam"),
+        ).where(Case.org_id == org_id)
+    ).one()
+    return int(row[0]), row[1], int(row[2])
+
+
 class _Checked:
-    """Per organisation, the (number of cases, newest filing time) this process last saw
-    fully indexed. Checking those two numbers reads one small index; looking for cases
-    without digests reads two, so a listing does the second only when cases came or went."""
+    """Per organisation, the shape (:func:`org_shape`) this process last saw fully indexed.
+    The shape reads one small index; looking for cases without digests reads two, so a
+    listing does the second only when cases came or went."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[int, object]] = {}
+        self._seen: dict[str, OrgShape] = {}
         self._lock = threading.Lock()
 
-    def shape(self, session: Session, org_id: str) -> tuple[int, object]:
-        row = session.execute(
-            select(func.count(), func.max(Case.created_at)).where(Case.org_id == org_id)
-        ).one()
-        return int(row[0]), row[1]
-
-    def unchanged(self, org_id: str, shape: tuple[int, object]) -> bool:
+    def unchanged(self, org_id: str, shape: OrgShape) -> bool:
         with self._lock:
             return self._seen.get(org_id) == shape
 
-    def remember(self, org_id: str, shape: tuple[int, object]) -> None:
+    def remember(self, org_id: str, shape: OrgShape) -> None:
         with self._lock:
             self._seen[org_id] = shape
 
@@ -167,7 +177,7 @@ def ensure_indexed(session: Session, staff: Staff, case_ids: Iterable[str] | Non
     wanted = None if case_ids is None else list(case_ids)
     if wanted is not None and not wanted:
         return 0
-    shape = _checked.shape(session, staff.org_id) if wanted is None else None
+    shape = org_shape(session, staff.org_id) if wanted is None else None
     if shape is not None and _checked.unchanged(staff.org_id, shape):
         return 0
     try:
@@ -258,7 +268,8 @@ def digest_case_counts(
 ) -> dict[str, int]:
     """Cases (spam excluded) per digest of one kind: all the organisation's digests, or those
     given. Counted from the index alone, then the few spam cases taken off, because joining
-    every index row to its case reads the wide case rows."""
+    every index row to its case reads the wide case rows. A case holds a digest once (the
+    unique constraint), so rows count cases."""
     where = [CaseIndex.org_id == org_id, CaseIndex.kind == kind]
     if digests is not None:
         if not digests:
@@ -266,13 +277,11 @@ def digest_case_counts(
         where.append(CaseIndex.digest.in_(digests))
     totals = dict(
         session.execute(
-            select(CaseIndex.digest, func.count(func.distinct(CaseIndex.case_id)))
-            .where(*where)
-            .group_by(CaseIndex.digest)
+            select(CaseIndex.digest, func.count()).where(*where).group_by(CaseIndex.digest)
         ).all()
     )
     spam = session.execute(
-        select(CaseIndex.digest, func.count(func.distinct(CaseIndex.case_id)))
+        select(CaseIndex.digest, func.count())
         .join(Case, Case.id == CaseIndex.case_id)
         .where(*where, Case.org_id == org_id, Case.status == "spam")
         .group_by(CaseIndex.digest)

@@ -9,6 +9,9 @@ login can open keeps a pseudonym by rank (雇主 A, B, …). Digests never leave
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -19,10 +22,12 @@ from handoff.cases.models import Case
 from handoff.console.related import (
     BRAND,
     EMPLOYER,
+    OrgShape,
     ensure_indexed,
     name_digest,
     names_in,
     org_index_key,
+    org_shape,
 )
 from handoff.console.staff import Staff
 from handoff.console.stats_tables import (
@@ -113,9 +118,8 @@ def _labels(
 
 
 def _name_rows(
-    session: Session, staff: Staff, kind: str, limit: int | None
+    session: Session, staff: Staff, kind: str, counted: list[tuple[str, int]], limit: int | None
 ) -> tuple[list[NameRow], int]:
-    counted = name_counts(session, staff.org_id, kind)
     if limit is not None:
         counted = counted[:limit]
     labels, opened = _labels(session, staff, kind, [digest for digest, _count in counted])
@@ -126,20 +130,74 @@ def _name_rows(
     return rows, opened
 
 
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The content-free published tables of one organisation."""
+
+    shape: OrgShape
+    published: list[Cell]
+    employers: list[tuple[str, int]]
+    brands: list[tuple[str, int]]
+    made: float
+
+
+class TableCache:
+    """The published tables per organisation, kept for up to ``ttl_seconds`` and made again
+    as soon as a case is filed, deleted or marked spam. They hold counts and keyed digests,
+    nothing decrypted; campaign numbers a minute old are fine, and the page stays fast."""
+
+    def __init__(
+        self, ttl_seconds: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._tables: dict[str, _Tables] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, org_id: str) -> _Tables:
+        """The organisation's tables, from the cache when still current."""
+        shape = org_shape(session, org_id)
+        with self._lock:
+            kept = self._tables.get(org_id)
+        if kept is not None and kept.shape == shape and self._clock() - kept.made < self._ttl:
+            return kept
+        tables = _Tables(
+            shape=shape,
+            published=publish(raw_cells(session, org_id)),
+            employers=name_counts(session, org_id, EMPLOYER),
+            brands=name_counts(session, org_id, BRAND),
+            made=self._clock(),
+        )
+        with self._lock:
+            self._tables[org_id] = tables
+        return tables
+
+
+_cache = TableCache()
+
+
 def _options(cells: list[Cell], dimension: str) -> list[str]:
     value_of = attrgetter(dimension)
     return sorted({value_of(cell) for cell in cells} - {OTHER})
 
 
 def build_report(
-    session: Session, staff: Staff, wanted: StatsFilter, *, names_limit: int | None = TOP_NAMES
+    session: Session,
+    staff: Staff,
+    wanted: StatsFilter,
+    *,
+    names_limit: int | None = TOP_NAMES,
+    cache: TableCache | None = None,
 ) -> StatsReport:
     """The report for a filter (the filter applies to category, province and month)."""
     indexed = ensure_indexed(session, staff)
-    published = publish(raw_cells(session, staff.org_id))
+    tables = (cache or _cache).get(session, staff.org_id)
+    published = tables.published
     selected = view(published, wanted)
-    employers, opened_employers = _name_rows(session, staff, EMPLOYER, names_limit)
-    brands, opened_brands = _name_rows(session, staff, BRAND, names_limit)
+    employers, opened_employers = _name_rows(
+        session, staff, EMPLOYER, tables.employers, names_limit
+    )
+    brands, opened_brands = _name_rows(session, staff, BRAND, tables.brands, names_limit)
     return StatsReport(
         wanted=wanted,
         total=total(selected),

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import update
 
-from handoff.cases.models import Case
+from handoff.cases.models import Case, CaseCount
 from handoff.console.cases_workflow import CaseWorkflow
 from handoff.console.stats_report import build_report, pseudonym_letter
 from handoff.console.stats_tables import MIN_COUNT, StatsFilter
@@ -76,3 +76,24 @@ def test_filter_applies_to_monthly_counts(desk: Desk) -> None:
 
 def test_pseudonym_letters() -> None:
     assert [pseudonym_letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
+
+
+def test_tables_are_kept_a_while_and_made_again_when_cases_change(desk: Desk) -> None:
+    from handoff.console.stats_report import TableCache
+
+    moment = [0.0]
+    cache = TableCache(ttl_seconds=60, clock=lambda: moment[0])
+    for _ in range(5):
+        desk.file(employer="宏达电子厂")
+    with desk.session() as session:
+        first = build_report(session, desk.mei, StatsFilter(), cache=cache)
+        # A change the shape does not see (a count edited behind the service's back) waits
+        # for the time to run out; a new case is seen at once.
+        session.execute(update(CaseCount).values(count=CaseCount.count + 10))
+        session.commit()
+        assert build_report(session, desk.mei, StatsFilter(), cache=cache).total == first.total
+        moment[0] = 61
+        assert build_report(session, desk.mei, StatsFilter(), cache=cache).total == 15
+        desk.file(employer="宏达电子厂")
+        again = build_report(session, desk.mei, StatsFilter(), cache=cache)
+    assert [(row.name, row.count) for row in again.employers] == [("宏达电子", 6)]
