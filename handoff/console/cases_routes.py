@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.cases.categories import categories
-from handoff.cases.models import OPEN_STATUSES, STATUSES
+from handoff.cases.models import STATUSES
 from handoff.console.cases_detail import CaseDetail, load_case
 from handoff.console.cases_messages import send_staff_message
 from handoff.console.cases_queue import (
@@ -55,7 +56,7 @@ from handoff.console.cases_workflow import (
     WorkflowError,
     assignable_members,
 )
-from handoff.console.deps import CurrentStaff, audit, render
+from handoff.console.deps import CoordinatorStaff, CurrentStaff, audit, render
 from handoff.console.related import related_counts
 from handoff.console.services import ConsoleServices
 from handoff.console.staff import Staff
@@ -71,9 +72,6 @@ PAGES = "/console/cases"
 _TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", ";": ",", "；": ","})
 Short = Annotated[str | None, Query(max_length=100)]
 _DONE_KEYS = ("claimed", "assigned", "unassigned", "status", "note", "tags")
-_FILTER_KEYS = frozenset(
-    {"status", "category", "province", "employer", "brand", "assignee", "related_to", "sla"}
-)
 
 
 @contextmanager
@@ -108,29 +106,67 @@ def _form_outcome(case_id: str, done: str, act: Callable[[], None]) -> RedirectR
     return RedirectResponse(f"{PAGES}/{case_id}?{urlencode(query)}", status_code=303)
 
 
-def _queue_filter(
-    staff: Staff,
-    status: str | None,
-    category: str | None,
-    province: str | None,
-    employer: str | None,
-    brand: str | None,
-    assignee: str | None,
-    related_to: str | None,
-    sla: str | None,
-    page: int,
-) -> QueueFilter:
-    return QueueFilter(
-        status=status or None,
-        category=category or None,
-        province=province or None,
-        employer=employer or None,
-        brand=brand or None,
-        assignee=staff.member_id if assignee == "me" else (assignee or None),
-        related_to=related_to or None,
-        sla=sla == "1",
-        page=page,
-    )
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    """The queue's query parameters as given (``assignee=me`` not yet resolved)."""
+
+    status: str | None
+    category: str | None
+    province: str | None
+    employer: str | None
+    brand: str | None
+    assignee: str | None
+    related_to: str | None
+    sla: str | None
+    page: int
+
+    def filter_for(self, staff: Staff) -> QueueFilter:
+        """The filter for ``staff`` (``me`` is their member id; empty values mean any)."""
+        return QueueFilter(
+            status=self.status or None,
+            category=self.category or None,
+            province=self.province or None,
+            employer=self.employer or None,
+            brand=self.brand or None,
+            assignee=staff.member_id if self.assignee == "me" else (self.assignee or None),
+            related_to=self.related_to or None,
+            sla=self.sla == "1",
+            page=self.page,
+        )
+
+    def link_params(self) -> dict[str, str]:
+        """The non-empty filters, for links to other pages of the same view."""
+        values = {
+            "status": self.status,
+            "category": self.category,
+            "province": self.province,
+            "employer": self.employer,
+            "brand": self.brand,
+            "assignee": self.assignee,
+            "related_to": self.related_to,
+            "sla": self.sla,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def queue_query(
+    status: Short = None,
+    category: Short = None,
+    province: Short = None,
+    employer: Annotated[str | None, Query(max_length=200)] = None,
+    brand: Annotated[str | None, Query(max_length=200)] = None,
+    assignee: Short = None,
+    related_to: Short = None,
+    sla: Short = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> QueueQuery:
+    """The queue's filters: ``status`` a status, ``all`` or empty (open cases); ``assignee`` a
+    member id, ``me`` or ``none``; ``employer``/``brand`` a name as typed; ``related_to`` a
+    case whose employer the cases share; ``sla=1`` flagged cases only."""
+    return QueueQuery(status, category, province, employer, brand, assignee, related_to, sla, page)
+
+
+Queued = Annotated[QueueQuery, Depends(queue_query)]
 
 
 def _hours(value: float) -> str:
@@ -186,48 +222,38 @@ def build_cases_router(services: ConsoleServices) -> APIRouter:
 
     # ---- pages ----------------------------------------------------------------------
 
+    def queue_context(request: Request, staff: Staff, query: QueueQuery) -> dict[str, Any]:
+        wanted = query.filter_for(staff)
+        return {
+            "result": queue(staff, wanted),
+            "wanted": wanted,
+            "raw": request.query_params,
+            "params": query.link_params(),
+            "statuses": STATUSES,
+            "category_labels": {key: c.label for key, c in categories().items()},
+            "unassigned": UNASSIGNED,
+            "sla_labels": _sla_labels(sla_settings),
+        }
+
     @router.get(PAGES, response_class=HTMLResponse, include_in_schema=False)
-    def queue_page(
-        request: Request,
-        staff: CurrentStaff,
-        status: Short = None,
-        category: Short = None,
-        province: Short = None,
-        employer: Annotated[str | None, Query(max_length=200)] = None,
-        brand: Annotated[str | None, Query(max_length=200)] = None,
-        assignee: Short = None,
-        related_to: Short = None,
-        sla: Short = None,
-        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    ) -> HTMLResponse:
-        wanted = _queue_filter(
-            staff, status, category, province, employer, brand, assignee, related_to, sla, page
-        )
-        result = queue(staff, wanted)
+    def queue_page(request: Request, staff: CurrentStaff, query: Queued) -> HTMLResponse:
+        context = queue_context(request, staff, query)
         with database_errors(), services.db() as session:
             provinces = org_provinces(session, staff.org_id)
         flash, error = _flash(request)
-        params = {
-            key: value
-            for key, value in request.query_params.items()
-            if key != "page" and key in _FILTER_KEYS
-        }
         return render(
             request,
             "cases_queue.html",
-            result=result,
-            wanted=wanted,
-            raw=request.query_params,
-            params=params,
-            statuses=STATUSES,
-            open_statuses=OPEN_STATUSES,
-            category_labels={key: c.label for key, c in categories().items()},
             provinces=provinces,
-            unassigned=UNASSIGNED,
-            sla_labels=_sla_labels(sla_settings),
             flash=flash,
             error=error,
+            **context,
         )
+
+    @router.get(PAGES + "/rows", response_class=HTMLResponse, include_in_schema=False)
+    def queue_rows(request: Request, staff: CurrentStaff, query: Queued) -> HTMLResponse:
+        """The queue's counts and rows alone (for live updates to swap in)."""
+        return render(request, "cases_queue_rows.html", **queue_context(request, staff, query))
 
     @router.get(PAGES + "/{case_id}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, staff: CurrentStaff, case_id: str) -> HTMLResponse:
@@ -268,7 +294,7 @@ def build_cases_router(services: ConsoleServices) -> APIRouter:
 
     @router.post(PAGES + "/{case_id}/assign", include_in_schema=False)
     def assign_form(
-        staff: CurrentStaff,
+        staff: CoordinatorStaff,
         case_id: str,
         member_id: Annotated[str, Form(max_length=64)],
         reason: Annotated[str, Form(max_length=500)] = "",
@@ -361,23 +387,9 @@ def build_cases_router(services: ConsoleServices) -> APIRouter:
     # ---- API ------------------------------------------------------------------------
 
     @router.get(API, response_model=CaseListPublic, tags=["cases"])
-    def list_cases(
-        staff: CurrentStaff,
-        status: Short = None,
-        category: Short = None,
-        province: Short = None,
-        employer: Annotated[str | None, Query(max_length=200)] = None,
-        brand: Annotated[str | None, Query(max_length=200)] = None,
-        assignee: Short = None,
-        related_to: Short = None,
-        sla: Short = None,
-        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    ) -> CaseListPublic:
-        """The queue: urgent first, then oldest; ``status`` is a status, ``all`` or empty
-        (open cases); ``assignee`` a member id, ``me`` or ``none``; ``sla=1`` flagged only."""
-        wanted = _queue_filter(
-            staff, status, category, province, employer, brand, assignee, related_to, sla, page
-        )
+    def list_cases(staff: CurrentStaff, query: Queued) -> CaseListPublic:
+        """The queue: urgent first, then oldest, 50 a page, with counts over the organisation."""
+        wanted = query.filter_for(staff)
         result = queue(staff, wanted)
         return CaseListPublic(
             data=[CaseSummaryPublic.of(item) for item in result.items],
@@ -407,7 +419,7 @@ def build_cases_router(services: ConsoleServices) -> APIRouter:
         return summary_of(staff, case_id)
 
     @router.post(API + "/{case_id}/assign", response_model=CaseSummaryPublic, tags=["cases"])
-    def assign(staff: CurrentStaff, case_id: str, body: AssignRequest) -> CaseSummaryPublic:
+    def assign(staff: CoordinatorStaff, case_id: str, body: AssignRequest) -> CaseSummaryPublic:
         """Coordinators: give the case to a member (by user name)."""
         with _http_errors(), database_errors(), services.db() as session:
             member_id = _member_id(session, staff, body.username)

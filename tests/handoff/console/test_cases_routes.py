@@ -275,3 +275,23 @@ def test_the_api_is_in_the_openapi_schema_without_identifying_fields(console: Co
         assert method in paths[path], path
     detail = schema["components"]["schemas"]["CaseDetailPublic"]["properties"]
     assert not {"conversation_id", "lookup_id", "answers", "receipt"} & set(detail)
+
+
+def test_assigning_is_a_coordinators_job_on_the_page_too(console: Console, desk: Desk) -> None:
+    case_id = desk.file()
+    console.login("mei")
+    token = console.csrf(f"/console/cases/{case_id}")
+    refused = console.client.post(
+        f"/console/cases/{case_id}/assign",
+        data={"member_id": desk.bo.member_id, "csrf_token": token},
+    )
+    assert refused.status_code == 403
+
+
+def test_the_queue_rows_alone_for_live_updates(console: Console, desk: Desk) -> None:
+    urgent = desk.file(urgent=True)
+    console.login("mei")
+    rows = console.client.get("/console/cases/rows", params={"status": "all"})
+    assert rows.status_code == 200
+    assert urgent[:8] in rows.text and "<html" not in rows.text
+    assert 'id="queue-rows"' in rows.text
