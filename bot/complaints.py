@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.effects import (
     DeleteCase,
@@ -48,9 +48,23 @@ def _slow_pool() -> ThreadPoolExecutor:
 async def _slow(function: Callable[..., T], *args: object) -> T:
     return await asyncio.get_running_loop().run_in_executor(_slow_pool(), function, *args)
 
+
 _DAY = 24 * 3600
 _HOUR = 3600
 _MINUTE = 60
+
+
+class CaseEvents(Protocol):
+    """Told when a case is made or the worker answers on it (the console updates live, urgent
+    cases alert the caseworkers on duty); never raises."""
+
+    async def case_submitted(self, case_id: str, org_id: str, urgent: bool) -> None:
+        """A new case was committed."""
+        ...
+
+    async def worker_replied(self, case_id: str) -> None:
+        """The worker added a message to their case."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,7 @@ class DeskParts:
     settings: HandoffSettings
     store: KeyValueStore
     sessions: SessionRepository
+    events: CaseEvents | None = None
 
 
 class ComplaintDesk:
@@ -156,6 +171,8 @@ class ComplaintDesk:
         if outcome.created:
             await parts.store.incr(day_key, ttl_seconds=_DAY)
             log.info("case_submitted", urgent=effect.urgent, categories=list(effect.categories))
+            if parts.events is not None:
+                await parts.events.case_submitted(outcome.case_id, org[0], effect.urgent)
         info = {"org_hours": org[1], "first_reply": parts.settings.intake.first_reply}
         return EffectResult(ok=True, value=info)
 
@@ -206,6 +223,8 @@ class ComplaintDesk:
             return EffectResult(ok=False, problem="database")
         except NotFoundError:
             return EffectResult(ok=False, problem="not_found")
+        if self._parts.events is not None:
+            await self._parts.events.worker_replied(effect.case_id)
         return EffectResult(ok=True)
 
     async def delete(self, _ctx: TurnContext, effect: Effect) -> EffectResult:

@@ -34,6 +34,7 @@ from handoff.crypto import Vault
 from handoff.db import make_engine, session_factory, upgrade
 from handoff.live.services import build_live_services
 from handoff.orgs.service import OrganisationService
+from handoff.outbox import OutboxRepository
 from handoff.ports import Delivery, OutgoingMessage
 from handoff.snapshots import SnapshotRepository
 from knowledge_base.service import default_knowledge_base
@@ -67,9 +68,12 @@ class Runtime:
         self.live.start()
 
     async def stop_background(self) -> None:
-        """Stop this loop's live work (the console feed, alerts and the bus subscriber too)."""
+        """Stop this loop's live work (the console feed, alerts and the bus subscriber too)
+        and close the store connections this loop opened (the runtime stays usable)."""
         await self.live.stop()
         await self.console.live.close()
+        await self.kv.disconnect()
+        await self.mailbox.disconnect()
 
     async def close(self) -> None:
         """Release connections."""
@@ -145,7 +149,6 @@ def build_console_services(settings: Settings, engine: Engine) -> ConsoleService
         secure_cookies=settings.config.mode == "production",
         live=build_live_services(
             db_sessions,
-            vault,
             live=handoff_settings.live,
             alerts=handoff_settings.alerts,
             redis_url=settings.secrets.redis_url,
@@ -245,7 +248,8 @@ def build_live_desk(
     live = console.live
     ttl = settings.config.storage.session_ttl_seconds
     tokens = ReplyTokens(kv, console.vault, ttl)
-    delivery = ChannelDelivery(DeliveryParts(conversations, live.outbox, mailbox, tokens, ttl))
+    outbox = OutboxRepository(console.db, console.vault)
+    delivery = ChannelDelivery(DeliveryParts(conversations, outbox, mailbox, tokens, ttl))
     control = ChannelControl(delivery)
     console.delivery, console.control = delivery, control
     live.chats.connect(control, delivery)
@@ -257,6 +261,6 @@ def build_live_desk(
             delivery=delivery,
             tokens=tokens,
             mailbox=mailbox,
-            web_outbox=WebOutboxSender(live.outbox, conversations, mailbox, ttl),
+            web_outbox=WebOutboxSender(outbox, conversations, mailbox, ttl),
         )
     )

@@ -38,6 +38,11 @@ class KeyValueStore(Protocol):
         """True when the store answers."""
         ...
 
+    async def disconnect(self) -> None:
+        """Close the connections opened so far (e.g. by an event loop that is ending); the
+        store stays usable and reconnects when used again."""
+        ...
+
     async def close(self) -> None:
         """Release connections."""
         ...
@@ -68,6 +73,10 @@ class Mailbox(Protocol):
 
     async def delete(self, key: str) -> None:
         """Forget every event of a conversation (the worker deleted their data)."""
+        ...
+
+    async def disconnect(self) -> None:
+        """Close the connections opened so far; the mailbox reconnects when used again."""
         ...
 
     async def close(self) -> None:

@@ -68,6 +68,9 @@ class InMemoryKeyValueStore:
         """Always reachable."""
         return True
 
+    async def disconnect(self) -> None:
+        """No connections."""
+
     async def close(self) -> None:
         """Nothing to release."""
 
@@ -121,6 +124,9 @@ class InMemoryMailbox:
     def waiting_readers(self) -> int:
         """Readers waiting right now (for tests)."""
         return len(self._waiters)
+
+    async def disconnect(self) -> None:
+        """No connections."""
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -120,6 +120,10 @@ class RedisKeyValueStore:
         except RedisError:
             return False
 
+    async def disconnect(self) -> None:
+        """Close the pooled connections (they belong to the loop that opened them)."""
+        await self._redis.connection_pool.disconnect()
+
     async def close(self) -> None:
         """Close the connection pool."""
         await self._redis.aclose()
@@ -225,6 +229,10 @@ class RedisMailbox:
     def waiting_readers(self) -> int:
         """Readers of this process waiting right now (for tests and benchmarks)."""
         return len(self._waiters)
+
+    async def disconnect(self) -> None:
+        """Close the pooled connections (they belong to the loop that opened them)."""
+        await self._redis.connection_pool.disconnect()
 
     async def close(self) -> None:
         """Stop following and close the connection pool."""

@@ -56,6 +56,10 @@ class SealedMailbox:
         """Forget every event of the conversation."""
         await self._inner.delete(key)
 
+    async def disconnect(self) -> None:
+        """Close the store's connections opened so far."""
+        await self._inner.disconnect()
+
     async def close(self) -> None:
         """Release the store's connections."""
         await self._inner.close()

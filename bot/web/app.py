@@ -144,9 +144,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             rt.core, rt.mailbox, settings.config.storage.session_ttl_seconds
         )
         purging = asyncio.create_task(purge_periodically(settings, rt)) if own else None
+        rt.start_background()
         yield
         if purging is not None:
             purging.cancel()
+        await rt.stop_background()
         if own:
             await rt.close()
 

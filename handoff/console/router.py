@@ -16,6 +16,8 @@ from handoff.console.audit_routes import build_audit_router
 from handoff.console.auth_routes import build_auth_router
 from handoff.console.cases_routes import build_cases_router
 from handoff.console.deps import require_csrf
+from handoff.console.events import build_events_router
+from handoff.console.live_routes import build_live_router
 from handoff.console.services import ConsoleServices
 from handoff.console.stats_routes import build_stats_router
 
@@ -49,6 +51,8 @@ def build_console_router(services: ConsoleServices) -> APIRouter:
     router.include_router(build_audit_router(services), dependencies=guarded)
     router.include_router(build_cases_router(services), dependencies=guarded)
     router.include_router(build_stats_router(services), dependencies=guarded)
+    router.include_router(build_live_router(services), dependencies=guarded)
+    router.include_router(build_events_router(services))
 
     @router.get(API_PREFIX + "/openapi.json", include_in_schema=False)
     async def openapi_schema(request: Request) -> JSONResponse:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.cases.service import CaseService
 from handoff.crypto import Vault
+from handoff.live.services import LiveServices
 from handoff.orgs.service import OrganisationService
 from handoff.ports import ConversationControl, WorkerDelivery
 from handoff.settings import HandoffSettings
@@ -21,6 +22,8 @@ class ConsoleServices:
       deployments, ``async+memory://`` on the embedded default).
     - ``redis_url``: set when Redis is used (live updates across processes), else None.
     - ``secure_cookies``: True in production (cookies only over HTTPS).
+    - ``live``: live updates (the feed and this process's hub), live chats, delivery state
+      and alerts (:mod:`handoff.live`).
     """
 
     db: sessionmaker[Session]
@@ -33,3 +36,4 @@ class ConsoleServices:
     limits_storage: str
     redis_url: str | None
     secure_cookies: bool
+    live: LiveServices

@@ -13,6 +13,7 @@ from bot.runtime import Runtime, build_runtime
 from handoff.keys.argon import TEST_PROFILE
 from nlu import load_backend
 from nlu.types import NluBackend
+from tests.conftest import store_params
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,3 +87,16 @@ async def real_org_runtime(real_runtime: Runtime) -> Runtime:
     """Every configured backend, with an organisation that takes complaints."""
     add_organisation(real_runtime)
     return real_runtime
+
+
+@pytest.fixture(params=store_params())
+async def any_org_runtime(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: Engine, nlu_backend: NluBackend
+) -> AsyncIterator[Runtime]:
+    """In-process stores and, where REDIS_URL is set, Redis; on every configured database;
+    with an organisation that takes complaints."""
+    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    rt = build_runtime(make_settings(tmp_path, redis_url=redis_url), nlu=nlu_backend, engine=engine)
+    add_organisation(rt)
+    yield rt
+    await rt.close()

@@ -8,37 +8,9 @@ from bot.runtime import Runtime
 from bot.session import ConversationState
 from handoff.cases.models import Case
 from tests.bot.conftest import COORDINATOR, PASSWORD
-from tests.helpers import Chat, payloads, receipt_in, said
+from tests.helpers import Chat, answer_all, payloads, receipt_in, said
 
 pytestmark = pytest.mark.anyio
-
-
-async def answer_all(
-    chat: Chat, description: str = "拖欠我们三个月工资，车间三十多人都没拿到"
-) -> str:
-    """File a whole complaint with buttons and typed answers; returns the receipt."""
-    await chat.say("我要投诉")
-    await chat.tap("/pick{consent:yes}")
-    await chat.tap("/pick{categories:wages}")
-    await chat.tap("/done")
-    await chat.say("宏达电子厂")
-    await chat.tap("/skip")
-    await chat.say("广东东莞")
-    await chat.tap("/skip")
-    await chat.say("2024年3月")
-    await chat.tap("/pick{ongoing:still}")
-    await chat.tap("/pick{affected:many}")
-    await chat.say(description)
-    await chat.tap("/pick{evidence:payslips}")
-    await chat.tap("/done")
-    await chat.tap("/pick{wants:back_pay}")
-    await chat.tap("/done")
-    replies = await chat.tap("/pick{contact:chat}")
-    assert "/submit" in payloads(replies)
-    replies = await chat.tap("/submit")
-    receipt = receipt_in(replies)
-    assert receipt is not None and len(receipt) == 16
-    return receipt
 
 
 def case_count(runtime: Runtime) -> int:
