@@ -21,8 +21,10 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
 from pydantic import TypeAdapter
+from sqlalchemy import select
 
 from handoff.console.deps import coordinator_staff
+from handoff.console_models import AuditEntry
 from handoff.db import make_engine
 from tests.handoff.console.web.conftest import (
     SECRET_A,
@@ -217,6 +219,25 @@ def test_authorization_matrix(
 
     coordinator = _call(client, route, url, bearer(tokens["ana"]))
     assert coordinator.status_code not in REFUSED, (route.id, coordinator.status_code)
+    if "{case_id}" in route.path and _succeeded(coordinator):
+        # Whatever opens or changes a case is in the audit log, naming the case.
+        assert _audited(world, world.members["ana"], world.case_a), route.id
+
+
+def _succeeded(response: Response) -> bool:
+    if response.status_code == 303:  # a form: back to the page with done= or error=
+        return "done=" in response.headers["location"]
+    return response.status_code < 300
+
+
+def _audited(world: World, member_id: str, case_id: str) -> bool:
+    with world.services.db() as session:
+        found = session.scalar(
+            select(AuditEntry.id).where(
+                AuditEntry.member_id == member_id, AuditEntry.case_id == case_id
+            )
+        )
+    return found is not None
 
 
 UNSAFE = [r for r in ROUTES if r.method not in ("GET", "HEAD", "OPTIONS")]
