@@ -30,6 +30,7 @@ from handoff.console.deps import is_console_page
 from handoff.console.router import build_console_router
 from handoff.console.templating import STATIC_DIR as CONSOLE_STATIC_DIR
 from handoff.console.templating import STATIC_PREFIX as CONSOLE_STATIC_PREFIX
+from handoff.console.throttle import close_limiters
 from handoff.db import make_engine, session_factory
 from handoff.errors import DatabaseUnavailableError
 
@@ -149,6 +150,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         if purging is not None:
             purging.cancel()
         await rt.stop_background()
+        await close_limiters()
         if own:
             await rt.close()
 

@@ -48,6 +48,15 @@ def limiter(uri: str) -> MovingWindowRateLimiter:
     return per_loop[uri]
 
 
+async def close_limiters() -> None:
+    """Close the running loop's limits storages (a Redis client belongs to its loop): call it
+    when a server's loop ends, so no connection is left behind."""
+    for found in _LIMITERS.pop(asyncio.get_running_loop(), {}).values():
+        client = getattr(getattr(found.storage, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose()
+
+
 def per_minutes(amount: int, minutes: int) -> RateLimitItem:
     """``amount`` events per ``minutes``."""
     return RateLimitItemPerMinute(amount, minutes)

@@ -7,7 +7,7 @@ import pytest
 import redis.asyncio as redis
 
 from bot.channels.web_limits import ConversationStarts
-from handoff.console.throttle import limits_uri
+from handoff.console.throttle import close_limiters, limits_uri
 from handoff.crypto import Vault
 from tests.conftest import REDIS_URL, store_params
 
@@ -48,3 +48,13 @@ async def test_addresses_are_not_kept_in_clear(redis_url: str) -> None:
     finally:
         await client.aclose()
     assert keys and not any("198.51.100.77" in key for key in keys)
+
+
+@pytest.mark.anyio
+async def test_a_closed_loop_leaves_no_connection_and_counts_go_on(storage_uri: str) -> None:
+    starts = ConversationStarts(storage_uri, VAULT, per_ip_per_hour=2, per_minute=100)
+    assert await starts.allow("198.51.100.3")
+    await close_limiters()  # what the web app does when its loop ends
+    assert await starts.allow("198.51.100.3")
+    if "redis" in storage_uri:  # Redis keeps the count; an in-process store ends with its loop
+        assert not await starts.allow("198.51.100.3")
