@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LABEL_CHARS = 12
+LABEL_CHARS = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +47,11 @@ def bar_chart(
     rows: list[tuple[str, int]],
     *,
     others: frozenset[str] = frozenset(),
-    width: int = 640,
+    width: int = 420,
     bar_height: int = 22,
     gap: int = 8,
-    label_width: int = 190,
-    value_width: int = 60,
+    label_width: int = 130,
+    value_width: int = 48,
 ) -> Chart:
     """Horizontal bars, one per row, longest for the largest value; labels in ``others`` are
     merged groups (drawn lighter)."""
@@ -84,14 +84,17 @@ def bar_chart(
 def column_chart(
     rows: list[tuple[str, int]],
     *,
-    width: int = 640,
-    plot_height: int = 180,
+    width: int = 420,
+    plot_height: int = 160,
     label_height: int = 44,
     value_height: int = 18,
+    label_room: int = 56,
 ) -> Chart:
-    """Vertical columns in the given order (months), labels below, values above."""
+    """Vertical columns in the given order (months), labels below (every few columns when
+    they would overlap; each column keeps its full label as a tooltip), values above."""
     largest = max((value for _label, value in rows), default=0) or 1
     slot = width / max(len(rows), 1)
+    every = max(1, -(-label_room // int(max(slot, 1))))
     column = max(min(slot * 0.7, 48.0), 2.0)
     bars = []
     for index, (label, value) in enumerate(rows):
@@ -100,7 +103,7 @@ def column_chart(
         y = value_height + plot_height - length
         bars.append(
             Bar(
-                label=label,
+                label=label if index % every == 0 else "",
                 full_label=label,
                 value=value,
                 x=round(x, 1),
