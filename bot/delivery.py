@@ -37,7 +37,7 @@ from handoff.crypto import DecryptionError, Vault
 from handoff.errors import DatabaseUnavailableError
 from handoff.models import utcnow
 from handoff.outbox import OutboxRepository
-from handoff.ports import Delivery, OutgoingMessage
+from handoff.ports import Delivery, OutgoingMessage, WorkerDelivery
 
 log = get_logger(__name__)
 
@@ -128,6 +128,15 @@ class ChannelDelivery:
     def __init__(self, parts: DeliveryParts) -> None:
         self._parts = parts
         self._prompts = load_prompts("live")
+        self._channels: dict[str, WorkerDelivery] = {}
+
+    def register(self, channel: str, delivery: WorkerDelivery | None) -> None:
+        """Let a channel running in this process deliver its conversations' messages itself
+        (Telegram: queued and sent at once); None hands them back to the outbox."""
+        if delivery is None:
+            self._channels.pop(channel, None)
+        else:
+            self._channels[channel] = delivery
 
     async def deliver(
         self,
@@ -177,8 +186,13 @@ class ChannelDelivery:
             return await self._to_web(
                 address, conversation_id, replies, author, case_id, live_chat_id
             )
-        if address.channel == TELEGRAM:
-            messages = [_outgoing(r) for r in replies]
+        messages = [_outgoing(r) for r in replies]
+        channel = self._channels.get(address.channel)
+        if channel is not None:
+            return await channel.deliver(
+                conversation_id, messages, case_id=case_id, live_chat_id=live_chat_id
+            )
+        if address.channel == TELEGRAM:  # the Telegram process sends it from the outbox
             return await self._queue(conversation_id, TELEGRAM, messages, case_id, live_chat_id)
         log.info("delivery_channel_cannot_receive", channel=address.channel)
         return Delivery.UNREACHABLE

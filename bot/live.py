@@ -94,6 +94,11 @@ class LiveDesk:
             REPLY_INTENT: self.reply_to_staff,
         }
 
+    @property
+    def delivery(self) -> ChannelDelivery:
+        """How this process reaches workers (channels that send register with it)."""
+        return self._parts.delivery
+
     def forget_hooks(self) -> list[ForgetHook]:
         """What deleting a conversation's data also forgets."""
         return [self.forget]

@@ -35,7 +35,7 @@ from handoff.db import make_engine, session_factory, upgrade
 from handoff.live.services import build_live_services
 from handoff.orgs.service import OrganisationService
 from handoff.outbox import OutboxRepository
-from handoff.ports import Delivery, OutgoingMessage
+from handoff.ports import Delivery, OutgoingMessage, WorkerDelivery
 from handoff.snapshots import SnapshotRepository
 from knowledge_base.service import default_knowledge_base
 from nlu import load_backend
@@ -66,6 +66,11 @@ class Runtime:
         """This process's live work, in the running loop: follow takeovers made by other
         processes, tell workers nobody picked up, retry web messages (idempotent)."""
         self.live.start()
+
+    def register_channel(self, channel: str, delivery: WorkerDelivery | None) -> None:
+        """A channel that sends from this process delivers its own conversations' messages
+        (None: it stopped; messages are queued in the outbox again)."""
+        self.live.delivery.register(channel, delivery)
 
     async def stop_background(self) -> None:
         """Stop this loop's live work (the console feed, alerts and the bus subscriber too)

@@ -95,6 +95,7 @@ class TelegramChannel:
         )
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._register_channel = runtime.register_channel
 
     @property
     def webhook_secret(self) -> str:
@@ -111,12 +112,15 @@ class TelegramChannel:
     # ---- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the outbox sweep (when this process sends)."""
+        """Start the outbox sweep (when this process sends); caseworkers' messages to Telegram
+        conversations then go through :meth:`deliver` (sent at once)."""
         if self.sends:
             self._spawn(self.sender.run(self._stop))
+            self._register_channel(CHANNEL, self)
 
     async def stop(self) -> None:
         """Stop sweeping, let sends in progress finish, close connections."""
+        self._register_channel(CHANNEL, None)
         self._stop.set()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=10)
