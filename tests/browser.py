@@ -55,3 +55,55 @@ def make_driver(profile_dir: Path, width: int = 390, height: int = 844) -> Any:
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER or ""))
     driver.set_window_size(width, height)
     return driver
+
+
+# ---- the worker's chat page -------------------------------------------------------------
+
+
+def chat_texts(driver: Any, who: str = "bot") -> list[str]:
+    """Texts of the chat page's messages of one kind: bot, staff (pushed) or me."""
+    from selenium.webdriver.common.by import By
+
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, f".msg.{who}")]
+
+
+def tap(driver: Any, title: str) -> None:
+    """Tap the newest enabled chip with this title, then wait for the reply."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = len(chat_texts(driver))
+    chips = [
+        c
+        for c in driver.find_elements(By.CSS_SELECTOR, ".chip")
+        if c.is_enabled() and c.text.strip() == title
+    ]
+    assert chips, f"no enabled chip {title!r}"
+    chips[-1].click()
+    WebDriverWait(driver, 30).until(lambda d: len(chat_texts(d)) > before)
+
+
+def type_in(driver: Any, text: str, *, answered: bool = True) -> None:
+    """Type and send a message; wait for the bot's reply (or, with ``answered=False``, only
+    until the message is sent: a person has the chat and the bot stays silent)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    replies, mine = len(chat_texts(driver)), len(chat_texts(driver, "me"))
+    driver.find_element(By.ID, "input").send_keys(text)  # ChromeDriver types BMP characters only
+    driver.find_element(By.ID, "send").click()
+    if answered:
+        wait.until(lambda d: len(chat_texts(d)) > replies)
+    else:
+        wait.until(lambda d: len(chat_texts(d, "me")) > mine)
+        wait.until(lambda d: d.find_element(By.ID, "send").is_enabled())
+
+
+def shoot(driver: Any, name: str) -> None:
+    """A screenshot in var/test-artifacts/, copied to docs/screenshots/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SCREENSHOTS / name)

@@ -4,7 +4,6 @@ gets the receipt; screenshots of the summary and the receipt go to docs/screensh
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +14,11 @@ from bot.prompts import load_prompts
 from bot.runtime import Runtime
 from handoff.cases.categories import categories
 from tests.bot.conftest import add_organisation
-from tests.browser import ARTIFACTS, SCREENSHOTS, make_driver, require_browser
+from tests.browser import chat_texts, make_driver, require_browser, shoot, tap, type_in
 
 require_browser()
 
-from selenium.webdriver.common.by import By  # noqa: E402 - needs a browser to be useful
-from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402 - needs a browser to be useful
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -51,48 +49,13 @@ def title_of(book_key: str, payload: str) -> str:
     raise KeyError(payload)
 
 
-def bot_texts(driver: WebDriver) -> list[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".msg.bot")]
-
-
-def tap(driver: WebDriver, title: str) -> None:
-    """Tap the newest enabled chip with this title, then wait for the reply."""
-    wait = WebDriverWait(driver, 30)
-    before = len(bot_texts(driver))
-    chips = [
-        c
-        for c in driver.find_elements(By.CSS_SELECTOR, ".chip")
-        if c.is_enabled() and c.text.strip() == title
-    ]
-    assert chips, f"no enabled chip {title!r}"
-    chips[-1].click()
-    wait.until(lambda d: len(bot_texts(d)) > before)
-
-
-def type_in(driver: WebDriver, text: str) -> None:
-    wait = WebDriverWait(driver, 30)
-    before = len(bot_texts(driver))
-    box = driver.find_element(By.ID, "input")
-    box.send_keys(text)
-    driver.find_element(By.ID, "send").click()
-    wait.until(lambda d: len(bot_texts(d)) > before)
-
-
-def shoot(driver: WebDriver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    driver.save_screenshot(str(path))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, SCREENSHOTS / name)
-
-
 def test_worker_files_a_complaint_on_a_phone(
     phone: WebDriver, live_server: str, app: FastAPI, runtime: Runtime
 ) -> None:
     add_organisation(runtime)
     wait = WebDriverWait(phone, 30)
     phone.get(live_server + "/")
-    wait.until(lambda d: bot_texts(d))
+    wait.until(lambda d: chat_texts(d))
     tap(phone, title_of("core", "/file_complaint"))
     tap(phone, title_of("intake", "/pick{consent:yes}"))
     tap(phone, categories()["wages"].label)
@@ -108,15 +71,15 @@ def test_worker_files_a_complaint_on_a_phone(
     tap(phone, INTAKE.buttons("skip_button")[0].title)  # evidence
     tap(phone, INTAKE.buttons("skip_button")[0].title)  # wants
     tap(phone, INTAKE.section("choices")["contact"]["chat"])
-    assert "宏达电子厂" in bot_texts(phone)[-1]
+    assert "宏达电子厂" in chat_texts(phone)[-1]
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390
     shoot(phone, "intake_summary_phone.png")
 
     tap(phone, INTAKE.buttons("summary_submit")[0].title)
-    wait.until(lambda d: any(RECEIPT.search(t) for t in bot_texts(d)))
+    wait.until(lambda d: any(RECEIPT.search(t) for t in chat_texts(d)))
     shoot(phone, "intake_receipt_phone.png")
-    receipt = next(m.group(0) for t in bot_texts(phone) if (m := RECEIPT.search(t)))
+    receipt = next(m.group(0) for t in chat_texts(phone) if (m := RECEIPT.search(t)))
     assert runtime.cases.find_by_receipt(receipt.replace(" ", "")) is not None
     # The conversation is kept across closing the tab while it matters (localStorage).
     assert phone.execute_script("return localStorage.getItem('gongyou.conversation')")

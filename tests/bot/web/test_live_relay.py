@@ -5,12 +5,9 @@ Redis."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import queue
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -19,34 +16,18 @@ import pytest
 import redis
 
 from bot.messages import Button, Reply
-from bot.runtime import Runtime, build_runtime
-from handoff.db import make_engine
-from nlu.types import NluBackend
-from tests.bot.conftest import COORDINATOR, PASSWORD, add_organisation, make_settings
-from tests.conftest import store_params
+from bot.runtime import Runtime
+from tests.bot.conftest import COORDINATOR, PASSWORD, add_organisation
 from tests.helpers import answer_all
 
 STREAM = {"Accept": "text/event-stream"}
 
 
-@pytest.fixture(params=store_params())
-def runtime(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_url: str, nlu_backend: NluBackend
-) -> Iterator[Runtime]:
-    """An organisation's runtime on SQLite with in-process stores or Redis (overrides the
-    package's ``runtime`` for this module, so ``app`` and ``live_server`` use it)."""
-    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
-    rt = build_runtime(
-        make_settings(tmp_path, redis_url=redis_url),
-        nlu=nlu_backend,
-        engine=make_engine(sqlite_url),
-    )
-    add_organisation(rt)
-    # Login throttling is not tested here, and its per-loop Redis storage outlives the
-    # server's loop (handoff/console/throttle.py): keep it in-process.
-    rt.console.limits_storage = "async+memory://"
-    yield rt
-    asyncio.run(rt.close())
+@pytest.fixture
+def runtime(served_runtime: Runtime) -> Runtime:
+    """The app under test serves an organisation, on every configured backend."""
+    add_organisation(served_runtime)
+    return served_runtime
 
 
 class HttpWorker:
