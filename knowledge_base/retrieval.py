@@ -478,16 +478,10 @@ class Retriever:
         content = weights[self.content.offset : self.content.offset + self.content.size]
         totals = best + self.content_weight * content
         denominator = self._concept_weight(phrasings, concept_ids, unseen)
-        top = _top(totals, k)
         keys = self._entry_keys
         return tuple(
             EntryHit(keys[index][0], keys[index][1], score, coverage)
-            for index, score, coverage in zip(
-                top.tolist(),
-                totals[top].tolist(),
-                _shares(covered[top], denominator),
-                strict=True,
-            )
+            for index, score, coverage in _best(totals, covered, denominator, k)
         )
 
     def _article_hits(
@@ -501,24 +495,20 @@ class Retriever:
         block = self.article_block
         scores = weights[block.offset : block.offset + block.size]
         denominator = self._concept_weight(block, concept_ids, unseen)
-        top = _top(scores, k)
         keys = self._article_keys
         return tuple(
             ArticleHit(keys[index][0], keys[index][1], score, coverage)
-            for index, score, coverage in zip(
-                top.tolist(),
-                scores[top].tolist(),
-                _shares(covered[top], denominator),
-                strict=True,
-            )
+            for index, score, coverage in _best(scores, covered, denominator, k)
         )
 
 
-def _shares(covered: FloatArray, denominator: float) -> list[float]:
-    if denominator <= 0:
-        return [0.0] * len(covered)
-    shares: list[float] = (covered / denominator).tolist()
-    return shares
+def _best(
+    scores: FloatArray, covered: FloatArray, denominator: float, k: int
+) -> list[tuple[int, float, float]]:
+    """(index, score, coverage) of the ``k`` best documents, best first."""
+    top = _top(scores, k)
+    shares = (covered[top] / denominator).tolist() if denominator > 0 else [0.0] * len(top)
+    return list(zip(top.tolist(), scores[top].tolist(), shares, strict=True))
 
 
 def _top(scores: FloatArray, k: int) -> IntArray:
