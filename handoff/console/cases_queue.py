@@ -21,8 +21,10 @@ from handoff.console.related import (
     BRAND,
     EMPLOYER,
     digest_case_counts,
+    digest_counts,
     digest_filter,
     ensure_indexed,
+    org_shape,
     related_counts,
 )
 from handoff.console.staff import Staff
@@ -194,7 +196,13 @@ def _related_condition(org_id: str, case_id: str) -> ColumnElement[bool]:
     )
 
 
-def queue_counts(session: Session, org_id: str, now: datetime, sla: SlaSettings) -> QueueCounts:
+def queue_counts(
+    session: Session,
+    org_id: str,
+    now: datetime,
+    sla: SlaSettings,
+    employer_counts: dict[str, int] | None = None,
+) -> QueueCounts:
     """Counts per status, urgent open cases, SLA flags and shared employers (a scan of a
     covering index each, rather than one scan of the cases per number)."""
     unclaimed = Case.assignee_id.is_(None).label("unclaimed")
@@ -217,8 +225,9 @@ def queue_counts(session: Session, org_id: str, now: datetime, sla: SlaSettings)
         late_urgent = bool(is_unclaimed and urgent and is_past_urgent)
         sla_urgent += int(count) if late_urgent else 0
         flagged += int(count) if late_urgent or (is_unclaimed and is_past_any) else 0
-    shared = digest_case_counts(session, org_id, EMPLOYER)
-    shared_employers = sum(1 for count in shared.values() if count > 1)
+    if employer_counts is None:
+        employer_counts = digest_case_counts(session, org_id, EMPLOYER)
+    shared_employers = sum(1 for count in employer_counts.values() if count > 1)
     return QueueCounts(
         by_status=by_status,
         open=sum(by_status[s] for s in OPEN_STATUSES),
@@ -258,8 +267,10 @@ def _items(
     members: dict[str, str],
     now: datetime,
     sla: SlaSettings,
+    employer_counts: dict[str, int],
 ) -> list[QueueItem]:
-    related = related_counts(session, staff.org_id, [case.id for case in rows])
+    statuses = {case.id: case.status for case in rows}
+    related = related_counts(session, staff.org_id, statuses, employer_counts)
     return [
         QueueItem(
             case_id=case.id,
@@ -288,7 +299,9 @@ def case_summary(
     ).first()
     if row is None:
         raise NotFoundError(case_id)
-    return _items(session, staff, [row], org_members(session, staff.org_id), now, sla)[0]
+    employers = digest_counts.get(session, staff.org_id, EMPLOYER, org_shape(session, staff.org_id))
+    members = org_members(session, staff.org_id)
+    return _items(session, staff, [row], members, now, sla, employers)[0]
 
 
 def org_provinces(session: Session, org_id: str) -> list[str]:
@@ -309,7 +322,9 @@ def list_queue(
     """One page of the organisation's queue; digests are filled in for cases without them."""
     # Every unindexed case of the organisation, not only this page: employer filters and
     # related counts must see them all.
-    indexed = ensure_indexed(session, staff)
+    shape = org_shape(session, staff.org_id)
+    indexed = ensure_indexed(session, staff, shape=shape)
+    employers = digest_counts.get(session, staff.org_id, EMPLOYER, shape)
     where = _conditions(session, staff, wanted, now, sla)
     count = int(session.scalar(select(func.count()).select_from(Case).where(*where)) or 0)
     pages = max(1, -(-count // PAGE_SIZE))
@@ -322,11 +337,11 @@ def list_queue(
         .limit(PAGE_SIZE)
     ).all()
     members = org_members(session, staff.org_id)
-    items = _items(session, staff, rows, members, now, sla)
+    items = _items(session, staff, rows, members, now, sla, employers)
     return QueuePage(
         items=items,
         count=count,
-        counts=queue_counts(session, staff.org_id, now, sla),
+        counts=queue_counts(session, staff.org_id, now, sla, employers),
         page=page,
         pages=pages,
         indexed=indexed,

@@ -57,7 +57,6 @@ from handoff.console.cases_workflow import (
     assignable_members,
 )
 from handoff.console.deps import CoordinatorStaff, CurrentStaff, audit, render
-from handoff.console.related import related_counts
 from handoff.console.services import ConsoleServices
 from handoff.console.staff import Staff
 from handoff.console.texts import text
@@ -216,7 +215,7 @@ def build_cases_router(services: ConsoleServices) -> APIRouter:
     def open_case(staff: Staff, case_id: str) -> tuple[CaseDetail, int]:
         with _http_errors(), database_errors(), services.db() as session:
             detail = load_case(session, services.cases, staff, case_id, utcnow(), sla_settings)
-            related = related_counts(session, staff.org_id, [case_id]).get(case_id, 0)
+            related = case_summary(session, staff, case_id, utcnow(), sla_settings).related
         audit(services, staff, "case_view", case_id, decrypted=True)
         return detail, related
 

@@ -18,7 +18,8 @@ import hmac
 import json
 import re
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -167,7 +168,13 @@ class _Checked:
 _checked = _Checked()
 
 
-def ensure_indexed(session: Session, staff: Staff, case_ids: Iterable[str] | None = None) -> int:
+def ensure_indexed(
+    session: Session,
+    staff: Staff,
+    case_ids: Iterable[str] | None = None,
+    *,
+    shape: OrgShape | None = None,
+) -> int:
     """Make index rows for the organisation's cases that have none (all, or those given).
 
     Returns how many cases were decrypted to do it (for the audit log). Safe when two
@@ -177,7 +184,10 @@ def ensure_indexed(session: Session, staff: Staff, case_ids: Iterable[str] | Non
     wanted = None if case_ids is None else list(case_ids)
     if wanted is not None and not wanted:
         return 0
-    shape = org_shape(session, staff.org_id) if wanted is None else None
+    if wanted is None and shape is None:
+        shape = org_shape(session, staff.org_id)
+    if wanted is not None:
+        shape = None
     if shape is not None and _checked.unchanged(staff.org_id, shape):
         return 0
     try:
@@ -291,24 +301,52 @@ def digest_case_counts(
     return {digest: int(count) for digest, count in totals.items() if count > 0}
 
 
-def related_counts(session: Session, org_id: str, case_ids: list[str]) -> dict[str, int]:
-    """For each case, how many other cases (not spam) name the same employer."""
-    if not case_ids:
+class DigestCounts:
+    """:func:`digest_case_counts` of every digest of an organisation, kept per kind while the
+    organisation's shape (:func:`org_shape`) is unchanged, for at most ``ttl_seconds``. The
+    queue needs them on every listing (shared employers, related counts); they change only
+    when cases come, go or turn out to be spam."""
+
+    def __init__(
+        self, ttl_seconds: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._kept: dict[tuple[str, str], tuple[OrgShape, float, dict[str, int]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, org_id: str, kind: str, shape: OrgShape) -> dict[str, int]:
+        """The counts for ``shape``, made again when it changed or they are too old."""
+        with self._lock:
+            kept = self._kept.get((org_id, kind))
+        if kept is not None and kept[0] == shape and self._clock() - kept[1] < self._ttl:
+            return kept[2]
+        counts = digest_case_counts(session, org_id, kind)
+        with self._lock:
+            self._kept[(org_id, kind)] = (shape, self._clock(), counts)
+        return counts
+
+
+digest_counts = DigestCounts()
+
+
+def related_counts(
+    session: Session, org_id: str, statuses: dict[str, str], per_digest: dict[str, int]
+) -> dict[str, int]:
+    """For each case (id → status), how many other cases (not spam) name the same employer,
+    given the organisation's employer counts (:class:`DigestCounts`)."""
+    if not statuses:
         return {}
     mine = session.execute(
         select(CaseIndex.case_id, CaseIndex.digest).where(
-            CaseIndex.case_id.in_(case_ids),
+            CaseIndex.case_id.in_(list(statuses)),
             CaseIndex.org_id == org_id,
             CaseIndex.kind == EMPLOYER,
         )
     ).all()
-    if not mine:
-        return {}
-    per_digest = digest_case_counts(session, org_id, EMPLOYER, {d for _c, d in mine})
-    spam = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids), Case.status == "spam")))
     # A case names at most one employer, so the others are its digest's cases but itself.
     counts = {
-        case_id: per_digest.get(digest, 0) - (0 if case_id in spam else 1)
+        case_id: per_digest.get(digest, 0) - (0 if statuses[case_id] == "spam" else 1)
         for case_id, digest in mine
     }
     return {case_id: count for case_id, count in counts.items() if count > 0}

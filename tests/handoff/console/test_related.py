@@ -11,6 +11,7 @@ from handoff.console.related import (
     EMPLOYER,
     INDEXED_MARKER,
     brand_names,
+    digest_case_counts,
     ensure_indexed,
     name_digest,
     normalise_name,
@@ -69,7 +70,9 @@ def test_cases_naming_one_employer_are_linked_across_spellings(desk: Desk) -> No
         indexed = ensure_indexed(session, desk.mei)
         assert indexed == 6
         linked = related_cases(session, desk.mei.org_id, ids[0])
-        counts = related_counts(session, desk.mei.org_id, [*ids, other, nameless])
+        employers = digest_case_counts(session, desk.mei.org_id, EMPLOYER)
+        statuses = dict.fromkeys([*ids, other, nameless], "new")
+        counts = related_counts(session, desk.mei.org_id, statuses, employers)
     assert {r.case_id for r in linked} == set(ids[1:])
     assert counts == {case_id: 3 for case_id in ids}
 
@@ -120,3 +123,24 @@ def test_index_key_is_opened_from_the_organisation_when_the_login_has_none(desk:
     with desk.session() as session:
         ensure_indexed(session, replace(desk.mei, index_key=None))
         assert [r.case_id for r in related_cases(session, desk.mei.org_id, first)] == [second]
+
+
+def test_digest_counts_are_kept_until_the_organisation_changes(desk: Desk) -> None:
+    from handoff.cases.models import Case
+    from handoff.console.related import DigestCounts, org_shape
+
+    first = desk.file(employer="宏达电子厂")
+    desk.file(employer="宏达电子公司")
+    moment = [0.0]
+    cache = DigestCounts(ttl_seconds=60, clock=lambda: moment[0])
+    with desk.session() as session:
+        ensure_indexed(session, desk.mei)
+        shape = org_shape(session, desk.mei.org_id)
+        assert sorted(cache.get(session, desk.mei.org_id, EMPLOYER, shape).values()) == [2]
+        case = session.get(Case, first)
+        assert case is not None
+        case.status = "spam"
+        session.commit()
+        marked = org_shape(session, desk.mei.org_id)
+        assert marked != shape  # marking spam changes the shape, so the counts are made again
+        assert sorted(cache.get(session, desk.mei.org_id, EMPLOYER, marked).values()) == [1]
