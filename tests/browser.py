@@ -107,3 +107,29 @@ def shoot(driver: Any, name: str) -> None:
     driver.save_screenshot(str(path))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, SCREENSHOTS / name)
+
+
+def fill_complaint(driver: Any) -> None:
+    """Go through the whole intake on the chat page, up to the summary (not submitted)."""
+    from bot.prompts import load_prompts
+    from handoff.cases.categories import categories
+
+    intake, core = load_prompts("intake"), load_prompts("core")
+    tap(
+        driver,
+        next(b.title for b in core.buttons("menu_buttons") if b.payload == "/file_complaint"),
+    )
+    tap(driver, next(b.title for b in intake.buttons("consent_buttons") if "yes" in b.payload))
+    tap(driver, categories()["wages"].label)
+    tap(driver, intake.buttons("done_button")[0].title)
+    type_in(driver, "宏达电子厂")
+    tap(driver, intake.buttons("unknown_button")[0].title)  # brands
+    type_in(driver, "广东东莞")
+    tap(driver, intake.buttons("skip_button")[0].title)  # district
+    type_in(driver, "去年三月")
+    tap(driver, intake.section("choices")["ongoing"]["still"])
+    tap(driver, intake.section("choices")["affected"]["many"])
+    type_in(driver, "拖欠三个月工资，车间三十多人都没拿到")
+    tap(driver, intake.buttons("skip_button")[0].title)  # evidence
+    tap(driver, intake.buttons("skip_button")[0].title)  # wants
+    tap(driver, intake.section("choices")["contact"]["chat"])

@@ -131,19 +131,18 @@ def build_live_router(services: ConsoleServices) -> APIRouter:
 
     # ---- pages ------------------------------------------------------------------------
 
+    def rendered_list(request: Request, staff: Staff, template: str) -> HTMLResponse:
+        return render(request, template, chats=listing(staff), members=members(staff.org_id))
+
     @router.get(PAGES, response_class=HTMLResponse, include_in_schema=False)
     def list_page(request: Request, staff: CurrentStaff) -> HTMLResponse:
         """Waiting and ongoing chats, urgent first."""
-        return render(
-            request, "live_list.html", chats=listing(staff), members=members(staff.org_id)
-        )
+        return rendered_list(request, staff, "live_list.html")
 
     @router.get(PAGES + "/list", response_class=HTMLResponse, include_in_schema=False)
     def list_part(request: Request, staff: CurrentStaff) -> HTMLResponse:
         """The list alone (for live updates to swap in)."""
-        return render(
-            request, "live_rows.html", chats=listing(staff), members=members(staff.org_id)
-        )
+        return rendered_list(request, staff, "live_rows.html")
 
     @router.get(PAGES + "/{chat_id}", response_class=HTMLResponse, include_in_schema=False)
     def chat_page(

@@ -20,12 +20,19 @@ from sqlalchemy import update
 
 from bot.prompts import load_prompts
 from bot.runtime import Runtime
-from handoff.cases.categories import categories
 from handoff.console.texts import text
 from handoff.console.totp import seal_secret
 from handoff.orgs.models import Member, Organisation
 from tests.bot.conftest import COORDINATOR, PASSWORD, add_organisation
-from tests.browser import chat_texts, make_driver, require_browser, shoot, tap, type_in
+from tests.browser import (
+    chat_texts,
+    fill_complaint,
+    make_driver,
+    require_browser,
+    shoot,
+    tap,
+    type_in,
+)
 
 require_browser()
 
@@ -109,25 +116,6 @@ def send_from_console(driver: WebDriver, action_suffix: str, message: str) -> No
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
 
-def file_complaint(phone: WebDriver) -> None:
-    tap(phone, menu_title("/file_complaint"))
-    tap(phone, next(b.title for b in INTAKE.buttons("consent_buttons") if "yes" in b.payload))
-    tap(phone, categories()["wages"].label)
-    tap(phone, INTAKE.buttons("done_button")[0].title)
-    type_in(phone, "宏达电子厂")
-    tap(phone, INTAKE.buttons("unknown_button")[0].title)  # brands
-    type_in(phone, "广东东莞")
-    tap(phone, INTAKE.buttons("skip_button")[0].title)  # district
-    type_in(phone, "去年三月")
-    tap(phone, INTAKE.section("choices")["ongoing"]["still"])
-    tap(phone, INTAKE.section("choices")["affected"]["many"])
-    type_in(phone, "拖欠三个月工资，车间三十多人都没拿到")
-    tap(phone, INTAKE.buttons("skip_button")[0].title)  # evidence
-    tap(phone, INTAKE.buttons("skip_button")[0].title)  # wants
-    tap(phone, INTAKE.section("choices")["contact"]["chat"])
-    tap(phone, INTAKE.buttons("summary_submit")[0].title)
-
-
 def no_errors(driver: WebDriver) -> None:
     severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == [], severe
@@ -139,7 +127,8 @@ def test_reply_and_answer_appear_live_on_both_sides(
     chat_wait, desk_wait = WebDriverWait(phone, 30), WebDriverWait(desk, 30)
     phone.get(live_server + "/")
     chat_wait.until(lambda d: chat_texts(d))
-    file_complaint(phone)
+    fill_complaint(phone)
+    tap(phone, INTAKE.buttons("summary_submit")[0].title)
 
     log_in(desk, live_server, totp.now())
     desk.get(live_server + "/console/cases")
