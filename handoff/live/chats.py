@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from nacl.public import PrivateKey
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.console_models import LiveChat, LiveMessage
@@ -507,6 +507,7 @@ class LiveChatService:
     def _sweep(self) -> tuple[list[Unanswered], list[LiveStatus]]:
         settings = self._parts.settings
         now = utcnow()
+        self._forget_ended(now - timedelta(days=settings.ended_chat_days))
         due = now - timedelta(minutes=settings.pickup_timeout_minutes)
         stale = now - timedelta(hours=settings.queue_expiry_hours)
         unanswered: list[Unanswered] = []
@@ -546,6 +547,15 @@ class LiveChatService:
                 org = session.get(Organisation, row.org_id)
                 unanswered.append(Unanswered(_status(row), org.staffed_hours if org else ""))
         return unanswered, expired
+
+    def _forget_ended(self, before: datetime) -> int:
+        """Delete chats that ended before ``before``, with their messages (retention)."""
+        with database_errors(), self._db() as session:
+            result = session.execute(
+                delete(LiveChat).where(LiveChat.state == ENDED, LiveChat.ended_at < before)
+            )
+            session.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def forget(self, conversation_id: str) -> None:
         """The worker deleted their data: end any open chat (its rows go with the

@@ -20,6 +20,8 @@ class LiveSettings(BaseModel):
     queue_expiry_hours: float = Field(default=24, gt=0, le=24 * 14)
     # How often each process checks for requests nobody picked up.
     sweep_seconds: float = Field(default=15, gt=0, le=3600)
+    # An ended chat and its (sealed) messages are deleted this many days after it ended.
+    ended_chat_days: int = Field(default=30, ge=1)
 
 
 class AlertSettings(BaseModel):

@@ -209,3 +209,23 @@ async def test_other_processes_learn_of_a_takeover(
     bot_side.registry.load_all()
     seen = bot_side.status(conversation)
     assert seen is not None and seen.is_live
+
+
+async def test_ended_chats_are_deleted_after_the_retention_time(
+    chats: LiveChatService, org: Org, conversation: str, db: sessionmaker[Session]
+) -> None:
+    status, _ = await chats.request(conversation, org.id, urgent=False)
+    await chats.take_over(status.chat_id, org.id, org.member.member_id)
+    await chats.worker_message(conversation, "谢谢")
+    await chats.hand_back(status.chat_id, org.id)
+    await chats.sweep()
+    assert [s.chat_id for s in chats.list_for_org(org.id, ended_within=timedelta(days=1))] == [
+        status.chat_id
+    ]
+    with db() as session:
+        session.execute(update(LiveChat).values(ended_at=utcnow() - timedelta(days=31)))
+        session.commit()
+    await chats.sweep()
+    with db() as session:
+        assert session.scalars(select(LiveChat)).all() == []
+        assert session.scalars(select(LiveMessage)).all() == []
