@@ -43,6 +43,10 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("\n".join(problems))
 
 
+#: For tests of Redis itself (beside ``pytest.mark.redis``): skipped without REDIS_URL.
+needs_redis = pytest.mark.skipif(REDIS_URL is None, reason="REDIS_URL not set")
+
+
 def database_params() -> list[object]:
     params: list[object] = [pytest.param("sqlite", id="sqlite")]
     if TEST_DATABASE_URL:

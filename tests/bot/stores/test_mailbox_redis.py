@@ -11,8 +11,9 @@ import redis
 from bot.stores import RedisMailbox
 from bot.stores.sealed import SealedMailbox
 from handoff.crypto import Vault
+from tests.conftest import needs_redis
 
-pytestmark = [pytest.mark.anyio, pytest.mark.redis]
+pytestmark = [pytest.mark.anyio, pytest.mark.redis, needs_redis]
 
 
 def connections(url: str) -> list[dict[str, str]]:

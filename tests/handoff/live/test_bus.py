@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from handoff.live.bus import RESYNC, RedisBus, WakeBus
+from tests.conftest import needs_redis
 
 pytestmark = pytest.mark.anyio
 
@@ -58,6 +59,7 @@ async def test_closed_listener_hears_nothing(bus: WakeBus) -> None:
 
 
 @pytest.mark.redis
+@needs_redis
 async def test_one_subscribing_connection_for_many_listeners(redis_url: str) -> None:
     bus = RedisBus(redis_url)
     queues = [asyncio.Queue[str]() for _ in range(50)]
@@ -76,6 +78,7 @@ async def test_one_subscribing_connection_for_many_listeners(redis_url: str) -> 
 
 
 @pytest.mark.redis
+@needs_redis
 async def test_two_processes_hear_each_other(redis_url: str) -> None:
     first, second = RedisBus(redis_url), RedisBus(redis_url)
     heard: asyncio.Queue[str] = asyncio.Queue()
@@ -90,6 +93,7 @@ async def test_two_processes_hear_each_other(redis_url: str) -> None:
 
 
 @pytest.mark.redis
+@needs_redis
 async def test_listeners_resync_after_reconnecting(redis_url: str) -> None:
     bus = RedisBus(redis_url)
     heard: asyncio.Queue[str] = asyncio.Queue()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from handoff.live import feed as events
 from handoff.live.bus import RedisBus, WakeBus
 from handoff.live.feed import ConsoleFeed, FeedEvent, FeedHub, FeedSubscription
+from tests.conftest import needs_redis
 
 pytestmark = pytest.mark.anyio
 
@@ -95,6 +96,7 @@ async def test_a_lost_wake_up_only_delays(db: sessionmaker[Session], bus: WakeBu
 
 
 @pytest.mark.redis
+@needs_redis
 async def test_across_processes(db: sessionmaker[Session], redis_url: str) -> None:
     """A caseworker's page served by one process hears an event emitted by another."""
     emitter_bus, server_bus = RedisBus(redis_url), RedisBus(redis_url)
