@@ -125,7 +125,7 @@ class RelatedCasePublic(BaseModel):
     """Another case of the organisation naming the same employer (or brand)."""
 
     id: str
-    kind: Literal["employer", "brand"]
+    kinds: list[Literal["employer", "brand"]]
     status: str
     category: str
     province: str | None
@@ -192,7 +192,7 @@ class CaseDetailPublic(CaseSummaryPublic):
             related_cases=[
                 RelatedCasePublic(
                     id=r.case_id,
-                    kind="brand" if r.kind == "brand" else "employer",
+                    kinds=["brand" if k == "brand" else "employer" for k in r.kinds],
                     status=r.status,
                     category=r.category,
                     province=r.province,

@@ -226,10 +226,11 @@ def _index_missing(session: Session, staff: Staff, wanted: list[str] | None) -> 
 
 @dataclass(frozen=True, slots=True)
 class RelatedCase:
-    """Another case of the organisation that names the same employer or brand."""
+    """Another case of the organisation that names the same employer and/or brand
+    (``kinds``: what it shares, employer first)."""
 
     case_id: str
-    kind: str
+    kinds: tuple[str, ...]
     status: str
     category: str
     province: str | None
@@ -267,10 +268,19 @@ def related_cases(
         .join(Case, Case.id == theirs.case_id)
         .where(mine.case_id == case_id, mine.org_id == org_id, mine.kind.in_(NAME_KINDS))
         .distinct()
-        .order_by(Case.created_at.desc())
-        .limit(limit)
+        .order_by(Case.created_at.desc(), Case.id, theirs.kind.desc())
+        .limit(limit * len(NAME_KINDS))
     ).all()
-    return [RelatedCase(*row) for row in rows]
+    found: dict[str, RelatedCase] = {}
+    for other, kind, status, category, province, urgent, created_at in rows:
+        if other in found:
+            kinds = (*found[other].kinds, kind)
+            found[other] = RelatedCase(other, kinds, status, category, province, urgent, created_at)
+        elif len(found) < limit:
+            found[other] = RelatedCase(
+                other, (kind,), status, category, province, urgent, created_at
+            )
+    return list(found.values())
 
 
 def digest_case_counts(

@@ -83,7 +83,7 @@ def test_brands_link_cases_too(desk: Desk) -> None:
     with desk.session() as session:
         ensure_indexed(session, desk.mei)
         linked = related_cases(session, desk.mei.org_id, first)
-    assert [(r.case_id, r.kind) for r in linked] == [(second, BRAND)]
+    assert [(r.case_id, r.kinds) for r in linked] == [(second, (BRAND,))]
 
 
 def test_only_keyed_digests_are_stored_and_they_differ_per_organisation(desk: Desk) -> None:
@@ -106,6 +106,15 @@ def test_indexing_happens_once_and_marks_cases_naming_nothing(desk: Desk) -> Non
         assert ensure_indexed(session, desk.mei) == 0
         kinds = list(session.scalars(select(CaseIndex.kind)))
     assert kinds == [INDEXED_MARKER]
+
+
+def test_a_case_sharing_employer_and_brand_is_listed_once(desk: Desk) -> None:
+    first = desk.file(employer="宏达电子厂", brands="耐克")
+    second = desk.file(employer="宏达电子公司", brands="耐克")
+    with desk.session() as session:
+        ensure_indexed(session, desk.mei)
+        linked = related_cases(session, desk.mei.org_id, first)
+    assert [(r.case_id, r.kinds) for r in linked] == [(second, (EMPLOYER, BRAND))]
 
 
 def test_another_organisation_cannot_index_or_see_links(desk: Desk) -> None:
