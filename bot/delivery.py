@@ -238,7 +238,6 @@ class ChannelDelivery:
                 conversation_id,
                 channel,
                 messages,
-                case_id=case_id,
                 live_chat_id=live_chat_id,
             )
         except DatabaseUnavailableError:

@@ -96,7 +96,6 @@ class OutboxRepository:
         messages: Sequence[OutgoingMessage],
         *,
         ids: Sequence[str] | None = None,
-        case_id: str | None = None,
         live_chat_id: str | None = None,
     ) -> list[str]:
         """Queue ``messages`` (in order) for a conversation; returns the row ids.
@@ -105,7 +104,7 @@ class OutboxRepository:
         possibly already sent) nothing is added and an empty list is returned.
         """
         row_ids, _leased = self._insert(
-            conversation_id, channel, messages, ids, case_id, live_chat_id, lease_seconds=None
+            conversation_id, channel, messages, ids, live_chat_id, lease_seconds=None
         )
         return row_ids
 
@@ -122,7 +121,7 @@ class OutboxRepository:
         rows are leased to the caller at once (True), who sends them without a :meth:`claim`
         (one write fewer per message on the hot path)."""
         return self._insert(
-            conversation_id, channel, messages, ids, None, None, lease_seconds=lease_seconds
+            conversation_id, channel, messages, ids, None, lease_seconds=lease_seconds
         )
 
     def _insert(
@@ -131,7 +130,6 @@ class OutboxRepository:
         channel: str,
         messages: Sequence[OutgoingMessage],
         ids: Sequence[str] | None,
-        case_id: str | None,
         live_chat_id: str | None,
         *,
         lease_seconds: float | None,
@@ -152,7 +150,8 @@ class OutboxRepository:
                     conversation_id=conversation_id,
                     channel=channel,
                     payload_ciphertext=self._seal(message),
-                    case_id=case_id,
+                    # Never the case: a row naming both a conversation and a case would tell a
+                    # copy of the database which chat filed the case.
                     live_chat_id=live_chat_id,
                     attempts=0,
                     next_attempt_at=due or _clock.next(),
@@ -272,6 +271,11 @@ class OutboxRepository:
     def mark_sent(self, row_id: str) -> None:
         """The channel accepted the message: forget its content, keep the row for a while."""
         self._finish([row_id], SENT, "")
+
+    def mark_sent_many(self, row_ids: Sequence[str]) -> None:
+        """:meth:`mark_sent` for several rows in one transaction (a sender's group commit)."""
+        if row_ids:
+            self._finish(list(row_ids), SENT, "")
 
     def mark_failed(self, row_id: str, error: str) -> None:
         """The channel refused this one message for good (the conversation may still work)."""

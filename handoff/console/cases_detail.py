@@ -82,14 +82,18 @@ def conversation_of(session: Session, staff: Staff, case_id: str) -> str:
 
 
 def reach_of(session: Session, conversation_id: str, case_id: str) -> tuple[str, int]:
-    """Whether the worker's conversation still exists and takes messages, and how many of
-    this case's messages are still waiting in the outbox."""
+    """Whether the worker's conversation still exists and takes messages, and how many
+    messages to it are still waiting in the outbox (outbox rows never name the case: the
+    conversation comes from the sealed origin, opened with the organisation key)."""
     conversation = session.get(Conversation, conversation_id)
     waiting = int(
         session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.case_id == case_id, OutboxMessage.state == "pending")
+            .where(
+                OutboxMessage.conversation_id == conversation_id,
+                OutboxMessage.state == "pending",
+            )
         )
         or 0
     )

@@ -178,9 +178,10 @@ class TelegramChannel:
     ) -> Delivery:
         """Deliver to a conversation by its internal id (``handoff.ports.WorkerDelivery``).
 
-        Contract: the messages are queued in the outbox (one row each, tagged with ``case_id``
-        / ``live_chat_id`` for the console), then this process tries to send them for up to
-        ``wait_seconds``. Returns DELIVERED when Telegram accepted all of them, QUEUED when some
+        Contract: the messages are queued in the outbox (one row each, tagged with
+        ``live_chat_id`` for the console; never with ``case_id``, which is accepted only for
+        the port's sake: a row may not link a case to a conversation), then this process tries
+        to send them for up to ``wait_seconds``. Returns DELIVERED when Telegram accepted all of them, QUEUED when some
         are still waiting (429, network, or another process sends: polling mode), UNREACHABLE
         when the worker blocked the bot (nothing is queued then) or Telegram refused a message
         for good, UNKNOWN when the conversation no longer exists. Never raises for a delivery
@@ -197,7 +198,6 @@ class TelegramChannel:
             conversation_id,
             CHANNEL,
             messages,
-            case_id=case_id,
             live_chat_id=live_chat_id,
         )
         if not ids:
