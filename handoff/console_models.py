@@ -165,8 +165,8 @@ class OutboxMessage(Base):
     )
     channel: Mapped[str] = mapped_column(String(32), index=True)
     payload_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-    # What the console shows about it: the case or live chat it belongs to.
-    case_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # The live chat it belongs to, for the console. Never the case: a row naming a conversation
+    # and a case would tell a copy of the database which chat filed the case.
     live_chat_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(
