@@ -40,8 +40,11 @@ install: $(RUNTIME_STAMP) ## Install what serving needs into .venv (with uv)
 install-dev: $(DEV_STAMP) ## Install that plus the development tools (pytest, ruff, mypy, selenium)
 
 # `exec` hands the terminal's Ctrl-C straight to the server, which then exits cleanly.
+# With TELEGRAM_BOT_TOKEN set, the Telegram poller starts beside the server (once it answers)
+# and stops when the server stops.
 run: install ## Serve the web chat + API on http://127.0.0.1:8000 (another port: PORT=8080 make run)
-	@exec $(VENV)/bin/gongyou run
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(VENV)/bin/gongyou telegram --polling --beside-web $$$$ & fi; \
+	exec $(VENV)/bin/gongyou run
 
 chat: install ## Chat with the bot in this terminal (logs go to var/logs/chat.log)
 	@exec $(VENV)/bin/gongyou chat

@@ -181,12 +181,12 @@ class TelegramChannel:
         Contract: the messages are queued in the outbox (one row each, tagged with
         ``live_chat_id`` for the console; never with ``case_id``, which is accepted only for
         the port's sake: a row may not link a case to a conversation), then this process tries
-        to send them for up to ``wait_seconds``. Returns DELIVERED when Telegram accepted all of them, QUEUED when some
-        are still waiting (429, network, or another process sends: polling mode), UNREACHABLE
-        when the worker blocked the bot (nothing is queued then) or Telegram refused a message
-        for good, UNKNOWN when the conversation no longer exists. Never raises for a delivery
-        problem; a database outage gives QUEUED only if the rows were written, else raises
-        ``DatabaseUnavailableError``.
+        to send them for up to ``wait_seconds``. Returns DELIVERED when Telegram accepted all
+        of them, QUEUED when some are still waiting (429, network, or another process sends:
+        polling mode), UNREACHABLE when the worker blocked the bot (nothing is queued then) or
+        Telegram refused a message for good, UNKNOWN when the conversation no longer exists.
+        Never raises for a delivery problem; a database outage gives QUEUED only if the rows
+        were written, else raises ``DatabaseUnavailableError``.
         """
         unreachable = await asyncio.to_thread(self.outbox.is_unreachable, conversation_id)
         if unreachable is None:

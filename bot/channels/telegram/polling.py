@@ -118,8 +118,17 @@ class Poller:
             await self._wait_for_progress(1.0)
             return
         timeout = 0 if self.tracker.in_flight else self._timeout
+        fetch = asyncio.create_task(self._api.get_updates(self.tracker.next_offset(), timeout))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetch.done():  # stopping: what this poll would bring stays unconfirmed
+            fetch.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                await fetch
+            return
         try:
-            updates = await self._api.get_updates(self.tracker.next_offset(), timeout)
+            updates = fetch.result()
         except TelegramError as exc:
             await self._pause_after(exc, stop)
             return

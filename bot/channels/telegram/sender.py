@@ -59,6 +59,39 @@ class Throttle:
             await asyncio.sleep(at - now)
 
 
+class SentMarks:
+    """Group commit of "sent" marks: marks asked for while one write is under way go out
+    together in the next, so many chats sending at once cost a few commits, not one each.
+    Each caller waits for its own mark to be written before it claims more rows."""
+
+    def __init__(self, outbox: OutboxRepository) -> None:
+        self._outbox = outbox
+        self._waiting: list[tuple[str, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def mark(self, row_id: str) -> None:
+        """Note ``row_id`` as sent; returns once that is written."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row_id, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await asyncio.to_thread(self._outbox.mark_sent_many, [row for row, _ in batch])
+            except Exception as exc:  # noqa: BLE001 - handed to every waiter, never lost
+                for _row, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _row, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+
 @dataclass(frozen=True, slots=True)
 class Sent:
     """The message went out (Telegram accepted every part)."""
@@ -85,12 +118,14 @@ class OutboxSender:
         self._chat_key = chat_key
         self._settings = settings
         self._throttle = Throttle(settings.messages_per_second)
+        self._marks = SentMarks(outbox)
         self._sending = asyncio.Semaphore(settings.max_concurrent_sends)
         self._drains: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._leased: dict[str, list[list[OutboxItem]]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._direct: set[asyncio.Task[None]] = set()
+        self._closing = False
         self._last_housekeeping = 0.0
 
     # ---- starting deliveries ----------------------------------------------------------
@@ -170,15 +205,22 @@ class OutboxSender:
         return True
 
     async def close(self) -> None:
-        """Stop timers and let running sends finish (a few seconds at most)."""
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
-        pending = [*self._drains.values(), *self._direct]
-        if pending:
+        """Stop timers and let running sends finish (a few seconds at most). Nothing new
+        starts once closing begins: a retry that comes due meanwhile stays in the outbox for
+        the next process (sending it here, after the connection closed, could only fail)."""
+        self._closing = True
+        while True:
+            for timer in self._timers.values():
+                timer.cancel()
+            self._timers.clear()
+            pending = [*self._drains.values(), *self._direct]
+            if not pending:
+                return
             _, late = await asyncio.wait(pending, timeout=10)
             for task in late:
                 task.cancel()
+            if late:
+                return
 
     # ---- draining a conversation ------------------------------------------------------
 
@@ -214,7 +256,7 @@ class OutboxSender:
         for index, item in enumerate(items):
             result = await self._send_item(item)
             if isinstance(result, Sent):
-                await asyncio.to_thread(self._outbox.mark_sent, item.id)
+                await self._marks.mark(item.id)
                 continue
             if result.verdict is Verdict.FAILED:
                 log.warning("telegram_message_refused", reason=result.reason)
@@ -241,9 +283,11 @@ class OutboxSender:
                 delay=round(result.delay.total_seconds(), 1),
             )
             return False
-        return bool(items)
+        return len(items) >= _BATCH  # a full batch: there may be more behind it
 
     def _wake_later(self, conversation_id: str, seconds: float) -> None:
+        if self._closing:
+            return  # the row waits in the outbox for the next sweep, here or elsewhere
         old = self._timers.pop(conversation_id, None)
         if old is not None:
             old.cancel()
@@ -252,7 +296,8 @@ class OutboxSender:
 
     def _wake(self, conversation_id: str) -> None:
         self._timers.pop(conversation_id, None)
-        self.kick(conversation_id)
+        if not self._closing:
+            self.kick(conversation_id)
 
     async def _send_item(self, item: OutboxItem) -> SendResult:
         if item.address.channel != CHANNEL:

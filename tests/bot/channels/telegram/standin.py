@@ -158,7 +158,13 @@ class _QuietServer(uvicorn.Server):
 async def serve(app: Any, port: int = 0) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     """Serve an ASGI app on 127.0.0.1 in the running loop; returns (server, task, base URL)."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=2,
     )
     server = _QuietServer(config)
     task = asyncio.create_task(server.serve())
@@ -193,6 +199,7 @@ class StandIn:
 
     token: str = TOKEN
     webhook_retry_seconds: float = 0.2
+    first_update_id: int = 1000
     base_url: str = ""
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[SentMessage] = field(default_factory=list)
@@ -207,7 +214,7 @@ class StandIn:
     webhook_deliveries: int = 0
 
     def __post_init__(self) -> None:
-        self._update_ids = itertools.count(1000)
+        self._update_ids = itertools.count(self.first_update_id)
         self._message_ids: dict[int, Iterator[int]] = defaultdict(lambda: itertools.count(1))
         self._callback_ids = itertools.count(1)
         self._open_callbacks: set[str] = set()
@@ -215,6 +222,7 @@ class StandIn:
         self._new_update = asyncio.Event()
         self._new_message: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self._poll_generation = 0
+        self._closing = False
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_in_flight: set[int] = set()
         self._webhook_chats_busy: set[Any] = set()
@@ -239,6 +247,8 @@ class StandIn:
         return self.base_url
 
     async def stop(self) -> None:
+        self._closing = True
+        self._new_update.set()  # long polls return now
         if self._webhook_task is not None:
             self._webhook_task.cancel()
         if self._server is not None and self._server_task is not None:
@@ -461,7 +471,7 @@ class StandIn:
                     "Conflict: terminated by other getUpdates request; "
                     "make sure that only one bot instance is running",
                 )
-            if self.updates or time.monotonic() >= deadline:
+            if self.updates or time.monotonic() >= deadline or self._closing:
                 return self.updates[:limit]
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.messages import Button, Reply
 from handoff.ports import Delivery, OutgoingMessage
 from tests.bot.channels.telegram.conftest import RunningBot, TgChat, file_complaint, texts
 
@@ -52,6 +53,13 @@ async def test_a_caseworkers_message_is_delivered(bot: RunningBot) -> None:
     delivered = bot.standin.messages(chat.chat_id)[-1]
     assert delivered.text == message.text
     assert len(delivered.button_data()) == 1
+    # By the chat id, as the OutboundPort: queued at once, sent right after.
+    await bot.ch.send(
+        str(chat.chat_id), [Reply("工作人员：我们明天联系你", (Button("好的", "/affirm"),))]
+    )
+    assert (await bot.standin.wait_for_messages(chat.chat_id, 3))[
+        -1
+    ].text == "工作人员：我们明天联系你"
     # The console's own path: a row put straight into the outbox is sent by the sweep.
     bot.ch.outbox.enqueue(conversation_id, "telegram", [OutgoingMessage("第二条消息")])
     messages = await bot.standin.wait_for_messages(

@@ -19,6 +19,7 @@ from tests.bot.channels.telegram.conftest import (
     open_runtime,
 )
 from tests.bot.channels.telegram.standin import SECRET_HEADER, StandIn
+from tests.conftest import REDIS_URL
 
 pytestmark = pytest.mark.anyio
 
@@ -145,6 +146,17 @@ async def test_two_processes_receiving_one_update_answer_it_once(
             await running.runtime.close()
 
 
+def _one_store_per_mode() -> list[object]:
+    """The 200-chat run is the slowest here: polling on the embedded store, webhook on Redis
+    (each mode and each store once, not every mix)."""
+    params: list[object] = [pytest.param("memory", "polling", id="memory-polling")]
+    redis = "redis" if REDIS_URL else "memory"
+    marks = [pytest.mark.redis] if REDIS_URL else []
+    params.append(pytest.param(redis, "webhook", id=f"{redis}-webhook", marks=marks))
+    return params
+
+
+@pytest.mark.parametrize(("store", "mode"), _one_store_per_mode(), indirect=True)
 async def test_two_hundred_chats_at_once_each_get_their_own_answers(bot: RunningBot) -> None:
     chats = {730000000 + i: 174 * (20 + i) for i in range(200)}  # hourly pay 20.00, 21.00, …
     for chat_id, wage in chats.items():

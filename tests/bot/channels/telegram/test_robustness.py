@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.prompts import load_prompts
+from bot.runtime import Runtime
 from handoff.db import session_factory
 from handoff.models import Conversation
-from tests.bot.channels.telegram.conftest import RunningBot, TgChat, texts
+from tests.bot.channels.telegram.conftest import RunningBot, TgChat, fast_settings, texts
+from tests.bot.channels.telegram.standin import StandIn
 
 pytestmark = pytest.mark.anyio
 
@@ -155,7 +157,10 @@ async def test_commands_map_to_the_web_chats_intents(bot: RunningBot) -> None:
     assert TG.text("mainland_note") in texts(start)  # Hong Kong and abroad: said plainly
     assert CORE.text("help").split("\n")[0] in texts(await chat.command("/help"))
     assert "/talk_to_human" in await chat.payloads(await chat.command("/menu"))
-    assert "/pick{consent:yes}" in await chat.payloads(await chat.command("/complaint"))
+    consent = await chat.command("/complaint")
+    assert "/pick{consent:yes}" in await chat.payloads(consent)
+    # Telegram is confidential, not anonymous: the consent step says so (and offers the web).
+    assert load_prompts("intake").text("channel_note_app") in texts(consent)
     await chat.tap("/pick{consent:no}")
     delete = await chat.command("/delete@gongyou_test_bot")
     assert "/affirm" in await chat.payloads(delete)
@@ -239,3 +244,16 @@ async def test_callback_data_stays_small_for_long_chinese_labels(bot: RunningBot
     sent = bot.standin.messages(chat.chat_id)[-1]
     assert all(len(data.encode()) < 64 for data in sent.button_data())
     assert await chat.payloads([sent]) == [label]
+
+
+async def test_a_429_at_start_up_is_waited_out(
+    tg_runtime: Runtime, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standin.fail("deleteWebhook", "429", times=2, retry_after=1)
+    running = RunningBot(tg_runtime, standin, "polling", fast_settings())
+    await running.start()
+    try:
+        chat = TgChat(running, 740001000)
+        assert await chat.command("/start")
+    finally:
+        await running.stop()

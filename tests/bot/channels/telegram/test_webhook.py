@@ -49,7 +49,7 @@ async def test_only_the_secret_header_gets_in(bot: RunningBot) -> None:
 
 async def test_the_route_answers_before_anything_is_sent(bot: RunningBot) -> None:
     bot.standin.meet(750000002)
-    bot.standin.fail("sendMessage", "429", times=1, retry_after=2)
+    bot.standin.fail("sendMessage", "429", times=1, retry_after=4)
     async with httpx.AsyncClient() as client:
         started = time.monotonic()
         response = await client.post(
@@ -59,7 +59,9 @@ async def test_the_route_answers_before_anything_is_sent(bot: RunningBot) -> Non
         )
         elapsed = time.monotonic() - started
     assert response.status_code == 200
-    assert elapsed < 1.0  # the 429's two seconds are the outbox's to wait, not Telegram's
+    # The 429's four seconds are the outbox's to wait, not Telegram's; the margin is for a
+    # loaded CI machine (the turn itself runs before the answer).
+    assert elapsed < 2.5
     messages = await bot.standin.wait_for_messages(750000002, 1, timeout=10)
     assert len(messages) == 1
 
