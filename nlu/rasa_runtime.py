@@ -48,9 +48,14 @@ def rasa_executable() -> Path:
 
 
 def rasa_env() -> dict[str, str]:
-    """Environment for Rasa subprocesses: telemetry off, TensorFlow quiet."""
+    """Environment for Rasa subprocesses: telemetry off, TensorFlow quiet, and Rasa's training
+    cache in the user's cache directory rather than in the checkout, so a fresh clone on the
+    same machine (CI's) restores unchanged components instead of training them again. Rasa
+    keys each cached component by its config and data, so a change is always trained."""
     env = dict(os.environ)
     env["RASA_TELEMETRY_ENABLED"] = "false"
+    cache_home = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    env.setdefault("RASA_CACHE_DIRECTORY", str(cache_home / "gongyou" / "rasa"))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env

@@ -17,6 +17,8 @@ cd "$ROOT"
 
 # Nothing phones home: Rasa's telemetry stays off in every subcommand.
 export RASA_TELEMETRY_ENABLED=false
+# Rasa's training cache outside the checkout (a fresh clone restores unchanged components).
+export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-${XDG_CACHE_HOME:-$HOME/.cache}/gongyou/rasa}"
 # TensorFlow's C++ start-up chatter is not useful here.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1

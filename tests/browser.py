@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -17,6 +19,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "var" / "test-artifacts"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+T = TypeVar("T")
 
 
 def require_browser() -> None:
@@ -57,6 +60,33 @@ def make_driver(profile_dir: Path, width: int = 390, height: int = 844) -> Any:
     return driver
 
 
+def patient_wait(driver: Any, seconds: float = 30) -> Any:
+    """A WebDriverWait that keeps polling while htmx or a live update swaps the element it
+    looked at (a stale element is a page still changing, not a failure)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(
+        driver,
+        seconds,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    )
+
+
+def retry_stale(action: Callable[[], T], attempts: int = 5) -> T:
+    """Run ``action`` again (after a short pause) when the page swapped an element under it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for attempt in range(attempts):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
 # ---- the worker's chat page -------------------------------------------------------------
 
 
@@ -70,7 +100,6 @@ def chat_texts(driver: Any, who: str = "bot") -> list[str]:
 def tap(driver: Any, title: str) -> None:
     """Tap the newest enabled chip with this title, then wait for the reply."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     before = len(chat_texts(driver))
     chips = [
@@ -80,16 +109,15 @@ def tap(driver: Any, title: str) -> None:
     ]
     assert chips, f"no enabled chip {title!r}"
     chips[-1].click()
-    WebDriverWait(driver, 30).until(lambda d: len(chat_texts(d)) > before)
+    patient_wait(driver).until(lambda d: len(chat_texts(d)) > before)
 
 
 def type_in(driver: Any, text: str, *, answered: bool = True) -> None:
     """Type and send a message; wait for the bot's reply (or, with ``answered=False``, only
     until the message is sent: a person has the chat and the bot stays silent)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(driver, 30)
+    wait = patient_wait(driver)
     replies, mine = len(chat_texts(driver)), len(chat_texts(driver, "me"))
     driver.find_element(By.ID, "input").send_keys(text)  # ChromeDriver types BMP characters only
     driver.find_element(By.ID, "send").click()

@@ -61,6 +61,23 @@ def store_params() -> list[object]:
     return params
 
 
+def deployment_params() -> list[object]:
+    """(store, database) pairs for the slowest end-to-end tests, which run on the two ways the
+    service is deployed rather than on every mix: the embedded defaults, and Redis with
+    PostgreSQL where both are configured. Used with ``indirect=True``."""
+    params: list[object] = [pytest.param("memory", "sqlite", id="memory-sqlite")]
+    if REDIS_URL and TEST_DATABASE_URL:
+        params.append(
+            pytest.param(
+                "redis",
+                "postgresql",
+                id="redis-postgresql",
+                marks=[pytest.mark.redis, pytest.mark.postgres],
+            )
+        )
+    return params
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'gongyou.db'}"

@@ -28,16 +28,20 @@ from tests.browser import (
     chat_texts,
     fill_complaint,
     make_driver,
+    patient_wait,
     require_browser,
+    retry_stale,
     shoot,
     tap,
     type_in,
 )
+from tests.conftest import deployment_params
 
 require_browser()
 
 from selenium.webdriver.common.by import By  # noqa: E402 - needs a browser to be useful
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -96,24 +100,38 @@ def log_in(driver: WebDriver, base: str, code: str) -> None:
     WebDriverWait(driver, 30).until(lambda d: "/console/login" not in d.current_url)
 
 
-def submit(driver: WebDriver, action_suffix: str) -> None:
-    """Press the submit button of the page's form whose action ends with ``action_suffix``."""
-    form = next(
+def form_for(driver: WebDriver, action_suffix: str) -> WebElement:
+    """The page's form whose action ends with ``action_suffix``."""
+    return next(
         f
         for f in driver.find_elements(By.TAG_NAME, "form")
         if (f.get_attribute("action") or "").endswith(action_suffix)
     )
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def submit(driver: WebDriver, action_suffix: str) -> None:
+    """Press the submit button of the page's form whose action ends with ``action_suffix``
+    (found again if a live update swapped it meanwhile)."""
+    retry_stale(
+        lambda: (
+            form_for(driver, action_suffix)
+            .find_element(By.CSS_SELECTOR, "button[type=submit]")
+            .click()
+        )
+    )
 
 
 def send_from_console(driver: WebDriver, action_suffix: str, message: str) -> None:
-    form = next(
-        f
-        for f in driver.find_elements(By.TAG_NAME, "form")
-        if (f.get_attribute("action") or "").endswith(action_suffix)
-    )
-    form.find_element(By.NAME, "text").send_keys(message)
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    """Type ``message`` into that form and send it (again from the start if it was swapped)."""
+
+    def send() -> None:
+        form = form_for(driver, action_suffix)
+        field = form.find_element(By.NAME, "text")
+        field.clear()
+        field.send_keys(message)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+    retry_stale(send)
 
 
 def no_errors(driver: WebDriver) -> None:
@@ -121,10 +139,11 @@ def no_errors(driver: WebDriver) -> None:
     assert severe == [], severe
 
 
+@pytest.mark.parametrize(("served_runtime", "engine"), deployment_params(), indirect=True)
 def test_reply_and_answer_appear_live_on_both_sides(
     phone: WebDriver, desk: WebDriver, live_server: str, totp: pyotp.TOTP
 ) -> None:
-    chat_wait, desk_wait = WebDriverWait(phone, 30), WebDriverWait(desk, 30)
+    chat_wait, desk_wait = patient_wait(phone), patient_wait(desk)
     phone.get(live_server + "/")
     chat_wait.until(lambda d: chat_texts(d))
     fill_complaint(phone)
@@ -132,7 +151,7 @@ def test_reply_and_answer_appear_live_on_both_sides(
 
     log_in(desk, live_server, totp.now())
     desk.get(live_server + "/console/cases")
-    desk.find_element(By.CSS_SELECTOR, "a.case-link").click()
+    retry_stale(lambda: desk.find_element(By.CSS_SELECTOR, "a.case-link").click())
     desk_wait.until(lambda d: d.find_elements(By.ID, "case-thread"))
     submit(desk, "/claim")
     desk_wait.until(
@@ -161,10 +180,11 @@ def test_reply_and_answer_appear_live_on_both_sides(
     no_errors(desk)
 
 
+@pytest.mark.parametrize(("served_runtime", "engine"), deployment_params(), indirect=True)
 def test_live_takeover_and_hand_back(
     phone: WebDriver, desk: WebDriver, live_server: str, totp: pyotp.TOTP
 ) -> None:
-    chat_wait, desk_wait = WebDriverWait(phone, 30), WebDriverWait(desk, 30)
+    chat_wait, desk_wait = patient_wait(phone), patient_wait(desk)
     log_in(desk, live_server, totp.now())
     desk.get(live_server + "/console/live")
     desk_wait.until(lambda d: d.find_elements(By.ID, "live-list"))
