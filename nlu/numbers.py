@@ -43,15 +43,24 @@ _INTEGER_CHARS: Final = frozenset(NUMERAL_CHARS + "万萬亿億")
 
 _CN_DIGIT_CLASS: Final = "".join(CN_DIGITS)
 _CN_UNIT_CLASS: Final = "十拾百佰千仟万萬亿億"
-_ARABIC: Final = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
-_ARABIC_K: Final = rf"{_ARABIC}(?:[kw](?![a-z]))?"
+_ARABIC: Final = r"\d{1,32}(?:,\d{3}(?!\d)){0,10}(?:\.\d{1,32})?"
+# Atomic and bounded: a run of digits is one token, and a numeral has at most 32 pieces.
+# Without that, ``(?:\d+)*`` below tried every way of cutting a digit run into pieces when a
+# scanner failed after it (20 digits took a second, 40 never ended: a bank card or ID number
+# typed into the chat hung the worker's turn), and each search over a long run cost the square
+# of its length.
+_ARABIC_K: Final = rf"(?>{_ARABIC}(?:[kw](?![a-z]))?)"
 # A numeral starts with a digit or 十 (so 千万别… or 万一 do not start a number) and continues
 # with digits, units, and k/w right after an Arabic digit.
 NUMERAL: Final = (
     rf"(?:[{_CN_DIGIT_CLASS}]点[{_CN_DIGIT_CLASS}]+(?=[万萬亿億千])|{_ARABIC_K}|[{_CN_DIGIT_CLASS}十拾])"
-    rf"(?:{_ARABIC_K}|[{_CN_DIGIT_CLASS}{_CN_UNIT_CLASS}])*"
+    rf"(?:{_ARABIC_K}|[{_CN_DIGIT_CLASS}{_CN_UNIT_CLASS}]){{0,31}}"
 )
 _NUMERAL_RE: Final = re.compile(NUMERAL)
+#: How much of a message :func:`find_quantities` reads.
+SCAN_CHARS: Final = 2000
+# Characters: 一千二百三十四万五千六百七十八 is 15, 1,000,000,000.50 is 16.
+_LONGEST_NUMERAL: Final = 32
 _TOKEN_RE: Final = re.compile(
     rf"(?P<arabic>{_ARABIC})|(?P<cn>[{_CN_DIGIT_CLASS}])|(?P<point>点)"
     rf"|(?P<small>[十拾百佰千仟k])|(?P<big>[万萬亿億w])"
@@ -198,7 +207,7 @@ def parse_number(text: str) -> Number | None:
     (3500, 3500, 12000, 12)
     """
     compact = normalize(text.strip()).replace(" ", "")
-    if not compact:
+    if not compact or len(compact) > _LONGEST_NUMERAL:
         return None
     tokens = _lex(compact)
     if tokens is None:
@@ -419,9 +428,11 @@ def find_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text`` (any script), longest match first where they overlap.
 
     Numbers without a unit come back as kind ``number``; ordinals (第三) and pieces of
-    letter-digit codes (GY-7K3P) are skipped.
+    letter-digit codes (GY-7K3P) are skipped. Only the first :data:`SCAN_CHARS` characters are
+    read: the facts a calculator needs come early, and a message of many thousand characters
+    must not hold up the turn.
     """
-    norm = normalize(text)
+    norm = normalize(text[:SCAN_CHARS])
     found: list[Quantity] = []
     for regex, build in _SCANNERS:
         for match in _finditer_overlapping(regex, norm):
@@ -437,7 +448,11 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 def _longest_number(numeral: str) -> tuple[int, Number | None]:
-    """The longest prefix of a numeral match that is a number (250一天 → 250, not 250一)."""
+    """The longest prefix of a numeral match that is a number (250一天 → 250, not 250一).
+    A run longer than any amount a worker means (a card number, a row of 一) is no number:
+    trying each of its prefixes would cost the square of its length."""
+    if len(numeral) > _LONGEST_NUMERAL:
+        return len(numeral), None
     for end in range(len(numeral), 0, -1):
         value = parse_number(numeral[:end])
         if value is not None:

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
+
+#: How much of one message any backend reads: Telegram's own limit for a message. A longer
+#: text (the web chat accepts more, e.g. a pasted contract) is understood by its beginning, so
+#: no message, however long or strange, can hold up a turn; the text itself is kept whole by
+#: whoever stores it.
+READ_CHARS: Final = 4096
+
+
+def readable(text: str) -> str:
+    """The part of ``text`` the NLU reads (its first :data:`READ_CHARS` characters)."""
+    return text[:READ_CHARS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from nlu.embedded.cache import load_or_train
 from nlu.embedded.model import BACKEND_NAME, EmbeddedModel
 from nlu.settings import NluSettings
-from nlu.types import ParseResult
+from nlu.types import ParseResult, readable
 
 
 class EmbeddedBackend:
@@ -38,5 +38,6 @@ class EmbeddedBackend:
         return backend
 
     def parse(self, text: str) -> ParseResult:
-        """Intent ranking and entities of one message; never raises on string input."""
-        return self.model.parse(text)
+        """Intent ranking and entities of one message (its readable beginning, see
+        :func:`nlu.types.readable`); never raises on string input."""
+        return self.model.parse(readable(text))

@@ -13,6 +13,7 @@ from nlu.embedded import FALLBACK_INTENT, EmbeddedBackend
 from nlu.settings import PROJECT_ROOT
 from nlu.tokenizer import normalize
 from nlu.training_data import load_training_data
+from nlu.types import READ_CHARS
 from tests.nlu.conftest import as_number, load_cases
 
 CASES = load_cases("intent_cases.yml")["cases"]
@@ -112,3 +113,15 @@ def test_parse_never_raises(embedded_backend: EmbeddedBackend, text: str) -> Non
     assert 0.0 <= result.intent.confidence <= 1.0
     for entity in result.entities:
         assert 0 <= entity.start < entity.end <= len(text)
+
+
+@pytest.mark.timeout(60)  # a guard against a hang, not a speed measurement
+@pytest.mark.parametrize(
+    "text", ["1" * 100_000, "一个" * 50_000, "我的卡号6222020200112233445566778899"]
+)
+def test_a_huge_or_strange_message_is_read_by_its_beginning(
+    embedded_backend: EmbeddedBackend, text: str
+) -> None:
+    result = embedded_backend.parse(text)
+    assert result.intent.name
+    assert all(e.end <= READ_CHARS for e in result.entities)

@@ -228,3 +228,14 @@ def test_one_numeral_table_for_the_whole_project() -> None:
 @given(st.integers(min_value=1, max_value=9999))
 def test_article_numbers_round_trip(number: int) -> None:
     assert chinese_to_int(int_to_chinese(number)) == number
+
+
+@pytest.mark.timeout(20)  # a guard against a hang, not a speed measurement
+@pytest.mark.parametrize(
+    "text",
+    ["6222020200112233445566778899", "1" * 5000, "一" * 5000, "1万" * 3000, "两年零七个月" * 800],
+)
+def test_long_runs_of_digits_end(text: str) -> None:
+    # Once, 40 digits never ended (every way of cutting the run was tried).
+    quantities = find_quantities(text)
+    assert all(0 <= q.start < q.end <= len(text) for q in quantities)
