@@ -17,10 +17,11 @@ import httpx
 import structlog
 
 from nlu import numbers
-from nlu.embedded.safety import SafetyLayer
+from nlu.embedded.backend import EmbeddedBackend
+from nlu.embedded.safety import DangerModel, SafetyLayer
 from nlu.settings import NluSettings
 from nlu.tokenizer import normalize
-from nlu.types import Entity, IntentScore, NluBackend, ParseResult
+from nlu.types import Entity, IntentScore, NluBackend, ParseResult, readable
 
 log = structlog.get_logger(__name__)
 
@@ -57,8 +58,12 @@ class RasaBackend:
         retry_after_seconds: float = DEFAULT_RETRY_AFTER_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         safety: SafetyLayer | None = None,
+        opinion: DangerModel | None = None,
     ) -> None:
         self._safety = safety or SafetyLayer.load()
+        # The same second opinion from sentence meaning as the embedded backend's, so both
+        # backends raise the same alarms: by default the fallback model's own.
+        self._opinion = opinion if opinion is not None else _semantic_opinion_of(fallback)
         self._url = f"{settings.rasa_url.rstrip('/')}/model/parse"
         self._fallback = fallback
         self._retry_after = retry_after_seconds
@@ -75,7 +80,9 @@ class RasaBackend:
             return self._down_since is None
 
     def parse(self, text: str) -> ParseResult:
-        """Rasa's reading of ``text``, or the fallback backend's when Rasa cannot answer."""
+        """Rasa's reading of ``text`` (its readable beginning), or the fallback backend's when
+        Rasa cannot answer."""
+        text = readable(text)
         if not self._should_try_rasa() or not _sendable(text):
             return self._fallback.parse(text)
         try:
@@ -84,7 +91,9 @@ class RasaBackend:
             self._mark_down(str(exc))
             return self._fallback.parse(text)
         self._mark_up()
-        result = result_from_rasa(text, payload, backend=self.name, safety=self._safety)
+        result = result_from_rasa(
+            text, payload, backend=self.name, safety=self._safety, opinion=self._opinion
+        )
         # An empty reading (e.g. blank text) is not an outage: the fallback decides.
         return self._fallback.parse(text) if result is None else result
 
@@ -152,20 +161,22 @@ def result_from_rasa(
     *,
     backend: str = "rasa",
     safety: SafetyLayer | None = None,
+    opinion: DangerModel | None = None,
 ) -> ParseResult | None:
     """Map a ``/model/parse`` answer for ``text`` onto a ParseResult (None if it has no intent).
 
     Rasa's ``nlu_fallback`` is dropped from the ranking: the bot applies its own confidence
     threshold to the best real intent, the same way for every backend. The same safety layer as
-    the embedded backend's judges the message (kinds of danger, emergency or doubt) and orders
-    the ranking to match, so no backend can miss those messages.
+    the embedded backend's judges the message (kinds of danger, emergency or doubt), with
+    ``opinion`` (the embedded model's semantic second opinion) where the rules find nothing, and
+    orders the ranking to match, so no backend can miss those messages.
     """
     ranking = _ranking(payload)
     if not ranking:
         return None
     signal = None
     if safety is not None:
-        judgement = safety.judge(text, ranking)
+        judgement = safety.judge(text, ranking, opinion)
         ranking, signal = judgement.ranking, judgement.signal
     return ParseResult(
         text=text,
@@ -175,6 +186,11 @@ def result_from_rasa(
         backend=backend,
         safety=signal,
     )
+
+
+def _semantic_opinion_of(backend: NluBackend) -> DangerModel | None:
+    """The semantic safety model of an embedded backend (None for any other backend)."""
+    return backend.model.semantic if isinstance(backend, EmbeddedBackend) else None
 
 
 def _ranking(payload: Mapping[str, Any]) -> list[IntentScore]:

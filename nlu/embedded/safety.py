@@ -11,7 +11,9 @@ unless the message asks a legal question or holds a look-alike phrase.
 Each kind is judged on its own (``safety.yml`` says the same beside the patterns):
 
 - a look-alike phrase (累死了, 跳槽, 锁在门外) is removed before any pattern is tried;
-- a self-harm plan, method or goodbye is an emergency even beside a legal question; other
+- a self-harm plan with the means at hand is an emergency whatever else the message says
+  (only someone else's, asked about, is doubt);
+- a self-harm method or goodbye is an emergency even beside a legal question; other
   self-harm words are doubt beside a legal question or a past event, and a figure of speech
   (累得想死) is doubt;
 - a fire, injury or violence is an emergency unless the message tells of a past event (asked
@@ -41,12 +43,20 @@ DEFAULT_SAFETY_PATH: Final = Path(__file__).with_name("safety.yml")
 RULE_CONFIDENCE: Final = 0.9
 # A safety intent demoted below the answer keeps this share of its confidence.
 DEMOTED_SHARE: Final = 0.1
-# A model alone (the classifier, or the semantic second opinion) makes an emergency only when
-# it is at least this sure: less sure when the message says it is happening now, surer when it
-# names a labour-law topic.
-CLASSIFIER_EMERGENCY: Final = 0.5
-CLASSIFIER_EMERGENCY_NOW: Final = 0.35
-CLASSIFIER_EMERGENCY_LEGAL_WORDS: Final = 0.8
+# The models (the classifier and the semantic second opinion, averaged) make an emergency where
+# the rules find nothing when their probability of any danger is at least this: less when the
+# message says it is happening now, more when it names a labour-law topic. Averaging two models
+# that read differently (word n-grams, sentence meaning) keeps a short everyday sentence (想家了)
+# that one of them over-reads from raising an alarm; cross-validated on nlu/data.
+MODEL_EMERGENCY: Final = 0.45
+MODEL_EMERGENCY_NOW: Final = 0.4
+MODEL_EMERGENCY_LEGAL_WORDS: Final = 0.65
+# A kind either model gives at least this probability is plausible: its help is given too.
+PLAUSIBLE: Final = 0.25
+# A physical danger the rules only doubt (不让走) becomes an emergency when the models agree.
+CONFIRM: Final = 0.45
+# In an emergency without self-harm, its help is added when the models read this much of it.
+SELF_HARM_ALSO: Final = 0.3
 SELF_HARM: Final = "self_harm"
 VIOLENCE: Final = "violence_confinement"
 # The classifier's best non-safety intent names the legal topic when at least this sure.
@@ -99,19 +109,27 @@ class KindRule:
     kind: str
     intent: str
     danger: re.Pattern[str]
+    plan: re.Pattern[str] | None = None
     firm: re.Pattern[str] | None = None
     doubtful: re.Pattern[str] | None = None
     exceptions: re.Pattern[str] | None = None
+    look_alikes: re.Pattern[str] | None = None
+    related: re.Pattern[str] | None = None
 
     def without_look_alikes(self, text: str) -> str:
-        """``text`` with look-alike phrases blanked out (same length)."""
-        if self.exceptions is None:
-            return text
-        return self.exceptions.sub(lambda m: " " * len(m.group()), text)
+        """``text`` with other senses of the words and look-alike phrases blanked (same length)."""
+        for pattern in (self.look_alikes, self.exceptions):
+            if pattern is not None:
+                text = pattern.sub(lambda m: " " * len(m.group()), text)
+        return text
 
     def look_alike_in(self, text: str) -> bool:
-        """True when ``text`` holds a look-alike phrase of this kind."""
-        return self.exceptions is not None and self.exceptions.search(text) is not None
+        """True when ``text`` holds a look-alike phrase of this kind (累死了, 锁在门外)."""
+        return _search(self.look_alikes, text)
+
+    def related_in(self, text: str) -> bool:
+        """True when ``text`` names something of this kind (fire: 烟, 汽油; injury: 血, 晕)."""
+        return _search(self.related, self.without_look_alikes(text))
 
     def level(self, text: str, context: Context) -> Level:
         """How strongly this kind is present in the normalised ``text``."""
@@ -120,6 +138,8 @@ class KindRule:
         literal = self.doubtful.sub(" ", plain) if self.doubtful is not None else plain
         if self.kind == SELF_HARM:
             # 累得想死 holds 想死: the figure of speech is taken out before the danger is sought.
+            if _search(self.plan, literal):
+                return Level.DOUBT if context.others and context.legal_question else Level.EMERGENCY
             danger = self.danger.search(literal) is not None
             return _self_harm_level(_search(self.firm, literal), danger, doubtful, context)
         return _physical_level(
@@ -153,7 +173,7 @@ def _physical_level(danger: bool, doubtful: int, context: Context, *, held_or_hi
     if context.habitual and not context.now and not held_or_hit:
         return Level.DOUBT
     if danger:
-        calm = context.consequence_question and not context.now
+        calm = context.consequence_question and not context.urgent
         return Level.DOUBT if calm else Level.EMERGENCY
     # Only phrases that may or may not be a danger (不让走): one alone, told calmly, is doubt.
     return Level.EMERGENCY if doubtful >= 2 or context.now else Level.DOUBT
@@ -220,9 +240,12 @@ class SafetyLayer:
                     kind=kind,
                     intent=str(spec["intent"]),
                     danger=_compile(spec.get("patterns") or [], where),
+                    plan=_optional(spec.get("plan"), where + ":plan"),
                     firm=_optional(spec.get("firm"), where + ":firm"),
                     doubtful=_optional(spec.get("doubtful"), where + ":doubtful"),
                     exceptions=_optional(spec.get("except"), where + ":except"),
+                    look_alikes=_optional(spec.get("look_alikes"), where + ":look_alikes"),
+                    related=_optional(spec.get("related"), where + ":related"),
                 )
             )
         context = {
@@ -322,10 +345,14 @@ class SafetyLayer:
         normalized = normalize(text)
         context = self.context(normalized, ranking)
         levels = self._rule_levels(normalized, context)
-        if not levels and not self._speaks_against_a_guess(normalized, context):
-            levels = self._classifier_levels(context, ranking)
-            if semantic is not None and Level.EMERGENCY not in levels.values():
-                levels |= self._semantic_levels(text, context, semantic)
+        opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)
+        if not levels:
+            if not self._speaks_against_a_guess(normalized, context):
+                levels = self._model_levels(context, ranking, opinion)
+        elif Level.EMERGENCY not in levels.values():
+            levels |= self._confirmed_by_the_models(levels, context, opinion)
+        if Level.EMERGENCY in levels.values():
+            levels |= self._related_kinds(normalized, levels, opinion)
         signal = _signal(levels)
         safety_intents = set(self.intents)
         if signal is not None and signal.emergency:
@@ -350,38 +377,126 @@ class SafetyLayer:
     def _kinds_of(self, intent: str) -> list[str]:
         return [r.kind for r in self.rules if r.intent == intent]
 
-    def _classifier_levels(
-        self, context: Context, ranking: Sequence[IntentScore]
+    @property
+    def _physical_intent(self) -> str:
+        return self.intent_of(self.physical_kinds[0])
+
+    def _model_levels(
+        self, context: Context, ranking: Sequence[IntentScore], opinion: Opinion
     ) -> dict[str, Level]:
-        # The rules found nothing; the classifier may still know a phrasing they miss. Its
-        # guess is trusted as an emergency only when sure and nothing speaks against it.
+        # The rules found nothing and nothing speaks against a guess: the models may know a
+        # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
+        # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
+        calm = context.past and not context.urgent
+        if not calm and opinion.danger >= _bar(context):
+            return dict.fromkeys(self._plausible_kinds(opinion), Level.EMERGENCY)
         if not ranking or ranking[0].name not in self.intents:
             return {}
-        kinds = self._kinds_of(ranking[0].name)
-        calm = context.over(kinds[-1]) and not context.urgent
-        sure = ranking[0].confidence >= _bar(context)
-        return dict.fromkeys(kinds, Level.EMERGENCY if sure and not calm else Level.DOUBT)
+        return dict.fromkeys(self._kinds_of(ranking[0].name), Level.DOUBT)
 
-    def _semantic_levels(
-        self, text: str, context: Context, semantic: DangerModel
+    def _plausible_kinds(self, opinion: Opinion) -> list[str]:
+        # Either model finding a kind plausible is enough: in an emergency the models are unsure
+        # which help is needed, and a help line too many costs little.
+        self_harm, physical = opinion.highest
+        kinds = []
+        if self_harm >= PLAUSIBLE or opinion.self_harm >= opinion.physical:
+            kinds.append(SELF_HARM)
+        if physical >= PLAUSIBLE or opinion.physical > opinion.self_harm:
+            kinds += self.physical_kinds
+        return kinds
+
+    def _confirmed_by_the_models(
+        self, levels: Mapping[str, Level], context: Context, opinion: Opinion
     ) -> dict[str, Level]:
-        if context.past and not context.urgent:
+        # A phrase that may or may not be a physical danger (不让走, 手机被收了), told with no
+        # legal question and no past event, is an emergency when the models read danger in the
+        # whole message. Self-harm doubt (累得想死 beside a question) is never raised this way.
+        doubtful = [k for k, level in levels.items() if k != SELF_HARM and level == Level.DOUBT]
+        if not doubtful or context.legal_question or context.past:
             return {}
-        danger = semantic.danger(text)
-        if danger is None or max(danger) < _bar(context):
-            return {}
-        self_harm, physical = danger
-        kinds = [SELF_HARM] if self_harm >= physical else self.physical_kinds
-        return dict.fromkeys(kinds, Level.EMERGENCY)
+        return dict.fromkeys(doubtful, Level.EMERGENCY) if opinion.physical >= CONFIRM else {}
+
+    def _related_kinds(
+        self, normalized: str, levels: Mapping[str, Level], opinion: Opinion
+    ) -> dict[str, Level]:
+        # In an emergency, over-giving a help line costs little and missing one costs much: a
+        # kind the message names (火, 血, 锁) joins the signal even when its rule stays silent,
+        # and self-harm joins when the message reads more like self-harm than anything else.
+        related = {
+            rule.kind: Level.DOUBT
+            for rule in self.rules
+            if rule.kind not in levels and rule.related_in(normalized)
+        }
+        if SELF_HARM not in levels and opinion.self_harm >= SELF_HARM_ALSO:
+            related[SELF_HARM] = Level.DOUBT
+        return related
+
+
+class Opinion:
+    """What the models read in one message: the classifier's ranking and the semantic model's
+    probabilities, averaged (the semantic model is asked at most once, and only when needed)."""
+
+    def __init__(
+        self,
+        text: str,
+        ranking: Sequence[IntentScore],
+        semantic: DangerModel | None,
+        self_harm_intent: str,
+        physical_intent: str,
+    ) -> None:
+        self._text = text
+        self._semantic = semantic
+        self._asked = False
+        self._reading: tuple[float, float] | None = None
+        scores = {s.name: s.confidence for s in ranking}
+        self._classifier = (scores.get(self_harm_intent, 0.0), scores.get(physical_intent, 0.0))
+
+    def _both(self) -> tuple[float, float]:
+        if not self._asked:
+            self._asked = True
+            if self._semantic is not None:
+                self._reading = self._semantic.danger(self._text)
+        if self._reading is None:
+            return self._classifier
+        return (
+            (self._classifier[0] + self._reading[0]) / 2,
+            (self._classifier[1] + self._reading[1]) / 2,
+        )
+
+    @property
+    def self_harm(self) -> float:
+        """Probability of self-harm."""
+        return self._both()[0]
+
+    @property
+    def physical(self) -> float:
+        """Probability of a physical danger (fire, injury, violence)."""
+        return self._both()[1]
+
+    @property
+    def danger(self) -> float:
+        """Probability of any danger."""
+        return sum(self._both())
+
+    @property
+    def highest(self) -> tuple[float, float]:
+        """The higher of the two models' probabilities of self-harm and of physical danger."""
+        self._both()
+        if self._reading is None:
+            return self._classifier
+        return (
+            max(self._classifier[0], self._reading[0]),
+            max(self._classifier[1], self._reading[1]),
+        )
 
 
 def _bar(context: Context) -> float:
-    """How sure a model must be to raise an emergency alone."""
+    """How sure the models must be to raise an emergency where the rules find nothing."""
     if context.legal_words:
-        return CLASSIFIER_EMERGENCY_LEGAL_WORDS
+        return MODEL_EMERGENCY_LEGAL_WORDS
     if context.now or context.urgent:
-        return CLASSIFIER_EMERGENCY_NOW
-    return CLASSIFIER_EMERGENCY
+        return MODEL_EMERGENCY_NOW
+    return MODEL_EMERGENCY
 
 
 def _signal(levels: Mapping[str, Level]) -> SafetySignal | None:

