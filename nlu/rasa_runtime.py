@@ -77,14 +77,17 @@ def rasa_pipeline_config(
     diet_epochs: int | None = None,
     base_dir: Path = PROJECT_ROOT,
 ) -> dict[str, Any]:
-    """The Rasa part of config.yml, with paths made absolute and optionally fewer DIET epochs."""
+    """The Rasa part of config.yml, optionally with fewer DIET epochs. Paths are written
+    relative to the project root, where every Rasa command here runs: an absolute path would
+    differ between two clones and so miss Rasa's training cache, which keys each component by
+    its configuration."""
     document = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     config = {k: v for k, v in document.items() if k != _SERVICE_SECTION}
     pipeline: list[dict[str, Any]] = [dict(step) for step in config.get("pipeline") or []]
     for step in pipeline:
         path = step.get("dictionary_path")
         if isinstance(path, str) and not Path(path).is_absolute():
-            step["dictionary_path"] = str(base_dir / path)
+            step["dictionary_path"] = os.path.relpath(base_dir / path, PROJECT_ROOT)
         if diet_epochs is not None and step.get("name") == "DIETClassifier":
             step["epochs"] = diet_epochs
     config["pipeline"] = pipeline
