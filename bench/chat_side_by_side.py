@@ -41,12 +41,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import httpx
-import yaml
 from fastapi import FastAPI
 from pydantic import BaseModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chat_throughput import ROOT, free_port
+from chat_throughput import ROOT, free_port, open_starts_config
 
 QUESTION_FILES = (
     ROOT / "knowledge_base/data/own_questions.jsonl",
@@ -356,12 +355,6 @@ async def paced(
     return len(latencies), errors, sorted(latencies)
 
 
-#: Limits on *starting* conversations, per address and for everyone: one load generator on
-#: 127.0.0.1 plays thousands of workers, so the bench's copy of config.yml raises them. The
-#: per-conversation message limit, locking and encryption stay as configured.
-_START_LIMITS = ("new_conversations_per_ip_per_hour", "new_conversations_per_minute")
-
-
 def _server_env(var_dir: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -372,13 +365,9 @@ def _server_env(var_dir: str) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{var_dir}/bench.db",
         }
     )
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    web = config.get("gongyou", {}).get("web", {})
-    if any(limit in web for limit in _START_LIMITS):
-        web.update({limit: 1_000_000 for limit in _START_LIMITS if limit in web})
-        copy = Path(var_dir) / "config.yml"
-        copy.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        env["GONGYOU_CONFIG"] = str(copy)
+    config = open_starts_config(var_dir)
+    if config is not None:
+        env["GONGYOU_CONFIG"] = str(config)
     return env
 
 

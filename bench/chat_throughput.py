@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = [("text", "你好"), ("payload", "/menu"), ("text", "菜单"), ("payload", "/help")]
@@ -51,6 +52,25 @@ class Result:
             f"mean {statistics.fmean(lat) if lat else float('nan'):6.1f} ms  "
             f"({self.messages} messages, {self.errors} errors)"
         )
+
+
+#: Limits on *starting* conversations, per address and for everyone: one load generator on
+#: 127.0.0.1 plays thousands of workers, so a bench's copy of config.yml raises them. The
+#: per-conversation message limit, locking and encryption stay as configured.
+START_LIMITS = ("new_conversations_per_ip_per_hour", "new_conversations_per_minute")
+
+
+def open_starts_config(var_dir: str) -> Path | None:
+    """A copy of config.yml in ``var_dir`` with :data:`START_LIMITS` raised (None when
+    config.yml sets none of them); pass it to the server as ``GONGYOU_CONFIG``."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    web = config.get("gongyou", {}).get("web", {})
+    if not any(limit in web for limit in START_LIMITS):
+        return None
+    web.update({limit: 1_000_000 for limit in START_LIMITS if limit in web})
+    copy = Path(var_dir) / "config.yml"
+    copy.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return copy
 
 
 def free_port() -> int:

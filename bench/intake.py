@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from chat_throughput import reachable, start_server  # bench/ is the script's directory
+from chat_throughput import open_starts_config, reachable, start_server  # bench/ is on sys.path
 from sqlalchemy import func, select, text
 
 from handoff.cases.models import Case
@@ -211,6 +211,9 @@ def run_case(
                 **env_extra,
             }
         )
+        config = open_starts_config(var_dir)  # 200 workers from one address
+        if config is not None:
+            env["GONGYOU_CONFIG"] = str(config)
         add_organisation(env)
         server, base = start_server(env, processes)
         try:
