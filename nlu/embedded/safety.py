@@ -26,6 +26,7 @@ Each kind is judged on its own (``safety.yml`` says the same beside the patterns
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -446,48 +447,42 @@ class Opinion:
     ) -> None:
         self._text = text
         self._semantic = semantic
-        self._asked = False
-        self._reading: tuple[float, float] | None = None
         scores = {s.name: s.confidence for s in ranking}
         self._classifier = (scores.get(self_harm_intent, 0.0), scores.get(physical_intent, 0.0))
 
+    @functools.cached_property
+    def _reading(self) -> tuple[float, float] | None:
+        return None if self._semantic is None else self._semantic.danger(self._text)
+
+    @functools.cached_property
     def _both(self) -> tuple[float, float]:
-        if not self._asked:
-            self._asked = True
-            if self._semantic is not None:
-                self._reading = self._semantic.danger(self._text)
-        if self._reading is None:
-            return self._classifier
-        return (
-            (self._classifier[0] + self._reading[0]) / 2,
-            (self._classifier[1] + self._reading[1]) / 2,
-        )
+        reading, classifier = self._reading, self._classifier
+        if reading is None:
+            return classifier
+        return ((classifier[0] + reading[0]) / 2, (classifier[1] + reading[1]) / 2)
 
     @property
     def self_harm(self) -> float:
         """Probability of self-harm."""
-        return self._both()[0]
+        return self._both[0]
 
     @property
     def physical(self) -> float:
         """Probability of a physical danger (fire, injury, violence)."""
-        return self._both()[1]
+        return self._both[1]
 
     @property
     def danger(self) -> float:
         """Probability of any danger."""
-        return sum(self._both())
+        return sum(self._both)
 
     @property
     def highest(self) -> tuple[float, float]:
         """The higher of the two models' probabilities of self-harm and of physical danger."""
-        self._both()
-        if self._reading is None:
-            return self._classifier
-        return (
-            max(self._classifier[0], self._reading[0]),
-            max(self._classifier[1], self._reading[1]),
-        )
+        reading, classifier = self._reading, self._classifier
+        if reading is None:
+            return classifier
+        return (max(classifier[0], reading[0]), max(classifier[1], reading[1]))
 
 
 def _bar(context: Context) -> float:
