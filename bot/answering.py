@@ -21,6 +21,13 @@ class QuestionAnswerer(Protocol):
         """Replies for one question; may record context (e.g. the last law) in ``state``."""
         ...
 
+    def answer_beside_help(
+        self, text: str, parse: ParseResult, state: ConversationState
+    ) -> list[Reply]:
+        """The answer to a legal question that a message about a danger also asks; empty when
+        the message asks none the answerer is sure of (the emergency help alone is sent)."""
+        ...
+
     def details(self, state: ConversationState) -> list[Reply]:
         """The longer explanation and next steps of the last answer."""
         ...

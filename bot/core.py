@@ -273,6 +273,11 @@ class ConversationCore:
         assert signal is not None  # noqa: S101 - checked by the route
         replies = safety.help_replies(signal)
         state = ctx.state
+        # A question asked beside the danger is still answered, after the help: a false alarm
+        # must not eat the answer, and a worker in danger who asked about their rights is told.
+        answer = self._answer_beside_help(ctx)
+        if answer:
+            replies += [Reply(self._prompts.text("answer_after_help")), *answer]
         for open_flow in state.open_flows():
             flow = self._flows.get(open_flow.name)
             if flow is not None:
@@ -283,6 +288,14 @@ class ConversationCore:
                 Reply(self._prompts.text("flow_paused"), self._prompts.buttons("resume_button"))
             )
         return replies
+
+    def _answer_beside_help(self, ctx: TurnContext) -> list[Reply]:
+        if ctx.parse.backend == "payload" or not ctx.text:
+            return []
+        intent = ctx.intent  # the best reading that is not a safety intent
+        if topic_for_intent(intent) is None and calculator_for(intent) is None:
+            return []
+        return self._answerer.answer_beside_help(ctx.text, ctx.parse, ctx.state)
 
     def _active_step_takes_free_text(self, state: ConversationState) -> bool:
         if state.flow is None:

@@ -56,6 +56,23 @@ class KnowledgeBaseAnswerer:
         if result.entry is None:
             state.context.pop("last_answer_id", None)
             return self._no_answer(result, parse)
+        return self._answer_replies(text, result, state)
+
+    def answer_beside_help(
+        self, text: str, parse: ParseResult, state: ConversationState
+    ) -> list[Reply]:
+        """The answer to a legal question that a message about a danger also asks (the help
+        goes first); nothing when the knowledge base is not sure it asks one."""
+        result = self._kb.answer(text, parse, context_law=state.context.get("last_law"))
+        if result.entry is None or result.low_confidence or result.article_request is not None:
+            return []
+        state.context["last_citations"] = [list(c) for c in result.citations]
+        return self._answer_replies(text, result, state)
+
+    def _answer_replies(
+        self, text: str, result: AnswerResult, state: ConversationState
+    ) -> list[Reply]:
+        assert result.entry is not None  # noqa: S101 - callers checked
         state.context["last_answer_id"] = result.entry.id
         if result.citations:
             state.context["last_law"] = result.citations[0].law

@@ -48,6 +48,30 @@ async def test_a_danger_now_gets_its_own_help(
     assert numbers_in(said(replies)) == numbers
 
 
+async def test_a_danger_with_a_legal_question_gets_the_help_then_the_answer(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    replies = await chat.say("工友的手卷进机器里了 血止不住 厂里会赔吗")
+    assert "120" in numbers_in(replies[0].text)  # the help comes first
+    state = await chat.state()
+    assert state is not None
+    assert str(state.context.get("last_answer_id", "")).startswith("work_injury.")
+    assert state.context.get("last_citations")
+
+
+@pytest.mark.parametrize("message", ["车间着火了", "我不想活了"])
+async def test_a_danger_without_a_question_gets_only_the_help(
+    runtime: Runtime, message: str
+) -> None:
+    chat = Chat(runtime)
+    replies = await chat.say(message)
+    state = await chat.state()
+    assert state is not None
+    assert "last_answer_id" not in state.context
+    assert len(replies) == 1
+
+
 async def test_a_goodbye_with_a_plan_never_gets_the_goodbye(runtime: Runtime) -> None:
     replies = await Chat(runtime).say("这是最后一次找你了 药我都攒够了")
     assert load_prompts("core").text("goodbye") not in said(replies)
