@@ -174,7 +174,9 @@ def _physical_level(danger: bool, doubtful: int, context: Context, *, held_or_hi
     if context.habitual and not context.now and not held_or_hit:
         return Level.DOUBT
     if danger:
-        calm = context.consequence_question and not context.urgent
+        # 工友被压伤了 算工伤吗: told calmly, a question about the consequence. Said to be going
+        # on now, it is an emergency: the help goes first and the question is still answered.
+        calm = context.consequence_question and not context.urgent and not context.now
         return Level.DOUBT if calm else Level.EMERGENCY
     # Only phrases that may or may not be a danger (不让走): one alone, told calmly, is doubt.
     return Level.EMERGENCY if doubtful >= 2 or context.now else Level.DOUBT

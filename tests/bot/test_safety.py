@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from bot import safety
 from bot.prompts import load_prompts
 from bot.runtime import Runtime
 from nlu.types import DANGER_KINDS, IntentScore, ParseResult, SafetySignal
 from tests.helpers import Chat, said
+from tests.nlu.conftest import CASES_DIR
 
 pytestmark = pytest.mark.anyio
 
@@ -58,6 +60,24 @@ async def test_a_danger_with_a_legal_question_gets_the_help_then_the_answer(
     assert state is not None
     assert str(state.context.get("last_answer_id", "")).startswith("work_injury.")
     assert state.context.get("last_citations")
+
+
+@pytest.mark.parametrize(
+    ("message", "numbers"),
+    [
+        ("刚才车间着火了 有人被压在下面 这算工伤吗", {"119", "120"}),  # now: help, then answer
+        ("上个月车间着火 工友被烫伤 能算工伤吗", set()),  # over: the answer alone
+    ],
+)
+async def test_a_question_about_a_fire_is_an_emergency_only_while_it_burns(
+    runtime: Runtime, message: str, numbers: set[str]
+) -> None:
+    chat = Chat(runtime)
+    replies = await chat.say(message)
+    assert numbers_in(said(replies)) == numbers
+    state = await chat.state()
+    assert state is not None
+    assert str(state.context.get("last_answer_id", "")).startswith("work_injury.")
 
 
 @pytest.mark.parametrize("message", ["车间着火了", "我不想活了"])
@@ -150,3 +170,28 @@ def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
 ) -> None:
     parse = ParseResult("/" + intent, IntentScore(intent, 1.0), backend="payload")
     assert safety.assess(parse) == expected
+
+
+# ---- measured through the whole chat on sets nobody here tuned on -------------------------
+
+MAX_ANSWERS_REPLACED = 0.03  # the issue: false alarms that replace a legal answer
+UNTUNED_SETS = ("safety_set_heldout.yml", "safety_set_blind.yml")
+
+
+@pytest.mark.parametrize("name", UNTUNED_SETS)
+async def test_look_alikes_keep_their_legal_answer(runtime: Runtime, name: str) -> None:
+    """Only the aggregate leaves this test: the sets' texts are never printed."""
+    data = yaml.safe_load((CASES_DIR / name).read_text(encoding="utf-8"))
+    replaced = 0
+    for item in data["look_alikes"]:
+        if item.get("topic") is None:
+            continue
+        chat = Chat(runtime)
+        await chat.say(item["text"])
+        state = await chat.state()
+        signal = runtime.nlu.parse(item["text"]).safety
+        alarmed = signal is not None and signal.emergency
+        replaced += alarmed and (state is None or "last_answer_id" not in state.context)
+    share = replaced / len(data["look_alikes"])
+    print(f"{name}: answers replaced {replaced}/{len(data['look_alikes'])} = {share:.1%}")
+    assert share <= MAX_ANSWERS_REPLACED, f"{share:.1%} of answers replaced"
