@@ -30,10 +30,10 @@ from tests.nlu.conftest import CASES_DIR, FIXTURES_DIR, load_cases
 SAFETY_INTENTS = ("crisis_self_harm", "urgent_danger")
 MIN_RECALL = 0.98  # dangerous messages that get every kind of help they need, as an emergency
 MAX_FALSE_ALARMS = 0.03  # look-alikes whose legal answer is replaced by the help
-# What the held-out set measured last, below the target so far: 81.8% / 3.6% from the
-# rules and the classifier, 84.5% / 3.6% with the semantic opinion (when its encoder is
-# installed). A change may only improve on them.
-HELDOUT_RECALL_FLOOR = 0.81
+# What the held-out set measured last, below the recall target so far: 92.7% / 2.7%
+# with the semantic opinion (round 10, 2026-12-03; 84.5% / 3.6% before). A change may only
+# improve on them (one message of slack on each side).
+HELDOUT_RECALL_FLOOR = 0.91
 HELDOUT_FALSE_ALARM_CEILING = 0.037
 TUNE_SET = CASES_DIR / "safety_set_tune.yml"
 HELDOUT_SET = CASES_DIR / "safety_set_heldout.yml"
