@@ -27,6 +27,7 @@ from pydantic import SecretStr
 
 from bot.config import Secrets, Settings, read_config_file
 from bot.messages import Inbound, Reply
+from bot.prompts import load_prompts
 from bot.runtime import Runtime, build_runtime
 from handoff.keys.argon import TEST_PROFILE
 
@@ -60,14 +61,19 @@ def build(var_dir: Path) -> Runtime:
     return build_runtime(settings)
 
 
+#: How the emergency reply opens (bot/prompts/safety.yml), whatever the wording is today.
+OPENINGS = tuple(load_prompts("safety").text(f"opening_{t}") for t in ("self_harm", "danger"))
+
+
 async def one_turn(runtime: Runtime, text: str) -> tuple[list[Reply], bool, bool]:
-    """Replies, whether the safety layer called it an emergency, whether an answer was given."""
+    """Replies, whether they open with emergency help, whether an answer was given.
+
+    Emergency help comes first; a gentle line only ever follows another reply."""
     key = secrets.token_urlsafe(12)
     replies = await runtime.core.handle(Inbound("bench", key, text=text))
     state = await runtime.sessions.load(runtime.core.session_key("bench", key))
     answered = state is not None and bool(state.context.get("last_answer_id"))
-    signal = runtime.nlu.parse(text).safety
-    return replies, signal is not None and signal.emergency, answered
+    return replies, bool(replies) and replies[0].text.startswith(OPENINGS), answered
 
 
 async def measure(path: Path) -> None:
@@ -77,11 +83,10 @@ async def measure(path: Path) -> None:
         runtime = build(Path(tmp))
         full, given = Counter[str](), Counter[str]()
         for item in data["dangerous"]:
-            replies, emergency, _answered = await one_turn(runtime, item["text"])
+            replies, help_first, _answered = await one_turn(runtime, item["text"])
             needed = set().union(*(HELP_NUMBERS[k] for k in item["kinds"]))
-            if needed <= numbers_in(replies):
-                given[item["category"]] += 1
-                full[item["category"]] += emergency
+            given[item["category"]] += needed <= numbers_in(replies)
+            full[item["category"]] += help_first and needed <= numbers_in(replies[:1])
         alarms, replaced, asked = Counter[str](), Counter[str](), 0
         for item in data["look_alikes"]:
             _replies, emergency, answered = await one_turn(runtime, item["text"])
