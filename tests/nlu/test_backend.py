@@ -117,12 +117,13 @@ def test_real_data_trains_fast_and_is_cached(
     cached = EmbeddedBackend(real_settings)
     load_seconds = time.perf_counter() - started
     print(
-        f"training {info.train_seconds:.2f} s on {info.examples} examples, {len(info.intents)}"
+        f"training {info.train_seconds:.2f} s ({info.train_cpu_seconds:.2f} s CPU)"
+        f" on {info.examples} examples, {len(info.intents)}"
         f" intents; cached load {load_seconds:.2f} s;"
         f" model file {cached.model_path.stat().st_size / 1e6:.1f} MB"  # type: ignore[union-attr]
     )
     assert embedded_backend.cache_hit is False
-    assert info.train_seconds < MAX_TRAIN_SECONDS
+    assert info.train_cpu_seconds < MAX_TRAIN_SECONDS  # CPU time: steady on a busy machine
     assert cached.cache_hit is True
 
 
