@@ -34,6 +34,7 @@ from knowledge_base.answers import AnswerBook, AnswerEntry
 from knowledge_base.statutes import Article, StatuteLibrary
 from knowledge_base.synonyms import Lexicon, default_lexicon
 from knowledge_base.text import normalize, normalize_document
+from nlu.tokenizer import FastTokenizer
 
 with warnings.catch_warnings():
     # jieba 0.42 has invalid escape sequences in its regexes; without cached bytecode
@@ -93,7 +94,7 @@ class KbTokenizer:
         with _jieba_lock:
             if self._jieba is None:
                 jieba.setLogLevel(logging.WARNING)
-                cutter = jieba.Tokenizer()
+                cutter = FastTokenizer()
                 cutter.initialize()
                 if self._user_dict is not None and self._user_dict.is_file():
                     # A file object, because jieba leaves a path it opened unclosed.

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Final
 
@@ -216,8 +217,12 @@ class EntityExtractor:
                 add(surface, entity, self.synonyms.get(normalize(surface), value))
         return surfaces
 
-    def extract(self, text: str) -> list[Entity]:
-        """All entities in ``text``, in text order; offsets index the original ``text``."""
+    def extract(self, text: str, *, cut: list[str] | None = None) -> list[Entity]:
+        """All entities in ``text``, in text order; offsets index the original ``text``.
+
+        ``cut`` is jieba's cut of the normalised ``text`` with this extractor's dictionary
+        (whitespace pieces included), when the caller has made it already.
+        """
         norm = normalize(text)
         found: list[Entity] = []
         dates = self._dates(text, norm)
@@ -226,8 +231,8 @@ class EntityExtractor:
         found.extend(self._quantities(text, norm, quantities, [(e.start, e.end) for e in dates]))
         found.extend(self._phrases(text, norm, quantities, dates))
         found.extend(self._lookups(text, norm))
-        found.extend(self._regex_matches(text))
-        found.extend(self._employers(text, norm))
+        found.extend(self._regex_matches(text, norm))
+        found.extend(self._employers(text, norm, cut))
         return _dedupe(found)
 
     # --- numbers ---------------------------------------------------------------------------
@@ -383,8 +388,7 @@ class EntityExtractor:
                 )
         return entities
 
-    def _regex_matches(self, text: str) -> list[Entity]:
-        norm = normalize(text)
+    def _regex_matches(self, text: str, norm: str) -> list[Entity]:
         entities = []
         for name, pattern in self._regexes:
             for match in pattern.finditer(norm):
@@ -394,11 +398,16 @@ class EntityExtractor:
                     entities.append(Entity(name, value, match.start(), match.end(), surface))
         return entities
 
-    def _employers(self, text: str, norm: str) -> list[Entity]:
+    def _employers(self, text: str, norm: str, cut: list[str] | None = None) -> list[Entity]:
         matches = list(self._employer_re.finditer(norm))
         if not matches:
             return []
-        spans = [(s, e) for _w, s, e in get_tokenizer(self.dictionary_dir).tokenize(norm)]
+        if cut is None:
+            spans = [(s, e) for _w, s, e in get_tokenizer(self.dictionary_dir).tokenize(norm)]
+        else:
+            # jieba's tokenize gives each piece of its cut with offsets: the running lengths.
+            ends = list(accumulate(map(len, cut)))
+            spans = list(zip([0, *ends[:-1]], ends, strict=True))
         entities = []
         for match in matches:
             start = self._name_start(norm, spans, match.start())

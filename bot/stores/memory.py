@@ -58,7 +58,10 @@ class InMemoryKeyValueStore:
     async def lock(self, key: str, timeout_seconds: float = 10.0) -> AsyncIterator[None]:
         """An asyncio lock per key (enough within one process)."""
         lock = self._locks[key]
-        await asyncio.wait_for(lock.acquire(), timeout=timeout_seconds)
+        # asyncio.timeout rather than wait_for: the same TimeoutError, without a task per
+        # message (wait_for wraps the acquire in one, even when the lock is free).
+        async with asyncio.timeout(timeout_seconds):
+            await lock.acquire()
         try:
             yield
         finally:

@@ -10,7 +10,7 @@ from typing import Final
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from nlu.tokenizer import normalize, tokenize
+from nlu.tokenizer import get_tokenizer, normalize, tokenize
 
 _DIGIT_RE: Final = re.compile(r"\d")
 
@@ -33,7 +33,18 @@ class WordAnalyzer:
 
     def __call__(self, text: str) -> list[str]:
         """Unigrams then bigrams ("a b") of the normalised, digit-masked words."""
-        words = [_mask_digits(w) for w in tokenize(text, self.dictionary_dir)]
+        return self.grams(tokenize(text, self.dictionary_dir))
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's cut of the normalised ``text``, whitespace pieces included (so the pieces'
+        lengths give their offsets); ``grams`` of it equals ``self(text)``."""
+        pieces: list[str] = get_tokenizer(self.dictionary_dir).lcut(normalize(text), HMM=True)
+        return pieces
+
+    @staticmethod
+    def grams(pieces: list[str]) -> list[str]:
+        """Unigrams then bigrams of words cut already (whitespace pieces are dropped)."""
+        words = [_mask_digits(w) for w in pieces if w.strip()]
         return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 

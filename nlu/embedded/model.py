@@ -115,14 +115,24 @@ class EmbeddedModel:
 
         The classifier reads the text without a courtesy opener; the safety rules read it all.
         """
-        question = without_opener(text)
+        return self._judge(text, without_opener(text), None)
+
+    def _judge(self, text: str, question: str, words: list[str] | None) -> Judgement:
+        # ``words``: the word analyser's cut of ``question``, when the caller made it.
         if self.scorer is not None:
-            probabilities = self.scorer.predict_proba(question)
+            probabilities = self.scorer.predict_proba(question, words)
         else:
             probabilities = self.pipeline_proba(question)
         order = np.argsort(-probabilities, kind="stable")
         ranking = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
         return self.safety.judge(text, ranking, self.semantic)
+
+    def _cut(self, question: str) -> list[str] | None:
+        """The classifier's jieba cut of ``question``, when the extractor can share it."""
+        analyzer = self.scorer.word_analyzer if self.scorer is not None else None
+        if analyzer is None or analyzer.dictionary_dir != self.extractor.dictionary_dir:
+            return None
+        return analyzer.cut(question)
 
     def pipeline_proba(self, text: str) -> npt.NDArray[np.float64]:
         """Class probabilities straight from the scikit-learn pipeline (the reference)."""
@@ -137,9 +147,14 @@ class EmbeddedModel:
         if not clean.strip():
             return _fallback(text)
         try:
-            judgement = self.judge(clean)
+            question = without_opener(clean)
+            words = self._cut(question)
+            judgement = self._judge(clean, question, words)
             ranking = judgement.ranking
-            entities = tuple(self.extractor.extract(clean))
+            # Without an opener the extractor reads the very text the classifier cut: one
+            # jieba cut serves both (the employer rule needs the word boundaries).
+            shared = words if question == clean else None
+            entities = tuple(self.extractor.extract(clean, cut=shared))
         except Exception as exc:  # noqa: BLE001 - the contract: parse never raises
             log.warning("embedded_parse_failed", error=type(exc).__name__, length=len(text))
             return _fallback(text)

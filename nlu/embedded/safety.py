@@ -36,6 +36,7 @@ from typing import Any, Final, Protocol
 
 import yaml
 
+from nlu.embedded.alternation import alternation
 from nlu.tokenizer import normalize
 from nlu.types import DANGER_KINDS, IntentScore, SafetySignal
 
@@ -121,30 +122,30 @@ class KindRule:
         """``text`` with other senses of the words and look-alike phrases blanked (same length)."""
         for pattern in (self.look_alikes, self.exceptions):
             if pattern is not None:
-                text = pattern.sub(lambda m: " " * len(m.group()), text)
+                text = alternation(pattern).blank(text)
         return text
 
     def look_alike_in(self, text: str) -> bool:
         """True when ``text`` holds a look-alike phrase of this kind (累死了, 锁在门外)."""
-        return _search(self.look_alikes, text)
+        return _found(self.look_alikes, text)
 
     def related_in(self, text: str) -> bool:
         """True when ``text`` names something of this kind (fire: 烟, 汽油; injury: 血, 晕)."""
-        return _search(self.related, self.without_look_alikes(text))
+        return _found(self.related, self.without_look_alikes(text))
 
     def level(self, text: str, context: Context) -> Level:
         """How strongly this kind is present in the normalised ``text``."""
         plain = self.without_look_alikes(text)
-        doubtful = len(self.doubtful.findall(plain)) if self.doubtful is not None else 0
-        literal = self.doubtful.sub(" ", plain) if self.doubtful is not None else plain
+        doubtful = alternation(self.doubtful).count(plain) if self.doubtful is not None else 0
+        literal = alternation(self.doubtful).replace(plain, " ") if doubtful else plain
         if self.kind == SELF_HARM:
             # 累得想死 holds 想死: the figure of speech is taken out before the danger is sought.
-            if _search(self.plan, literal):
+            if _found(self.plan, literal):
                 return Level.DOUBT if context.others and context.legal_question else Level.EMERGENCY
-            danger = self.danger.search(literal) is not None
-            return _self_harm_level(_search(self.firm, literal), danger, doubtful, context)
+            danger = _found(self.danger, literal)
+            return _self_harm_level(_found(self.firm, literal), danger, doubtful, context)
         return _physical_level(
-            self.danger.search(plain) is not None,
+            _found(self.danger, plain),
             doubtful,
             context,
             held_or_hit=self.kind == VIOLENCE,
@@ -192,6 +193,12 @@ class Judgement:
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
+
+
+def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
+    """``_search`` for a kind's long word lists: the same answer, alternative by alternative
+    from each start character (``alternation.py``; ``re`` tried every word everywhere)."""
+    return pattern is not None and alternation(pattern).search(text)
 
 
 def _compile(patterns: Sequence[Any], where: str) -> re.Pattern[str]:
@@ -297,14 +304,15 @@ class SafetyLayer:
         def found(name: str) -> bool:
             return _search(self._context.get(name), normalized_text)
 
-        legal_topic = found("legal_topic") or self._classifier_sees_a_legal_topic(ranking)
+        legal_words = found("legal_topic")
+        legal_topic = legal_words or self._classifier_sees_a_legal_topic(ranking)
         question = found("question")
         return Context(
             urgent=found("urgent"),
             now=found("now"),
             past=found("past"),
             habitual=found("habitual"),
-            legal_words=found("legal_topic"),
+            legal_words=legal_words,
             legal_question=legal_topic and question,
             consequence_question=found("consequence") and question,
             others=found("others"),

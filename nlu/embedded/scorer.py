@@ -26,6 +26,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from nlu.embedded.features import WordAnalyzer
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -38,13 +40,17 @@ class _Vectoriser:
     idf: list[float]  # a list: indexing it per n-gram is cheaper than a numpy array
     sublinear_tf: bool
     offset: int
+    #: The vectoriser's own analyser object when it is a callable (the trainer's WordAnalyzer).
+    word_analyzer: object = None
 
-    def features(self, text: str) -> tuple[list[int], list[float]]:
-        """Columns and L2-normalised TF-IDF values of ``text`` (the vectoriser's transform)."""
+    def features(self, text: str, grams: list[str] | None = None) -> tuple[list[int], list[float]]:
+        """Columns and L2-normalised TF-IDF values of ``text`` (the vectoriser's transform);
+        ``grams`` are the analyser's n-grams of ``text`` when the caller has them already."""
+        vocabulary = self.vocabulary
         counts = Counter(
             column
-            for gram in self.analyzer(text)
-            if (column := self.vocabulary.get(gram)) is not None
+            for gram in (self.analyzer(text) if grams is None else grams)
+            if (column := vocabulary.get(gram)) is not None
         )
         if not counts:
             return [], []
@@ -75,13 +81,33 @@ class CompiledScorer:
         self._intercepts = intercepts
         self._betas = betas
         self._n_classes = n_classes
+        # The vectoriser whose analyser is the trainer's WordAnalyzer, if any: its n-grams can
+        # come from a cut the caller made (sklearn calls a callable analyser on the raw text).
+        self._word_index = -1
+        self._word_analyzer: WordAnalyzer | None = None
+        for index, vectoriser in enumerate(self._vectorisers):
+            if isinstance(vectoriser.word_analyzer, WordAnalyzer):
+                self._word_index, self._word_analyzer = index, vectoriser.word_analyzer
+                break
 
-    def predict_proba(self, text: str) -> FloatArray:
-        """Mean over the calibrated folds of softmax(beta * decision), one value per class."""
+    @property
+    def word_analyzer(self) -> WordAnalyzer | None:
+        """The fitted word vectoriser's analyser, when it is the trainer's ``WordAnalyzer``."""
+        return self._word_analyzer
+
+    def predict_proba(self, text: str, words: list[str] | None = None) -> FloatArray:
+        """Mean over the calibrated folds of softmax(beta * decision), one value per class.
+
+        ``words`` is :meth:`WordAnalyzer.cut` of ``text`` when the caller has it (the entity
+        extractor reads the same cut), so jieba runs once per message.
+        """
         columns: list[int] = []
         values: list[float] = []
-        for vectoriser in self._vectorisers:
-            found_columns, found_values = vectoriser.features(text)
+        for index, vectoriser in enumerate(self._vectorisers):
+            grams = None
+            if words is not None and index == self._word_index:
+                grams = WordAnalyzer.grams(words)
+            found_columns, found_values = vectoriser.features(text, grams)
             columns += found_columns
             values += found_values
         if columns:
@@ -108,6 +134,7 @@ def _compile_vectorisers(features: FeatureUnion) -> list[_Vectoriser] | None:
                 idf=[float(w) for w in transformer.idf_],
                 sublinear_tf=bool(transformer.sublinear_tf),
                 offset=offset,
+                word_analyzer=transformer.analyzer if callable(transformer.analyzer) else None,
             )
         )
         offset += len(transformer.vocabulary_)
