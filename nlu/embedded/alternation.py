@@ -27,14 +27,16 @@ _constants = _sre_parse
 _MAX_RANGE: Final = 256
 
 
-def _split_top(source: str) -> list[str] | None:
-    """``source`` cut at its top-level ``|`` (None when it cannot be read safely)."""
-    parts: list[str] = []
+class _UnreadableError(Exception):
+    """A pattern source this module does not take apart (unbalanced, unterminated class)."""
+
+
+def _structure(source: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth before it) of each parenthesis and ``|`` of ``source``, outside
+    escapes and character classes; raises :class:`_UnreadableError` on an unterminated class."""
     depth = 0
-    start = 0
     index = 0
-    length = len(source)
-    while index < length:
+    while index < len(source):
         char = source[index]
         if char == "\\":
             index += 2
@@ -42,22 +44,40 @@ def _split_top(source: str) -> list[str] | None:
         if char == "[":
             index = _class_end(source, index)
             if index < 0:
-                return None
+                raise _UnreadableError(source)
             continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif char == "|" and depth == 0:
-            parts.append(source[start:index])
-            start = index + 1
+        if char in "()|":
+            yield index, char, depth
+            depth += {"(": 1, ")": -1}.get(char, 0)
         index += 1
-    if depth != 0:
+
+
+def _split_top(source: str) -> list[str] | None:
+    """``source`` cut at its top-level ``|`` (None when it cannot be read safely)."""
+    parts: list[str] = []
+    start = 0
+    depth = 0
+    try:
+        for index, char, depth in _structure(source):
+            if char == ")" and depth <= 0:
+                return None
+            if char == "|" and depth == 0:
+                parts.append(source[start:index])
+                start = index + 1
+    except _UnreadableError:
+        return None
+    if _closing_depth(source) != 0:
         return None
     parts.append(source[start:])
     return parts
+
+
+def _closing_depth(source: str) -> int:
+    """How many groups are still open at the end of ``source``."""
+    opened = 0
+    for _index, char, _depth in _structure(source):
+        opened += {"(": 1, ")": -1}.get(char, 0)
+    return opened
 
 
 def _class_end(source: str, index: int) -> int:
@@ -80,25 +100,12 @@ def _class_end(source: str, index: int) -> int:
 
 def _group_end(source: str) -> int:
     """Where the group opening at index 0 of ``source`` closes (-1: it does not)."""
-    depth = 0
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(source, index)
-            if index < 0:
-                return -1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
+    try:
+        for index, char, depth in _structure(source):
+            if char == ")" and depth == 1:
                 return index
-        index += 1
+    except _UnreadableError:
+        return -1
     return -1
 
 
