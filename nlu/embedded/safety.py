@@ -127,11 +127,11 @@ class KindRule:
 
     def look_alike_in(self, text: str) -> bool:
         """True when ``text`` holds a look-alike phrase of this kind (累死了, 锁在门外)."""
-        return _found(self.look_alikes, text)
+        return _search(self.look_alikes, text)
 
     def related_in(self, text: str) -> bool:
         """True when ``text`` names something of this kind (fire: 烟, 汽油; injury: 血, 晕)."""
-        return _found(self.related, self.without_look_alikes(text))
+        return _search(self.related, self.without_look_alikes(text))
 
     def level(self, text: str, context: Context) -> Level:
         """How strongly this kind is present in the normalised ``text``."""
@@ -140,12 +140,12 @@ class KindRule:
         literal = alternation(self.doubtful).replace(plain, " ") if doubtful else plain
         if self.kind == SELF_HARM:
             # 累得想死 holds 想死: the figure of speech is taken out before the danger is sought.
-            if _found(self.plan, literal):
+            if _search(self.plan, literal):
                 return Level.DOUBT if context.others and context.legal_question else Level.EMERGENCY
-            danger = _found(self.danger, literal)
-            return _self_harm_level(_found(self.firm, literal), danger, doubtful, context)
+            danger = _search(self.danger, literal)
+            return _self_harm_level(_search(self.firm, literal), danger, doubtful, context)
         return _physical_level(
-            _found(self.danger, plain),
+            _search(self.danger, plain),
             doubtful,
             context,
             held_or_hit=self.kind == VIOLENCE,
@@ -192,12 +192,8 @@ class Judgement:
 
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return pattern is not None and pattern.search(text) is not None
-
-
-def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
-    """``_search`` for a kind's long word lists: the same answer, alternative by alternative
-    from each start character (``alternation.py``; ``re`` tried every word everywhere)."""
+    """True when ``pattern`` (absent: never) matches in ``text``: the same answer as ``re``,
+    found alternative by alternative from each start character (``alternation.py``)."""
     return pattern is not None and alternation(pattern).search(text)
 
 
