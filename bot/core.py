@@ -146,7 +146,7 @@ class ConversationCore:
         """True when this conversation is known (its state, or its registry row)."""
         key = self.session_key(channel, conversation_key)
         try:
-            if await self._sessions.load(key) is not None:
+            if await self._sessions.has(key):
                 return True
         except StoreUnavailableError:
             log.warning("session_store_unavailable")

@@ -248,6 +248,10 @@ class SessionRepository:
         raw = await self._store.get("session:" + key)
         return None if raw is None else self._decode(raw)
 
+    async def has(self, key: str) -> bool:
+        """True when a state is saved under ``key`` (without decrypting it)."""
+        return await self._store.get("session:" + key) is not None
+
     async def recover(self, conversation_id: str) -> ConversationState | None:
         """The durable snapshot of a conversation whose hot state was lost, if any."""
         if self._snapshots is None or not conversation_id:

@@ -16,11 +16,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import re
 import threading
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,31 +32,23 @@ from knowledge_base.answers import AnswerBook, AnswerEntry
 from knowledge_base.statutes import Article, StatuteLibrary
 from knowledge_base.synonyms import Lexicon, default_lexicon
 from knowledge_base.text import normalize, normalize_document
-from nlu.tokenizer import FastTokenizer
-
-with warnings.catch_warnings():
-    # jieba 0.42 has invalid escape sequences in its regexes; without cached bytecode
-    # (PYTHONDONTWRITEBYTECODE) compiling it warns on every import, and pytest's
-    # warnings-as-errors would make that a SyntaxError. The warning is jieba's, not ours.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    warnings.simplefilter("ignore", SyntaxWarning)
-    import jieba
+from nlu.tokenizer import WordCutter
 
 PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
 DEFAULT_USER_DICT: Final = PROJECT_ROOT / "nlu" / "dictionary" / "labour_law.txt"
 DEFAULT_CACHE_DIR: Final = PROJECT_ROOT / "var" / "cache"
 # Bump when tokenisation changes in a way the cache key (inputs' contents) cannot see.
-_TOKENS_VERSION: Final = "1"
+_TOKENS_VERSION: Final = "2"  # 2: cut by jieba-rs
 
 _WORDLIKE: Final = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}")
 _CJK_RUN: Final = re.compile(r"[\u4e00-\u9fff]+")
-_jieba_lock = threading.Lock()
+_cutter_lock = threading.Lock()
 
 FloatArray = npt.NDArray[np.float64]
 
 
 class KbTokenizer:
-    """jieba (its own instance, so the NLU's tokenizer is never changed) + lexicon words."""
+    """jieba's cuts (jieba-rs, its own instance, so the NLU's is never changed) + lexicon words."""
 
     def __init__(
         self,
@@ -86,27 +76,20 @@ class KbTokenizer:
         self.signature = digest.hexdigest()[:16]
         self._user_dict = user_dict
         self._extra = extra
-        self._jieba: jieba.Tokenizer | None = None
+        self._word_cutter: WordCutter | None = None
 
-    def _cutter(self) -> jieba.Tokenizer:
-        # jieba's dictionary takes ~0.5 s to load; with cached index tokens it is first needed
-        # by the first question, so it is loaded then, once.
-        with _jieba_lock:
-            if self._jieba is None:
-                jieba.setLogLevel(logging.WARNING)
-                cutter = FastTokenizer()
-                cutter.initialize()
-                if self._user_dict is not None and self._user_dict.is_file():
-                    # A file object, because jieba leaves a path it opened unclosed.
-                    with self._user_dict.open("rb") as handle:
-                        cutter.load_userdict(handle)
-                for word in self._extra:
-                    cutter.add_word(word, freq=2000)
-                self._jieba = cutter
-            return self._jieba
+    def _cutter(self) -> WordCutter:
+        # Built on first need: with cached index tokens that is the first question.
+        with _cutter_lock:
+            if self._word_cutter is None:
+                dictionaries = [self._user_dict] if self._user_dict is not None else []
+                self._word_cutter = WordCutter(
+                    [path for path in dictionaries if path.is_file()], self._extra, freq=2000
+                )
+            return self._word_cutter
 
     def warm_up(self) -> None:
-        """Load the jieba dictionary now rather than on the first question."""
+        """Build the word cutter now rather than on the first question."""
         self._cutter()
 
     def words(self, normalized: str) -> list[str]:
@@ -114,7 +97,7 @@ class KbTokenizer:
         stop = self.lexicon.stopwords
         return [
             w
-            for w in self._cutter().cut_for_search(normalized, HMM=True)
+            for w in self._cutter().cut_for_search(normalized)
             if w not in stop and _WORDLIKE.search(w)
         ]
 

@@ -22,7 +22,7 @@ from typing import Any, Final
 import yaml
 
 from nlu.numbers import NUMERAL, Quantity, find_quantities, parse_number
-from nlu.tokenizer import get_tokenizer, normalize
+from nlu.tokenizer import get_cutter, normalize
 from nlu.training_data import TrainingData
 from nlu.types import Entity
 from nlu.work_phrases import (
@@ -403,7 +403,7 @@ class EntityExtractor:
         if not matches:
             return []
         if cut is None:
-            spans = [(s, e) for _w, s, e in get_tokenizer(self.dictionary_dir).tokenize(norm)]
+            spans = [(s, e) for _w, s, e in get_cutter(self.dictionary_dir).spans(norm)]
         else:
             # jieba's tokenize gives each piece of its cut with offsets: the running lengths.
             ends = list(accumulate(map(len, cut)))

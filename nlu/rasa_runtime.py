@@ -7,6 +7,7 @@ project itself never imports Rasa. Used by the evaluation and by the Rasa integr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -28,6 +29,9 @@ PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
 RASA_VENV_ENV: Final = "RASA_VENV"
 SETUP_SCRIPT: Final = PROJECT_ROOT / "scripts" / "rasa.sh"
 PARSE_SCRIPT: Final = PROJECT_ROOT / "nlu" / "rasa" / "parse_stdin.py"
+RASA_REQUIREMENTS: Final = PROJECT_ROOT / "nlu" / "rasa" / "requirements.txt"
+MODEL_CACHE_ENV: Final = "GONGYOU_RASA_MODEL_CACHE"
+_MODELS_KEPT: Final = 4
 DEFAULT_CONFIG: Final = PROJECT_ROOT / "config.yml"
 _SERVICE_SECTION: Final = "gongyou"
 _LOG_TAIL_CHARS: Final = 3000
@@ -59,6 +63,60 @@ def rasa_env() -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
+
+
+def model_cache_dir() -> Path:
+    """Where trained models are kept by what they were trained from
+    (``$GONGYOU_RASA_MODEL_CACHE``, else ``~/.cache/gongyou/rasa-models``)."""
+    configured = os.environ.get(MODEL_CACHE_ENV)
+    if configured:
+        return Path(configured)
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache_home / "gongyou" / "rasa-models"
+
+
+def training_key(config_path: Path, data_path: Path) -> str:
+    """A digest of everything a trained model depends on: Rasa's pinned requirements, the
+    config's text, and the names and bytes of every data and dictionary file. Paths enter
+    only relative to their folder, so two clones of one commit share the key."""
+    digest = hashlib.sha256()
+    config_text = config_path.read_bytes()
+    digest.update(RASA_REQUIREMENTS.read_bytes())
+    digest.update(config_text)
+    config = yaml.safe_load(config_text) or {}
+    folders = [data_path]
+    for step in config.get("pipeline") or []:
+        dictionary = step.get("dictionary_path")
+        if isinstance(dictionary, str):
+            folders.append(PROJECT_ROOT / dictionary)
+    for folder in folders:
+        files = (
+            [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+        )
+        for path in files:
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def _restore_model(key: str, model: Path) -> bool:
+    cached = model_cache_dir() / f"{key}.tar.gz"
+    if not cached.is_file():
+        return False
+    shutil.copyfile(cached, model)
+    os.utime(cached)  # most recently used, so pruning keeps it
+    return True
+
+
+def _keep_model(key: str, model: Path) -> None:
+    folder = model_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{key}.{os.getpid()}.partial"
+    shutil.copyfile(model, partial)
+    partial.replace(folder / f"{key}.tar.gz")
+    kept = sorted(folder.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[_MODELS_KEPT:]:
+        old.unlink(missing_ok=True)
 
 
 def rasa_installed() -> bool:
@@ -178,10 +236,20 @@ def train_rasa_model(
 ) -> Path:
     """Run ``rasa train nlu`` and return the path of the model it wrote.
 
-    Rasa keeps a training cache (``.rasa/cache``) and restores unchanged components from it;
-    ``use_cache=False`` turns it off, so that a measured training time is a real one.
+    With ``use_cache`` a model trained before from the same requirements, config and files
+    (``training_key``) is copied instead of training again, wherever the checkout is; Rasa's
+    own training cache, which restores unchanged components, is used otherwise.
+    ``use_cache=False`` turns both off, so that a measured training time is a real one.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    model = out_dir / f"{name}.tar.gz"
+    key = training_key(config_path, data_path) if use_cache else ""
+    if key and _restore_model(key, model):
+        (out_dir / f"{name}.train.log").write_text(
+            f"restored from {model_cache_dir()} ({key}): trained before from the same files\n",
+            "utf-8",
+        )
+        return model
     command = [
         str(rasa_executable()), "train", "nlu", "-c", str(config_path), "-u", str(data_path),
         "--out", str(out_dir), "--fixed-model-name", name,
@@ -196,9 +264,10 @@ def train_rasa_model(
         log_path=out_dir / f"{name}.train.log",
         env=env,
     )
-    model = out_dir / f"{name}.tar.gz"
     if not model.is_file():
         raise RasaRuntimeError(f"rasa train nlu wrote no model at {model}")
+    if key:
+        _keep_model(key, model)
     return model
 
 

@@ -6,15 +6,19 @@ normalised text are offsets in the worker's original message too.
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 import threading
 import unicodedata
 import warnings
+from collections.abc import Iterable
 from functools import lru_cache
 from math import log
 from pathlib import Path
 
 import opencc
+import rjieba
 
 with warnings.catch_warnings():
     # jieba 0.42 has invalid escape sequences in its regexes. Without cached bytecode
@@ -104,10 +108,84 @@ class FastTokenizer(jieba.Tokenizer):  # type: ignore[misc]
             route[start] = (best_value, best_end)
 
 
+# ASCII letters or digits joined by jieba's in-word punctuation ("gy-7k3p", "n+1", "6.a"):
+# the one place where jieba-rs cuts differently (it keeps such a run whole where jieba
+# splits it at the punctuation), so text containing one is cut by jieba itself.
+_ASCII_JOINED = re.compile(r"[A-Za-z0-9][-_.+#&%]+[A-Za-z0-9]")
+
+
+class WordCutter:
+    """jieba's cuts, from jieba-rs (the ``rjieba`` package) where it agrees with jieba.
+
+    jieba-rs has jieba's dictionary, route through it and HMM for unknown words, and is
+    about fifteen times faster than jieba in Python (0.15 → 0.01 ms per question, search
+    mode). Its one known difference (``_ASCII_JOINED``) is sent to jieba (``FastTokenizer``
+    with the same words, built on first need), so every cut is jieba's; a test checks this
+    on every example and question we hold and a fuzz test on made-up text. Dictionary lines
+    are read as jieba reads them: ``word [freq] [tag]``.
+    """
+
+    def __init__(
+        self, dictionaries: Iterable[Path] = (), extra_words: Iterable[str] = (), freq: int = 2000
+    ) -> None:
+        self._jieba = rjieba.Jieba()
+        self._lines: list[str] = []
+        for path in dictionaries:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                self.add_dictionary_line(line)
+        for word in extra_words:
+            self.add_dictionary_line(f"{word} {freq}")
+        self._fallback: FastTokenizer | None = None
+        self._fallback_lock = threading.Lock()
+
+    def add_dictionary_line(self, line: str) -> None:
+        """Add one ``word [freq] [tag]`` line of a jieba user dictionary."""
+        parts = line.strip().lstrip("\ufeff").split()
+        if not parts:
+            return
+        word, rest = parts[0], parts[1:]
+        freq = int(rest.pop(0)) if rest and rest[0].isdigit() else None
+        self._jieba.add_word(word, freq, rest[0] if rest else None)
+        self._lines.append(" ".join(parts))
+        self._fallback = None
+
+    def _jieba_itself(self) -> FastTokenizer:
+        with self._fallback_lock:
+            if self._fallback is None:
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = FastTokenizer()
+                tokenizer.initialize()
+                tokenizer.load_userdict(io.BytesIO("\n".join(self._lines).encode("utf-8")))
+                self._fallback = tokenizer
+            return self._fallback
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's ``lcut(text, HMM=True)``: the pieces, whitespace included."""
+        if _ASCII_JOINED.search(text):
+            return list(self._jieba_itself().lcut(text, HMM=True))
+        pieces: list[str] = self._jieba.cut(text, True)
+        return pieces
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """jieba's search-mode cut (long words followed by the dictionary words inside)."""
+        if _ASCII_JOINED.search(text):
+            return list(self._jieba_itself().cut_for_search(text, HMM=True))
+        pieces: list[str] = self._jieba.cut_for_search(text, True)
+        return pieces
+
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba's ``tokenize``: each piece of ``cut`` with its start and end offsets."""
+        if _ASCII_JOINED.search(text):
+            return list(self._jieba_itself().tokenize(text, HMM=True))
+        spans: list[tuple[str, int, int]] = self._jieba.tokenize(text, "default", True)
+        return spans
+
+
 DEFAULT_DICTIONARY_DIR = PROJECT_ROOT / "nlu" / "dictionary"
 
 _lock = threading.Lock()
 _tokenizers: dict[Path, jieba.Tokenizer] = {}
+_cutters: dict[Path, WordCutter] = {}
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +258,19 @@ def get_tokenizer(dictionary_dir: Path | None = None) -> jieba.Tokenizer:
     return tokenizer
 
 
+def get_cutter(dictionary_dir: Path | None = None) -> WordCutter:
+    """The fast cutter with the project user dictionary, built once per directory and shared
+    (what parsing uses; ``get_tokenizer`` is jieba itself, for part-of-speech tagging)."""
+    directory = _resolved(dictionary_dir or DEFAULT_DICTIONARY_DIR)
+    with _lock:
+        cutter = _cutters.get(directory)
+        if cutter is None:
+            cutter = WordCutter(_user_dictionaries(directory))
+            _cutters[directory] = cutter
+    return cutter
+
+
 def tokenize(text: str, dictionary_dir: Path | None = None) -> list[str]:
     """Normalise ``text`` and cut it into jieba words, dropping whitespace-only pieces."""
-    words = get_tokenizer(dictionary_dir).lcut(normalize(text), HMM=True)
+    words = get_cutter(dictionary_dir).cut(normalize(text))
     return [w for w in words if w.strip()]

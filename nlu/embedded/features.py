@@ -10,7 +10,7 @@ from typing import Final
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from nlu.tokenizer import get_tokenizer, normalize, tokenize
+from nlu.tokenizer import get_cutter, normalize, tokenize
 
 _DIGIT_RE: Final = re.compile(r"\d")
 
@@ -38,8 +38,7 @@ class WordAnalyzer:
     def cut(self, text: str) -> list[str]:
         """jieba's cut of the normalised ``text``, whitespace pieces included (so the pieces'
         lengths give their offsets); ``grams`` of it equals ``self(text)``."""
-        pieces: list[str] = get_tokenizer(self.dictionary_dir).lcut(normalize(text), HMM=True)
-        return pieces
+        return get_cutter(self.dictionary_dir).cut(normalize(text))
 
     @staticmethod
     def grams(pieces: list[str]) -> list[str]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bot.session import STATE_VERSION, ConversationState, FlowState
+import pytest
+
+from bot.session import STATE_VERSION, ConversationState, FlowState, SessionRepository
+from bot.stores.memory import InMemoryKeyValueStore
+from handoff.crypto import Vault
 
 # Written by version 1 (before this wave): one paused_flow slot, no version key.
 VERSION_1 = json.dumps(
@@ -70,3 +74,17 @@ def test_volatile_keys_and_non_durable_flows_stay_out_of_the_snapshot() -> None:
     assert "1" * 16 not in json.dumps(durable)
     assert durable["flow"]["data"] == {"keep": 1}
     assert durable["paused"] == []
+
+
+@pytest.mark.anyio
+async def test_has_tells_a_saved_state_without_reading_it() -> None:
+    store = InMemoryKeyValueStore()
+    sessions = SessionRepository(store, Vault("session-secret-" * 3), ttl_seconds=60)
+    await sessions.save("known", ConversationState(conversation_id="c" * 32))
+    await store.set("session:unreadable", b"not a sealed state", 60)
+
+    assert await sessions.has("known")
+    assert not await sessions.has("never-seen")
+    # Existence is all it says: the unreadable state still exists, and load gives None.
+    assert await sessions.has("unreadable")
+    assert await sessions.load("unreadable") is None

@@ -1,16 +1,28 @@
-"""FastTokenizer cuts exactly as jieba's own Tokenizer, with either dictionary."""
+"""FastTokenizer and WordCutter (jieba-rs) cut exactly as jieba's own Tokenizer, with either
+dictionary."""
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import warnings
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge_base.retrieval import DEFAULT_USER_DICT
 from knowledge_base.synonyms import default_lexicon
 from nlu.settings import NluSettings
-from nlu.tokenizer import DEFAULT_DICTIONARY_DIR, FastTokenizer, _user_dictionaries, normalize
+from nlu.tokenizer import (
+    DEFAULT_DICTIONARY_DIR,
+    FastTokenizer,
+    WordCutter,
+    _user_dictionaries,
+    normalize,
+)
 from nlu.training_data import load_training_data
 
 with warnings.catch_warnings():
@@ -55,3 +67,53 @@ def test_a_new_word_changes_the_cut_as_in_jieba() -> None:
         tokenizer.add_word("鸿达五金厂", freq=100000)
     assert fast.lcut(text) == plain.lcut(text)
     assert "鸿达五金厂" in fast.lcut(text)
+
+
+def _cutter(*, knowledge_base: bool) -> WordCutter:
+    if knowledge_base:
+        return WordCutter([DEFAULT_USER_DICT], sorted(default_lexicon().words()), freq=2000)
+    return WordCutter(_user_dictionaries(DEFAULT_DICTIONARY_DIR))
+
+
+def _questions() -> list[str]:
+    folder = Path(__file__).resolve().parents[2] / "knowledge_base" / "data"
+    texts = []
+    for path in sorted(folder.glob("*questions*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            texts += [json.loads(line)["question"] for line in handle if line.strip()]
+    return texts
+
+
+@pytest.mark.parametrize("knowledge_base", [False, True], ids=["nlu", "knowledge_base"])
+def test_word_cutter_cuts_as_jieba(knowledge_base: bool) -> None:
+    texts = [e.text for e in load_training_data(NluSettings().data_dir).examples][::2]
+    texts += _questions()
+    texts += ["", " ", "3500元", "ａｂｃ１２３ 工资", "12个钟 3k，。", "\t换行\n之后"]
+    plain = _build(jieba.Tokenizer, knowledge_base=knowledge_base)
+    cutter = _cutter(knowledge_base=knowledge_base)
+    for text in map(normalize, texts):
+        assert cutter.cut(text) == plain.lcut(text, HMM=True), text
+        assert cutter.cut_for_search(text) == list(plain.cut_for_search(text)), text
+        assert cutter.spans(text) == list(plain.tokenize(text)), text
+
+
+def test_word_cutter_takes_new_words_and_dictionary_lines() -> None:
+    cutter = _cutter(knowledge_base=False)
+    assert "鸿达五金厂" not in cutter.cut("鸿达五金厂拖欠工资")
+    cutter.add_dictionary_line("\ufeff鸿达五金厂 100000 nt")
+    cutter.add_dictionary_line("   ")
+    assert "鸿达五金厂" in cutter.cut("鸿达五金厂拖欠工资")
+
+
+@functools.cache
+def _plain_and_cutter() -> tuple[jieba.Tokenizer, WordCutter]:
+    return _build(jieba.Tokenizer, knowledge_base=False), _cutter(knowledge_base=False)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="工资加班费拖欠的了吗厂鸿达abXY0159-._%+#&@ ，:/\t", max_size=24))
+def test_word_cutter_cuts_made_up_text_as_jieba(text: str) -> None:
+    plain, cutter = _plain_and_cutter()
+    assert cutter.cut(text) == plain.lcut(text, HMM=True)
+    assert cutter.cut_for_search(text) == list(plain.cut_for_search(text, HMM=True))
+    assert cutter.spans(text) == list(plain.tokenize(text, HMM=True))
