@@ -164,6 +164,9 @@ class ConversationCore:
             state.conversation_id = await asyncio.to_thread(
                 self._conversations.ensure, channel, conversation_key
             )
+            # A new conversation's row was created just now, seen today: its first message
+            # need not write that again.
+            state.context["seen"] = date.today().isoformat()
             await self._sessions.save(key, state)
         except (StoreUnavailableError, DatabaseUnavailableError):
             log.error("cannot_open_conversation")

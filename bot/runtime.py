@@ -88,14 +88,17 @@ class Runtime:
         self.engine.dispose()
 
     def warm_up(self) -> None:
-        """Load what the first message would otherwise wait for: the knowledge base's jieba
-        dictionary, the name tagger of the complaint description, the place names."""
+        """Load what the first message would otherwise wait for: the knowledge base's word
+        cutter, the sentence encoder of the safety layer, the name tagger of the complaint
+        description, the place names."""
         from bot.flows.intake.pii import identifying_kinds
         from handoff.places import find_places
+        from nlu.embedded import semantic
 
         warm = getattr(self.core.answerer, "warm_up", None)
         if callable(warm):
             warm()
+        semantic.warm_up()
         identifying_kinds("王小明")
         find_places("广东东莞")
 

@@ -26,7 +26,6 @@ Each kind is judged on its own (``safety.yml`` says the same beside the patterns
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -395,7 +394,7 @@ class SafetyLayer:
         # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
         # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
         calm = context.past and not context.urgent
-        if not calm and opinion.danger >= _bar(context):
+        if not calm and opinion.may_reach(_bar(context)) and opinion.danger >= _bar(context):
             return dict.fromkeys(self._plausible_kinds(opinion), Level.EMERGENCY)
         if not ranking or ranking[0].name not in self.intents:
             return {}
@@ -455,12 +454,19 @@ class Opinion:
         self._semantic = semantic
         scores = {s.name: s.confidence for s in ranking}
         self._classifier = (scores.get(self_harm_intent, 0.0), scores.get(physical_intent, 0.0))
+        # Computed on first use. Not functools.cached_property: on Python 3.11 it holds one
+        # lock for every instance, so parses in other threads queued behind each embedding.
+        self._read: tuple[float, float] | None = None
+        self._asked = False
 
-    @functools.cached_property
+    @property
     def _reading(self) -> tuple[float, float] | None:
-        return None if self._semantic is None else self._semantic.danger(self._text)
+        if not self._asked:
+            self._read = None if self._semantic is None else self._semantic.danger(self._text)
+            self._asked = True
+        return self._read
 
-    @functools.cached_property
+    @property
     def _both(self) -> tuple[float, float]:
         reading, classifier = self._reading, self._classifier
         if reading is None:
@@ -481,6 +487,13 @@ class Opinion:
     def danger(self) -> float:
         """Probability of any danger."""
         return sum(self._both)
+
+    def may_reach(self, bar: float) -> bool:
+        """False when ``danger`` cannot reach ``bar`` whatever the semantic model would say
+        (its two probabilities sum to at most 1), so it need not be asked."""
+        if self._asked or self._semantic is None:
+            return True
+        return (sum(self._classifier) + 1.0) / 2 >= bar
 
     @property
     def highest(self) -> tuple[float, float]:

@@ -63,6 +63,12 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float64] | None:
     return np.asarray(model.encode(list(texts)), dtype=np.float64)
 
 
+def warm_up() -> None:
+    """Load the encoder, its vocabulary and weights now (they load lazily on first use, which
+    would otherwise be a worker's first message that the rules cannot judge)."""
+    _embed(["你好"])
+
+
 @dataclass(frozen=True, slots=True)
 class SemanticSafety:
     """A linear model over sentence embeddings: how likely a message is each kind of danger."""

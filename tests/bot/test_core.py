@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
+from bot.messages import Inbound
 from bot.runtime import Runtime, build_runtime
 from tests.helpers import Chat, payloads, said
 
@@ -19,6 +20,20 @@ async def test_open_conversation_greets_with_menu(runtime: Runtime) -> None:
     replies = await runtime.core.open_conversation("test", "k" * 20)
     assert [b.title for b in replies[0].buttons] == MENU_TITLES
     assert "不需要告诉我真名" in replies[0].text
+
+
+async def test_a_new_conversation_is_not_marked_seen_twice_on_its_first_day(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    touched: list[str] = []
+    monkeypatch.setattr(runtime.conversations, "touch", touched.append)
+    await runtime.core.open_conversation("test", "n" * 20)
+    await runtime.core.handle(Inbound("test", "n" * 20, text="你好"))
+    # A conversation reached first by a message (no opening) is marked seen once.
+    await runtime.core.handle(Inbound("test", "m" * 20, text="你好"))
+    await runtime.core.handle(Inbound("test", "m" * 20, text="你好"))
+
+    assert len(touched) == 1
 
 
 async def test_greeting_text_gets_menu(runtime: Runtime) -> None:

@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlu import load_backend
 from nlu.embedded import EmbeddedBackend, semantic
-from nlu.embedded.safety import SafetyLayer
+from nlu.embedded.safety import Opinion, SafetyLayer
 from nlu.rasa_backend import result_from_rasa
 from nlu.settings import PROJECT_ROOT
 from nlu.training_data import load_training_data
@@ -485,3 +487,33 @@ def test_safety_intents_exist_in_the_model(backend: NluBackend) -> None:
     assert set(SafetyLayer.load().intents) == set(SAFETY_INTENTS)
     ranking = backend.parse("加班费怎么算").ranking
     assert set(SAFETY_INTENTS) <= {s.name for s in ranking}
+
+
+class _FixedReading:
+    """A semantic model that reads the same probabilities in every message, and counts."""
+
+    def __init__(self, self_harm: float, physical: float) -> None:
+        self.reading = (self_harm, physical)
+        self.asked = 0
+
+    def danger(self, text: str) -> tuple[float, float]:
+        self.asked += 1
+        return self.reading
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    classifier=st.tuples(st.floats(0, 0.5), st.floats(0, 0.5)),
+    reading=st.tuples(st.floats(0, 1), st.floats(0, 1)).filter(lambda r: sum(r) <= 1),
+    bar=st.sampled_from([0.4, 0.45, 0.65]),
+)
+def test_the_semantic_model_is_skipped_only_when_it_could_not_raise_the_alarm(
+    classifier: tuple[float, float], reading: tuple[float, float], bar: float
+) -> None:
+    model = _FixedReading(*reading)
+    ranking = [IntentScore("crisis_self_harm", classifier[0]), IntentScore("x", classifier[1])]
+    opinion = Opinion("文字", ranking, model, "crisis_self_harm", "x")
+
+    if not opinion.may_reach(bar):
+        assert model.asked == 0
+        assert opinion.danger < bar
