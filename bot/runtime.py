@@ -88,17 +88,19 @@ class Runtime:
         self.engine.dispose()
 
     def warm_up(self) -> None:
-        """Load what the first message would otherwise wait for: the knowledge base's word
-        cutter, the sentence encoder of the safety layer, the name tagger of the complaint
-        description, the place names."""
+        """Load what the first message would otherwise wait for: the word cutters of the
+        knowledge base and the NLU, the sentence encoder of the safety layer, the name tagger of
+        the complaint description (jieba, which the NLU's cutter shares), the place names."""
         from bot.flows.intake.pii import identifying_kinds
         from handoff.places import find_places
         from nlu.embedded import semantic
+        from nlu.tokenizer import get_cutter
 
         warm = getattr(self.core.answerer, "warm_up", None)
         if callable(warm):
             warm()
         semantic.warm_up()
+        get_cutter()
         identifying_kinds("王小明")
         find_places("广东东莞")
 

@@ -89,8 +89,9 @@ class KbTokenizer:
             return self._word_cutter
 
     def warm_up(self) -> None:
-        """Build the word cutter now rather than on the first question."""
-        self._cutter()
+        """Build the word cutter (and jieba, for the rare text it cuts) now rather than on
+        the first question."""
+        self._cutter().warm_up()
 
     def words(self, normalized: str) -> list[str]:
         """Informative search-mode words of already normalised text (stop words removed)."""

@@ -12,7 +12,7 @@ import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from math import log
 from pathlib import Path
@@ -126,19 +126,27 @@ class WordCutter:
     """
 
     def __init__(
-        self, dictionaries: Iterable[Path] = (), extra_words: Iterable[str] = (), freq: int = 2000
+        self,
+        dictionaries: Iterable[Path] = (),
+        extra_words: Iterable[str] = (),
+        freq: int = 2000,
+        *,
+        jieba_itself: Callable[[], jieba.Tokenizer] | None = None,
     ) -> None:
+        """``jieba_itself``: jieba with the same words, where one is kept already (else one is
+        built from the same lines on first need)."""
         self._jieba = rjieba.Jieba()
+        self._shared_fallback = jieba_itself
         self._lines: list[str] = []
         for path in dictionaries:
             for line in path.read_text(encoding="utf-8").splitlines():
-                self.add_dictionary_line(line)
+                self._add_line(line)
         for word in extra_words:
-            self.add_dictionary_line(f"{word} {freq}")
-        self._fallback: FastTokenizer | None = None
+            self._add_line(f"{word} {freq}")
+        self._fallback: jieba.Tokenizer | None = None
         self._fallback_lock = threading.Lock()
 
-    def add_dictionary_line(self, line: str) -> None:
+    def _add_line(self, line: str) -> None:
         """Add one ``word [freq] [tag]`` line of a jieba user dictionary."""
         parts = line.strip().lstrip("\ufeff").split()
         if not parts:
@@ -149,7 +157,13 @@ class WordCutter:
         self._lines.append(" ".join(parts))
         self._fallback = None
 
-    def _jieba_itself(self) -> FastTokenizer:
+    def warm_up(self) -> None:
+        """Load jieba for the rare text it cuts (about a second) now, not on a message."""
+        self._jieba_itself()
+
+    def _jieba_itself(self) -> jieba.Tokenizer:
+        if self._shared_fallback is not None:
+            return self._shared_fallback()
         with self._fallback_lock:
             if self._fallback is None:
                 jieba.setLogLevel(logging.WARNING)
@@ -265,7 +279,9 @@ def get_cutter(dictionary_dir: Path | None = None) -> WordCutter:
     with _lock:
         cutter = _cutters.get(directory)
         if cutter is None:
-            cutter = WordCutter(_user_dictionaries(directory))
+            cutter = WordCutter(
+                _user_dictionaries(directory), jieba_itself=lambda: get_tokenizer(directory)
+            )
             _cutters[directory] = cutter
     return cutter
 

@@ -175,7 +175,8 @@ def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
 # ---- measured through the whole chat on sets nobody here tuned on -------------------------
 
 MAX_ANSWERS_REPLACED = 0.03  # the issue: false alarms that replace a legal answer
-UNTUNED_SETS = ("safety_set_heldout.yml", "safety_set_blind.yml")
+# The held-out set's misses informed round 12 of the rules; it stays as a regression guard.
+UNTUNED_SETS = ("safety_set_heldout.yml", "safety_set_blind.yml", "safety_set_blind2.yml")
 
 
 @pytest.mark.parametrize("name", UNTUNED_SETS)

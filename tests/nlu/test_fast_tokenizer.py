@@ -97,12 +97,16 @@ def test_word_cutter_cuts_as_jieba(knowledge_base: bool) -> None:
         assert cutter.spans(text) == list(plain.tokenize(text)), text
 
 
-def test_word_cutter_takes_new_words_and_dictionary_lines() -> None:
-    cutter = _cutter(knowledge_base=False)
-    assert "鸿达五金厂" not in cutter.cut("鸿达五金厂拖欠工资")
-    cutter.add_dictionary_line("\ufeff鸿达五金厂 100000 nt")
-    cutter.add_dictionary_line("   ")
-    assert "鸿达五金厂" in cutter.cut("鸿达五金厂拖欠工资")
+def test_word_cutter_reads_dictionary_lines_as_jieba(tmp_path: Path) -> None:
+    dictionary = tmp_path / "words.txt"
+    dictionary.write_text("\ufeff鸿达五金厂 100000 nt\n   \n拖欠工资\n", "utf-8")
+    assert "鸿达五金厂" not in _cutter(knowledge_base=False).cut("鸿达五金厂拖欠工资")
+
+    cutter = WordCutter([dictionary])
+
+    assert cutter.cut("鸿达五金厂拖欠工资") == ["鸿达五金厂", "拖欠工资"]
+    # jieba itself, for the text jieba-rs cuts differently, has the same words.
+    assert cutter.cut("鸿达五金厂n+1") == ["鸿达五金厂", "n", "+", "1"]
 
 
 @functools.cache

@@ -32,10 +32,11 @@ from tests.nlu.conftest import CASES_DIR, FIXTURES_DIR, load_cases
 SAFETY_INTENTS = ("crisis_self_harm", "urgent_danger")
 MIN_RECALL = 0.98  # dangerous messages that get every kind of help they need, as an emergency
 MAX_FALSE_ALARMS = 0.03  # look-alikes whose legal answer is replaced by the help
-# What the held-out set measured last, below the recall target so far: 92.7% / 2.7%
-# with the semantic opinion (round 10, 2026-12-03; 84.5% / 3.6% before). A change may only
-# improve on them (one message of slack on each side).
-HELDOUT_RECALL_FLOOR = 0.91
+# What the held-out set measured last: 99.1% / 2.7% with the semantic opinion (round 12,
+# 2026-12-03; 92.7% / 2.7% at round 10, 84.5% / 3.6% before). Round 12 was written from this
+# set's misses among others, so it no longer measures generalisation (the blind sets do); it
+# guards against regressions. A change may only improve on it (one message of slack each side).
+HELDOUT_RECALL_FLOOR = 0.98
 HELDOUT_FALSE_ALARM_CEILING = 0.037
 TUNE_SET = CASES_DIR / "safety_set_tune.yml"
 HELDOUT_SET = CASES_DIR / "safety_set_heldout.yml"
