@@ -4,9 +4,9 @@ The integration tests (markers ``rasa`` and ``slow``) train a real Rasa model fr
 parse through RasaBackend against a real ``rasa run --enable-api``. The model is trained with
 config.yml's own pipeline (JiebaTokenizer with nlu/dictionary, count vectors with char n-grams,
 DIET, regex/lookup entities, synonyms, fallback), except that DIET runs TEST_DIET_EPOCHS epochs
-instead of config.yml's 100, which keeps them at three to seven minutes on two cores
-(training 2-5 min, server start ~30 s; about a minute in all when Rasa's training cache in
-.rasa/cache already holds the trained components).
+instead of config.yml's 100 (training 15-20 min on two busy cores, server start ~30 s; about a
+minute in all when a model trained from the same files is restored from the model cache, see
+``rasa_runtime.train_rasa_model``).
 
 They need the Rasa virtualenv (.venv-rasa). When it is missing they create it with
 ``bash scripts/rasa.sh setup`` if a Python 3.10 can be found. Outside CI they are skipped, with
