@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,8 +90,9 @@ class Runtime:
 
     def warm_up(self) -> None:
         """Load what the first message would otherwise wait for: the word cutters of the
-        knowledge base and the NLU, the sentence encoder of the safety layer, the name tagger of
-        the complaint description (jieba, which the NLU's cutter shares), the place names."""
+        knowledge base and the NLU, the name tagger of the complaint description (jieba, which the
+        NLU's cutter shares), the place names; in production also the safety layer's sentence
+        encoder."""
         from bot.flows.intake.pii import identifying_kinds
         from handoff.places import find_places
         from nlu.embedded import semantic
@@ -99,7 +101,11 @@ class Runtime:
         warm = getattr(self.core.answerer, "warm_up", None)
         if callable(warm):
             warm()
-        semantic.warm_up()
+        if self.settings.config.mode == "production":
+            # The encoder takes ~5 s to load and most messages never need it. In production it
+            # loads beside the start-up, ready long before a worker's message asks for it; a
+            # development server (and every test) starts without it and loads it on first need.
+            threading.Thread(target=semantic.warm_up, name="encoder-warm-up", daemon=True).start()
         get_cutter()
         identifying_kinds("王小明")
         find_places("广东东莞")
