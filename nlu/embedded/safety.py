@@ -394,7 +394,7 @@ class SafetyLayer:
         # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
         # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
         calm = context.past and not context.urgent
-        if not calm and opinion.may_reach(_bar(context)) and opinion.danger >= _bar(context):
+        if not calm and opinion.reaches(_bar(context)):
             return dict.fromkeys(self._plausible_kinds(opinion), Level.EMERGENCY)
         if not ranking or ranking[0].name not in self.intents:
             return {}
@@ -488,12 +488,13 @@ class Opinion:
         """Probability of any danger."""
         return sum(self._both)
 
-    def may_reach(self, bar: float) -> bool:
-        """False when ``danger`` cannot reach ``bar`` whatever the semantic model would say
-        (its two probabilities sum to at most 1), so it need not be asked."""
-        if self._asked or self._semantic is None:
-            return True
-        return (sum(self._classifier) + 1.0) / 2 >= bar
+    def reaches(self, bar: float) -> bool:
+        """True when ``danger`` is at least ``bar``. The semantic model is not asked when the
+        classifier alone rules it out: its two probabilities sum to at most 1."""
+        unasked = not self._asked and self._semantic is not None
+        if unasked and (sum(self._classifier) + 1.0) / 2 < bar:
+            return False
+        return self.danger >= bar
 
     @property
     def highest(self) -> tuple[float, float]:

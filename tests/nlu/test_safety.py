@@ -515,6 +515,9 @@ def test_the_semantic_model_is_skipped_only_when_it_could_not_raise_the_alarm(
     ranking = [IntentScore("crisis_self_harm", classifier[0]), IntentScore("x", classifier[1])]
     opinion = Opinion("文字", ranking, model, "crisis_self_harm", "x")
 
-    if not opinion.may_reach(bar):
-        assert model.asked == 0
+    reached = opinion.reaches(bar)
+    if model.asked == 0:  # skipped: only when it could not have reached the bar
+        assert not reached
         assert opinion.danger < bar
+    else:
+        assert reached == (opinion.danger >= bar)
