@@ -50,6 +50,8 @@ def fold_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Law names come from a few hundred citations and aliases: cached (~13 lookups per answer).
+@lru_cache(maxsize=2048)
 def fold_law_name(name: str) -> str:
     """Key for comparing law names: width- and script-folded, no 《》, spaces or 中华人民共和国."""
     key = _LAW_NAME_NOISE.sub("", to_simplified(fold_width(name)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal
 
 from nlu.tokenizer import normalize
@@ -228,6 +229,7 @@ def chinese_to_int(text: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
+@lru_cache(maxsize=2048)  # article and paragraph numbers, several per answer
 def int_to_chinese(number: int) -> str:
     """Standard Chinese reading of a non-negative integer below 10¹² (10050 → 一万零五十)."""
     if number < 0 or number >= 10**12:

@@ -44,7 +44,12 @@ def encoder() -> Any | None:
             except ImportError:
                 return None
             # One thread: the machine is shared, and one short message encodes in milliseconds.
-            _encoder = module.USE(threads=1)
+            loaded = module.USE(threads=1)
+            # USE reads its vocabulary and 32 MB of weights on first use, without a lock: a
+            # burst of first messages would load them once per thread (seconds of CPU each).
+            # Encoding one word here, under our lock, loads them once; other threads wait.
+            loaded.encode(["你好"])
+            _encoder = loaded
         return _encoder
 
 
@@ -66,7 +71,7 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float64] | None:
 def warm_up() -> None:
     """Load the encoder, its vocabulary and weights now (they load lazily on first use, which
     would otherwise be a worker's first message that the rules cannot judge)."""
-    _embed(["你好"])
+    encoder()
 
 
 @dataclass(frozen=True, slots=True)
