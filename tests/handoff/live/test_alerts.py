@@ -4,6 +4,7 @@ case content, never blocking the caller."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -44,7 +45,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Inbox, int]]:
+    # aiosmtpd's server thread logs each session on "mail.log", sometimes after the test's
+    # captured stream has closed ("--- Logging error ---" in the suite's output): kept local.
+    mail_log = logging.getLogger("mail.log")
+    monkeypatch.setattr(mail_log, "propagate", False)
+    monkeypatch.setattr(mail_log, "handlers", [logging.NullHandler()])
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
