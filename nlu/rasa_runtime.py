@@ -241,34 +241,99 @@ def train_rasa_model(
     own training cache, which restores unchanged components, is used otherwise.
     ``use_cache=False`` turns both off, so that a measured training time is a real one.
     """
+    job = start_rasa_training(config_path, data_path, out_dir, name, use_cache=use_cache)
+    return job.wait(timeout_seconds)
+
+
+def start_rasa_training(
+    config_path: Path,
+    data_path: Path,
+    out_dir: Path,
+    name: str,
+    *,
+    use_cache: bool = True,
+    niceness: int = 0,
+) -> TrainingJob:
+    """``train_rasa_model`` without waiting: a model from the cache is restored at once, else
+    ``rasa train nlu`` starts (at ``niceness``, so it yields the processor to other work) and
+    :meth:`TrainingJob.wait` returns its model."""
     out_dir.mkdir(parents=True, exist_ok=True)
     model = out_dir / f"{name}.tar.gz"
+    log_path = out_dir / f"{name}.train.log"
     key = training_key(config_path, data_path) if use_cache else ""
     if key and _restore_model(key, model):
-        (out_dir / f"{name}.train.log").write_text(
+        log_path.write_text(
             f"restored from {model_cache_dir()} ({key}): trained before from the same files\n",
             "utf-8",
         )
-        return model
+        return TrainingJob(model, key, log_path, None)
+    executable = rasa_executable()
+    if not executable.is_file():
+        raise RasaRuntimeError(f"rasa train nlu: {executable} not found")
     command = [
-        str(rasa_executable()), "train", "nlu", "-c", str(config_path), "-u", str(data_path),
+        str(executable), "train", "nlu", "-c", str(config_path), "-u", str(data_path),
         "--out", str(out_dir), "--fixed-model-name", name,
     ]  # fmt: skip
+    if niceness > 0 and shutil.which("nice"):
+        command = ["nice", "-n", str(niceness), *command]
     env = rasa_env()
     if not use_cache:
         env["RASA_MAX_CACHE_SIZE"] = "0"
-    _run(
-        command,
-        timeout_seconds,
-        what="rasa train nlu",
-        log_path=out_dir / f"{name}.train.log",
-        env=env,
-    )
-    if not model.is_file():
-        raise RasaRuntimeError(f"rasa train nlu wrote no model at {model}")
-    if key:
-        _keep_model(key, model)
-    return model
+    # Output goes to the log file, not a pipe: nobody reads a pipe while training runs unwaited,
+    # and a full pipe would stop it.
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed command built above
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT
+        )
+    return TrainingJob(model, key, log_path, process)
+
+
+class TrainingJob:
+    """A Rasa model being trained in a subprocess, or one already restored from the cache."""
+
+    def __init__(
+        self, model: Path, key: str, log_path: Path, process: subprocess.Popen[bytes] | None
+    ) -> None:
+        self.model = model
+        self.log_path = log_path
+        self._key = key
+        self._process = process
+
+    def wait(self, timeout_seconds: float = 3600) -> Path:
+        """The trained model, once training has ended (kept in the model cache when keyed).
+
+        Raises :class:`RasaRuntimeError` when training failed, wrote no model or took longer
+        than ``timeout_seconds`` (it is then stopped).
+        """
+        process = self._process
+        if process is not None:
+            try:
+                returncode = process.wait(timeout=timeout_seconds)
+            except subprocess.TimeoutExpired as exc:
+                self.cancel()
+                raise RasaRuntimeError(
+                    f"rasa train nlu took longer than {timeout_seconds:.0f} s"
+                ) from exc
+            self._process = None
+            if returncode != 0:
+                output = self.log_path.read_text("utf-8", errors="replace")
+                raise RasaRuntimeError(
+                    f"rasa train nlu failed (exit {returncode}):\n{output[-_LOG_TAIL_CHARS:]}"
+                )
+            if not self.model.is_file():
+                raise RasaRuntimeError(f"rasa train nlu wrote no model at {self.model}")
+            if self._key:
+                _keep_model(self._key, self.model)
+        elif not self.model.is_file():
+            raise RasaRuntimeError(f"rasa train nlu wrote no model at {self.model}")
+        return self.model
+
+    def cancel(self) -> None:
+        """Stop a training that is still running (nothing is kept)."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def parse_with_model(

@@ -14,6 +14,7 @@ import redis
 from sqlalchemy import Engine, create_engine, text
 
 from handoff.db import make_engine, normalize_database_url, upgrade
+from tests.nlu import rasa_prefetch
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -130,3 +131,14 @@ def redis_url() -> Iterator[str]:
 def anyio_backend() -> str:
     """Async tests run on asyncio (the loop uvicorn uses)."""
     return "asyncio"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start training the Rasa tests' model now, if they are in this run (rasa_prefetch)."""
+    if not session.config.option.collectonly:
+        rasa_prefetch.start(session.items)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a Rasa training nobody waited for (an interrupted run) and remove its files."""
+    rasa_prefetch.stop()

@@ -3,10 +3,11 @@
 The integration tests (markers ``rasa`` and ``slow``) train a real Rasa model from nlu/data and
 parse through RasaBackend against a real ``rasa run --enable-api``. The model is trained with
 config.yml's own pipeline (JiebaTokenizer with nlu/dictionary, count vectors with char n-grams,
-DIET, regex/lookup entities, synonyms, fallback), except that DIET runs TEST_DIET_EPOCHS epochs
-instead of config.yml's 100 (training 15-20 min on two busy cores, server start ~30 s; about a
-minute in all when a model trained from the same files is restored from the model cache, see
-``rasa_runtime.train_rasa_model``).
+DIET, regex/lookup entities, synonyms, fallback), except that DIET runs
+``rasa_prefetch.TEST_DIET_EPOCHS`` epochs instead of config.yml's 100 (training 15-28 min on two
+busy cores, started in the background when collection ends, see ``tests/nlu/rasa_prefetch.py``;
+server start ~30 s; about a minute in all when a model trained from the same files is restored
+from the model cache, see ``rasa_runtime.train_rasa_model``).
 
 They need the Rasa virtualenv (.venv-rasa). When it is missing they create it with
 ``bash scripts/rasa.sh setup`` if a Python 3.10 can be found. Outside CI they are skipped, with
@@ -27,8 +28,9 @@ from nlu import rasa_runtime
 from nlu.embedded import EmbeddedBackend
 from nlu.embedded.safety import SafetyLayer
 from nlu.rasa_backend import RasaBackend, result_from_rasa
-from nlu.settings import PROJECT_ROOT, NluSettings
+from nlu.settings import NluSettings
 from nlu.types import Entity, IntentScore
+from tests.nlu import rasa_prefetch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,7 +41,6 @@ def integration(test: F) -> F:
     return marked
 
 
-TEST_DIET_EPOCHS = 30
 IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 NO_PYTHON_310 = "needs Python 3.10 and none was found"
 
@@ -209,12 +210,9 @@ def _ensure_rasa() -> None:
 @pytest.fixture(scope="module")
 def rasa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _ensure_rasa()
-    workdir = tmp_path_factory.mktemp("rasa")
-    config = rasa_runtime.rasa_pipeline_config(diet_epochs=TEST_DIET_EPOCHS)
-    config_path = rasa_runtime.write_rasa_config(workdir / "config.yml", config)
-    return rasa_runtime.train_rasa_model(
-        config_path, PROJECT_ROOT / "nlu" / "data", workdir / "models", "test"
-    )
+    # Started in the background when collection ended (tests/nlu/rasa_prefetch.py), if Rasa
+    # was installed by then; trained here otherwise.
+    return rasa_prefetch.model(tmp_path_factory.mktemp("rasa"))
 
 
 @pytest.fixture(scope="module")

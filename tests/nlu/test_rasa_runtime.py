@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,75 @@ def test_only_the_newest_models_are_kept(tmp_path: Path, monkeypatch: pytest.Mon
         rasa_runtime._keep_model(f"key{index}", model)
 
     assert len(list((tmp_path / "cache").glob("*.tar.gz"))) == rasa_runtime._MODELS_KEPT
+
+
+FAKE_RASA = """#!/bin/bash
+# A stand-in for `rasa train nlu`: writes the model where it was asked to, after a while.
+while [ $# -gt 0 ]; do
+  case "$1" in --out) out=$2; shift;; --fixed-model-name) name=$2; shift;; esac
+  shift
+done
+echo "training $name"
+sleep {seconds}
+exit_code={exit_code}
+if [ "$exit_code" != 0 ]; then echo "boom: no model"; exit "$exit_code"; fi
+echo "a trained model" > "$out/$name.tar.gz"
+"""
+
+
+def _fake_rasa(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, seconds: float, exit_code: int = 0
+) -> None:
+    """A Rasa virtualenv whose ``rasa`` only pretends to train, and an empty model cache."""
+    venv = tmp_path / "fake-rasa"
+    (venv / "bin").mkdir(parents=True)
+    rasa = venv / "bin" / "rasa"
+    rasa.write_text(FAKE_RASA.format(seconds=seconds, exit_code=exit_code), "utf-8")
+    rasa.chmod(0o755)
+    monkeypatch.setenv(rasa_runtime.RASA_VENV_ENV, str(venv))
+    monkeypatch.setenv(rasa_runtime.MODEL_CACHE_ENV, str(tmp_path / "cache"))
+
+
+def test_a_background_training_hands_over_its_model_and_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_rasa(tmp_path, monkeypatch, seconds=0.3)
+    config_path, data_path = _clone(tmp_path, "one")
+
+    job = rasa_runtime.start_rasa_training(
+        config_path, data_path, tmp_path / "out", "test", niceness=19
+    )
+    model = job.wait(timeout_seconds=30)
+
+    assert model.read_text("utf-8") == "a trained model\n"
+    assert "training test" in job.log_path.read_text("utf-8")
+    key = rasa_runtime.training_key(config_path, data_path)
+    assert (tmp_path / "cache" / f"{key}.tar.gz").is_file()
+    assert job.wait() == model  # waiting again hands over the same model
+
+
+def test_a_failed_background_training_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_rasa(tmp_path, monkeypatch, seconds=0, exit_code=3)
+    config_path, data_path = _clone(tmp_path, "one")
+    job = rasa_runtime.start_rasa_training(config_path, data_path, tmp_path / "out", "test")
+
+    with pytest.raises(rasa_runtime.RasaRuntimeError, match=r"exit 3[\s\S]*boom"):
+        job.wait(timeout_seconds=30)
+    assert not list((tmp_path / "cache").glob("*.tar.gz"))
+
+
+def test_a_training_nobody_waits_for_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_rasa(tmp_path, monkeypatch, seconds=60)
+    config_path, data_path = _clone(tmp_path, "one")
+    job = rasa_runtime.start_rasa_training(config_path, data_path, tmp_path / "out", "test")
+    began = time.monotonic()
+
+    job.cancel()
+
+    assert time.monotonic() - began < 10
+    with pytest.raises(rasa_runtime.RasaRuntimeError, match="wrote no model"):
+        job.wait(timeout_seconds=1)
