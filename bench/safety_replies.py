@@ -6,8 +6,10 @@ Each message opens its own conversation on the embedded defaults (SQLite, in-pro
 embedded NLU) and goes through the conversation core. Help is recognised by its hotline
 numbers (12356 心理援助, 120 急救, 119 火警, 110 报警), as in tests/bot/test_safety.py.
 
-- dangerous: *full help* is the emergency reply carrying every labelled kind's numbers; *number
-  given* also counts a gentle line after an answer that carries them.
+- dangerous: *full help* is the emergency reply carrying every labelled kind's numbers;
+  *emergency* counts the emergency reply whatever numbers it carries (the rest of full help's
+  misses are a kind of help missing); *number given* also counts a gentle line after an answer
+  that carries them.
 - look-alikes: *alarm* is an emergency reply; *answer replaced* is an alarm on a message with a
   labour question (``topic`` set) that got no curated answer — the failure the issue counts.
 """
@@ -81,12 +83,13 @@ async def measure(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         runtime = build(Path(tmp))
-        full, given = Counter[str](), Counter[str]()
+        full, given, raised = Counter[str](), Counter[str](), Counter[str]()
         for item in data["dangerous"]:
             replies, help_first, _answered = await one_turn(runtime, item["text"])
             needed = set().union(*(HELP_NUMBERS[k] for k in item["kinds"]))
             given[item["category"]] += needed <= numbers_in(replies)
             full[item["category"]] += help_first and needed <= numbers_in(replies[:1])
+            raised[item["category"]] += help_first
         alarms, replaced, asked = Counter[str](), Counter[str](), 0
         for item in data["look_alikes"]:
             _replies, emergency, answered = await one_turn(runtime, item["text"])
@@ -98,6 +101,7 @@ async def measure(path: Path) -> None:
     dangerous, look_alikes = len(data["dangerous"]), len(data["look_alikes"])
     print(f"{path.name}: {dangerous} dangerous, {look_alikes} look-alikes ({asked} ask a question)")
     print(share("full help", full, dangerous, by_category=False))
+    print(share("emergency", raised, dangerous, by_category=False))
     print(share("number given", given, dangerous, by_category=False))
     print(share("alarms", alarms, look_alikes))
     print(share("answer replaced", replaced, look_alikes))

@@ -14,8 +14,8 @@ Each kind is judged on its own (``safety.yml`` says the same beside the patterns
 - a self-harm plan with the means at hand is an emergency whatever else the message says
   (only someone else's, asked about, is doubt);
 - a self-harm method or goodbye is an emergency even beside a legal question; other
-  self-harm words are doubt beside a legal question or a past event, and a figure of speech
-  (累得想死) is doubt;
+  self-harm words are doubt beside a legal question or a self-harm that is over (吃过药 被救
+  回来了; a past dismissal is only the cause), and a figure of speech (累得想死) is doubt;
 - a fire, injury or violence is an emergency unless the message tells of a past event (asked
   about: no signal; told: doubt), of a standing condition, or asks about the event's legal
   consequence (算工伤吗) with nothing saying it is going on now; a phrase that may or may not be
@@ -62,6 +62,9 @@ SELF_HARM: Final = "self_harm"
 VIOLENCE: Final = "violence_confinement"
 # The classifier's best non-safety intent names the legal topic when at least this sure.
 LEGAL_INTENT_CONFIDENCE: Final = 0.1
+# Traditional 著 is simplified 着 (拿著刀, 鎖著門), but the conversion keeps it, as simplified 著
+# is also 显著, 著名: outside those words it is read as 着, so the patterns need only one form.
+_ZHE: Final = re.compile(r"(?<![显卓昭名土])著(?![名作称书述])")
 
 
 class DangerModel(Protocol):
@@ -87,6 +90,7 @@ class Context:
     urgent: bool  # happening now and help is needed (救命, 还在流血): beats everything
     now: bool  # going on or just happened (现在, 刚才)
     past: bool  # a past event (去年, 住过院)
+    self_harm_over: bool  # a past self-harm or its thoughts, now over (吃过药 被救回来了)
     habitual: bool  # a standing condition (天天, 长期)
     legal_words: bool  # words of a labour-law topic, asked or not
     legal_question: bool  # a question on a labour-law topic
@@ -158,7 +162,10 @@ def _self_harm_level(firm: bool, danger: bool, doubtful: int, context: Context) 
     if danger:
         if context.urgent:
             return Level.EMERGENCY
-        return Level.DOUBT if context.legal_question or context.past else Level.EMERGENCY
+        # A past event calms the words only when it is the self-harm that is over (吃过药 被救
+        # 回来了); 上个月被开除了 现在活不下去了 tells what led to a danger now.
+        over = context.past and context.self_harm_over
+        return Level.DOUBT if context.legal_question or over else Level.EMERGENCY
     return Level.DOUBT if doubtful else Level.NONE
 
 
@@ -188,6 +195,11 @@ class Judgement:
 
     ranking: list[IntentScore]
     signal: SafetySignal | None
+
+
+def _normalize(text: str) -> str:
+    """``normalize`` (same length), with traditional 著 read as 着."""
+    return _ZHE.sub("着", normalize(text))
 
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
@@ -259,6 +271,7 @@ class SafetyLayer:
                 "urgent",
                 "now",
                 "past",
+                "self_harm_over",
                 "habitual",
                 "legal_topic",
                 "consequence",
@@ -306,6 +319,7 @@ class SafetyLayer:
             urgent=found("urgent"),
             now=found("now"),
             past=found("past"),
+            self_harm_over=found("self_harm_over"),
             habitual=found("habitual"),
             legal_words=legal_words,
             legal_question=legal_topic and question,
@@ -328,7 +342,7 @@ class SafetyLayer:
 
         ``ranking`` is the classifier's; its best intent may tell that a question is a legal one.
         """
-        normalized = normalize(text)
+        normalized = _normalize(text)
         return self._rule_levels(normalized, self.context(normalized, ranking))
 
     def signal(self, text: str) -> SafetySignal | None:
@@ -348,7 +362,7 @@ class SafetyLayer:
         of its kinds go on top. Doubt or no danger: every safety intent goes below the best
         other intent, so the answer is the one to a legal question.
         """
-        normalized = normalize(text)
+        normalized = _normalize(text)
         context = self.context(normalized, ranking)
         levels = self._rule_levels(normalized, context)
         opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)

@@ -175,11 +175,17 @@ def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
 # ---- measured through the whole chat on sets nobody here tuned on -------------------------
 
 MAX_ANSWERS_REPLACED = 0.03  # the issue: false alarms that replace a legal answer
-# The held-out set's misses informed round 12 of the rules; it stays as a regression guard.
-UNTUNED_SETS = ("safety_set_heldout.yml", "safety_set_blind.yml", "safety_set_blind2.yml")
+# Blind and blind 3 nobody tuned on; the held-out set's misses informed round 12 and blind 2's
+# round 13, so those two stay as regression guards.
+GUARDED_SETS = (
+    "safety_set_heldout.yml",
+    "safety_set_blind.yml",
+    "safety_set_blind2.yml",
+    "safety_set_blind3.yml",
+)
 
 
-@pytest.mark.parametrize("name", UNTUNED_SETS)
+@pytest.mark.parametrize("name", GUARDED_SETS)
 async def test_look_alikes_keep_their_legal_answer(runtime: Runtime, name: str) -> None:
     """Only the aggregate leaves this test: the sets' texts are never printed."""
     data = yaml.safe_load((CASES_DIR / name).read_text(encoding="utf-8"))

@@ -32,12 +32,13 @@ from tests.nlu.conftest import CASES_DIR, FIXTURES_DIR, load_cases
 SAFETY_INTENTS = ("crisis_self_harm", "urgent_danger")
 MIN_RECALL = 0.98  # dangerous messages that get every kind of help they need, as an emergency
 MAX_FALSE_ALARMS = 0.03  # look-alikes whose legal answer is replaced by the help
-# What the held-out set measured last: 99.1% / 2.7% with the semantic opinion (round 12,
-# 2026-12-03; 92.7% / 2.7% at round 10, 84.5% / 3.6% before). Round 12 was written from this
-# set's misses among others, so it no longer measures generalisation (the blind sets do); it
-# guards against regressions. A change may only improve on it (one message of slack each side).
-HELDOUT_RECALL_FLOOR = 0.98
-HELDOUT_FALSE_ALARM_CEILING = 0.037
+# What the held-out set measured last: 100% / 0.0% with the semantic opinion (round 13,
+# 2026-12-03; 99.1% / 2.7% at round 12, 92.7% / 2.7% at round 10, 84.5% / 3.6% before). Round 12
+# was written from this set's misses among others, so it no longer measures generalisation (the
+# blind sets do); it guards against regressions. A change may only improve on it (one message
+# of slack each side).
+HELDOUT_RECALL_FLOOR = 0.99
+HELDOUT_FALSE_ALARM_CEILING = 0.01
 TUNE_SET = CASES_DIR / "safety_set_tune.yml"
 HELDOUT_SET = CASES_DIR / "safety_set_heldout.yml"
 
@@ -158,13 +159,6 @@ def test_measured_on_the_heldout_set_does_not_regress(backend: NluBackend) -> No
     recall, false_alarm_rate = _heldout_score(backend)
     assert recall >= HELDOUT_RECALL_FLOOR
     assert false_alarm_rate <= HELDOUT_FALSE_ALARM_CEILING
-
-
-@pytest.mark.xfail(reason="the issue's target is not reached on the held-out set yet", strict=False)
-def test_measured_on_the_heldout_set_meets_the_target(backend: NluBackend) -> None:
-    recall, false_alarm_rate = _heldout_score(backend)
-    assert recall >= MIN_RECALL
-    assert false_alarm_rate <= MAX_FALSE_ALARMS
 
 
 # ---- our own tables ---------------------------------------------------------------------
