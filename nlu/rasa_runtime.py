@@ -58,8 +58,7 @@ def rasa_env() -> dict[str, str]:
     keys each cached component by its config and data, so a change is always trained."""
     env = dict(os.environ)
     env["RASA_TELEMETRY_ENABLED"] = "false"
-    cache_home = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    env.setdefault("RASA_CACHE_DIRECTORY", str(cache_home / "gongyou" / "rasa"))
+    env.setdefault("RASA_CACHE_DIRECTORY", str(_our_cache(env) / "rasa"))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
@@ -71,8 +70,12 @@ def model_cache_dir() -> Path:
     configured = os.environ.get(MODEL_CACHE_ENV)
     if configured:
         return Path(configured)
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache_home / "gongyou" / "rasa-models"
+    return _our_cache(os.environ) / "rasa-models"
+
+
+def _our_cache(env: Mapping[str, str]) -> Path:
+    """``$XDG_CACHE_HOME/gongyou`` (default ``~/.cache/gongyou``)."""
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gongyou"
 
 
 def training_key(config_path: Path, data_path: Path) -> str:
