@@ -44,17 +44,21 @@ find_python310() {
     is_python310 "$RASA_PYTHON" && { echo "$RASA_PYTHON"; return; }
     die "RASA_PYTHON=$RASA_PYTHON is not a working Python 3.10"
   fi
-  if command -v uv >/dev/null 2>&1; then
-    # uv may answer with a pyenv shim that does not run, so the candidate is checked.
-    candidate="$(uv python find 3.10 2>/dev/null || true)"
-    if [[ -n "$candidate" ]] && is_python310 "$candidate"; then echo "$candidate"; return; fi
-  fi
+  # pyenv's own installs first: real interpreters, not shims. With pyenv's shims early on PATH
+  # (make puts uv's folder first, and pip's uv lives beside them), 'uv python find' queried the
+  # python3.10 shim, which re-entered pyenv without end: seen hanging for minutes.
   if command -v pyenv >/dev/null 2>&1; then root="$(pyenv root)"; else root="${PYENV_ROOT:-$HOME/.pyenv}"; fi
   for candidate in "$root"/versions/3.10*/bin/python; do
     if is_python310 "$candidate"; then echo "$candidate"; return; fi
   done
-  die "Rasa 3.6 needs Python 3.10 and none was found (tried RASA_PYTHON, 'uv python find 3.10',
-  $root/versions/3.10*/bin/python). Install one, e.g. 'uv python install 3.10' or
+  if command -v uv >/dev/null 2>&1; then
+    # uv may answer with a pyenv shim that does not run, so the candidate is checked, and a
+    # query that does not answer in a minute is given up.
+    candidate="$(timeout 60 uv python find 3.10 2>/dev/null || true)"
+    if [[ -n "$candidate" ]] && is_python310 "$candidate"; then echo "$candidate"; return; fi
+  fi
+  die "Rasa 3.6 needs Python 3.10 and none was found (tried RASA_PYTHON,
+  $root/versions/3.10*/bin/python, 'uv python find 3.10'). Install one, e.g. 'uv python install 3.10' or
   'pyenv install 3.10', then run this again."
 }
 
