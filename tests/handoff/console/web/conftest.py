@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from handoff.cases.service import ComplaintSubmission
 from handoff.console.router import build_console_router
 from handoff.console.services import ConsoleServices
 from handoff.console.templating import STATIC_DIR, STATIC_PREFIX
+from handoff.console.throttle import close_limiters
 from handoff.conversations import ConversationRepository
 from handoff.keys.argon import TEST_PROFILE
 from handoff.keys.receipts import new_receipt
@@ -88,9 +90,17 @@ def services(engine: Engine, request: pytest.FixtureRequest) -> ConsoleServices:
     return make_services(engine, redis_url)
 
 
+@asynccontextmanager
+async def _closing_limiters(_app: FastAPI) -> AsyncIterator[None]:
+    # As bot/web/app.py does when its loop ends: the throttles' Redis connections belong to
+    # this loop (left open, they were ResourceWarnings at the end of the suite).
+    yield
+    await close_limiters()
+
+
 def console_app(services: ConsoleServices) -> FastAPI:
     """The console as bot/web/app.py mounts it, without the chat."""
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=_closing_limiters)
     app.state.console_services = services
     app.include_router(build_console_router(services))
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="console-static")
