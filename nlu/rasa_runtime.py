@@ -323,12 +323,10 @@ class TrainingJob:
                 raise RasaRuntimeError(
                     f"rasa train nlu failed (exit {returncode}):\n{output[-_LOG_TAIL_CHARS:]}"
                 )
-            if not self.model.is_file():
-                raise RasaRuntimeError(f"rasa train nlu wrote no model at {self.model}")
-            if self._key:
-                _keep_model(self._key, self.model)
-        elif not self.model.is_file():
+        if not self.model.is_file():
             raise RasaRuntimeError(f"rasa train nlu wrote no model at {self.model}")
+        if process is not None and self._key:
+            _keep_model(self._key, self.model)  # trained just now: kept for the next clone
         return self.model
 
     def cancel(self) -> None:
@@ -465,8 +463,6 @@ def _run(
     timeout_seconds: float,
     *,
     what: str,
-    log_path: Path | None = None,
-    env: Mapping[str, str] | None = None,
 ) -> None:
     """Run a command; on failure raise with the tail of its output."""
     if shutil.which(command[0]) is None and not Path(command[0]).is_file():
@@ -474,14 +470,12 @@ def _run(
     completed = subprocess.run(  # noqa: S603 - fixed commands built above
         command,
         capture_output=True,
-        env=dict(env) if env is not None else rasa_env(),
+        env=rasa_env(),
         cwd=PROJECT_ROOT,
         timeout=timeout_seconds,
         check=False,
     )
     output = (completed.stdout + completed.stderr).decode("utf-8", errors="replace")
-    if log_path is not None:
-        log_path.write_text(output, "utf-8")
     if completed.returncode != 0:
         raise RasaRuntimeError(
             f"{what} failed (exit {completed.returncode}):\n{output[-_LOG_TAIL_CHARS:]}"
