@@ -145,7 +145,8 @@ class Pages:
         for url in urls:
             ready = asyncio.Event()
             self._tasks.append(asyncio.create_task(self._follow(url, headers, ready)))
-            await asyncio.wait_for(ready.wait(), timeout=30)
+            async with asyncio.timeout(30):
+                await ready.wait()
 
     async def close(self) -> None:
         for task in self._tasks:

@@ -113,7 +113,8 @@ class InMemoryMailbox:
             return found
         with self._waiters.waiting(key) as woken:
             try:
-                await asyncio.wait_for(woken.wait(), timeout=timeout_seconds)
+                async with asyncio.timeout(timeout_seconds):
+                    await woken.wait()
             except TimeoutError:
                 return []
         return self._after(key, after)

@@ -213,7 +213,8 @@ class RedisMailbox:
                     return found
                 # Woken for another reason (a resync, a deletion): read again, wait again.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(woken.wait(), timeout=remaining)
+                    async with asyncio.timeout(remaining):
+                        await woken.wait()
 
     async def delete(self, key: str) -> None:
         """Delete the conversation's stream and wake its readers."""

@@ -172,7 +172,8 @@ class FeedSubscription:
             if self._backlog:
                 return self._take(self._backlog.popleft())
             try:
-                event = await asyncio.wait_for(self._queue.get(), timeout)
+                async with asyncio.timeout(timeout):
+                    event = await self._queue.get()
             except TimeoutError:
                 return None
             if self.cursor is None or event.id > self.cursor:

@@ -196,7 +196,8 @@ class TelegramAdapter:
     def _side_call(self, call: Coroutine[Any, Any, None]) -> None:
         async def run() -> None:
             with contextlib.suppress(TelegramError, TimeoutError):
-                await asyncio.wait_for(call, timeout=_SIDE_CALL_SECONDS)
+                async with asyncio.timeout(_SIDE_CALL_SECONDS):
+                    await call
 
         task = asyncio.create_task(run())
         self._side_calls.add(task)

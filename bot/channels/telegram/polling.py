@@ -158,12 +158,16 @@ class Poller:
         else:
             log.warning("telegram_polling_error", error_type=type(exc).__name__)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await stop.wait()
 
     async def _wait_for_progress(self, timeout: float) -> None:
         self._progress.clear()
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that
+        # arrives as the event is set, and a crashed poller then polled on for ever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._progress.wait(), timeout=timeout)
+            async with asyncio.timeout(timeout):
+                await self._progress.wait()
 
     # ---- per-chat order ---------------------------------------------------------------
 

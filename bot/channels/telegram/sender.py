@@ -165,7 +165,8 @@ class OutboxSender:
             except DatabaseUnavailableError:
                 log.warning("telegram_outbox_unavailable")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._settings.sweep_interval_seconds)
+                async with asyncio.timeout(self._settings.sweep_interval_seconds):
+                    await stop.wait()
 
     async def sweep(self) -> None:
         """One pass of :meth:`run`."""
