@@ -347,8 +347,14 @@ def find_work_times(
 ) -> list[Found]:
     """Hours or days of work with their kind and period. In a whole message the words around
     the amount must say it was worked (``need_verb``); an answer to an hours question need not."""
+    # A number inside a kind word (五一, 十一假期) names the day, it is not an amount.
+    kind_words = _kind_word_spans(norm, rules)
     amounts = [
-        q for q in quantities if not _is_period_cue(norm, q, rules) and not _is_word(norm, q)
+        q
+        for q in quantities
+        if not _is_period_cue(norm, q, rules)
+        and not _is_word(norm, q)
+        and not _overlaps(q.start, q.end, kind_words)
     ]
     found: list[Found] = []
     for index, q in enumerate(amounts):
@@ -380,6 +386,17 @@ def find_work_times(
         fact = WorkTimeFact(cast(WorkKind, kind), amount, unit, per)
         found.append(Found(fact, start, q.end))
     return found
+
+
+def _kind_word_spans(norm: str, rules: PhraseRules) -> list[tuple[int, int]]:
+    """(start, end) of every kind word (平时, 周末, 五一 …) in the text."""
+    spans: list[tuple[int, int]] = []
+    for cue, _kind in rules.kinds:
+        index = norm.find(cue)
+        while index >= 0:
+            spans.append((index, index + len(cue)))
+            index = norm.find(cue, index + 1)
+    return spans
 
 
 def _clause_start(norm: str, index: int) -> int:

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import TODAY, CalculationResult, WorkTime
@@ -135,6 +136,9 @@ _ENTITY_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_PLACES: Final = frozenset({"city", "province"})
+
+
 def fact_key(entity: Entity) -> str:
     """How a calculator names an entity in ``prefill_fields`` (``work_time:rest_day`` …)."""
     if entity.entity != "work_time":
@@ -174,6 +178,14 @@ def _assign(spec: CalculatorSpec, entities: Sequence[Entity]) -> dict[str, list[
     return assigned
 
 
+def _most_specific(found: list[Entity]) -> list[Entity]:
+    """A province and a city named together (广东深圳) fill the place with the city."""
+    cities = [e for e in found if e.entity == "city"]
+    if len(found) > 1 and len(cities) == 1 and all(e.entity in _PLACES for e in found):
+        return cities
+    return found
+
+
 def prefill(spec: CalculatorSpec, entities: Sequence[Entity], today: date) -> Prefill:
     """Answers the first message states, each read as if typed at its question (so 一天250
     is a daily wage either way). A fact that does not read, or one of several for the same
@@ -182,7 +194,7 @@ def prefill(spec: CalculatorSpec, entities: Sequence[Entity], today: date) -> Pr
     stated: list[str] = []
     assigned = _assign(spec, _usable(entities))
     for field in spec.fields:
-        found = assigned.get(field.name, [])
+        found = _most_specific(assigned.get(field.name, []))
         if len(found) != 1 or field.prefill_only:
             continue
         if not field.is_relevant({**answers, TODAY: today}):

@@ -119,6 +119,13 @@ def test_ask_runs_the_calculator_when_every_fact_is_stated(runner: CliRunner) ->
     assert len(calculation["citations"]) <= 4
 
 
+def test_ask_reads_a_holiday_named_with_numerals(runner: CliRunner) -> None:
+    calculation = ask_json(runner, "日薪200，五一那天上了一天班，老板该给我多少")["calculation"]
+    assert isinstance(calculation, dict)
+    assert calculation["calculator"] == "overtime"
+    assert calculation["amount"] == 600.0  # 200 × 300% × 1 day (劳动法第四十四条)
+
+
 def test_ask_says_which_facts_are_missing(runner: CliRunner) -> None:
     calculation = ask_json(runner, "月薪4500 加班费能拿多少")["calculation"]
     assert isinstance(calculation, dict)

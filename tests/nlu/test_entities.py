@@ -53,6 +53,10 @@ def test_rule_entities(text: str, expected: Found) -> None:
 PHRASE_CASES: list[tuple[str, Found]] = [
     ("一天250 国庆三天都上班了",
      [("wage", "250/day", "一天250"), ("work_time", "holiday:3d", "三天")]),
+    # A holiday named with numerals (五一, 十一) is the kind of day, not an amount.
+    ("日薪200，五一那天上了一天班",
+     [("wage", "200/day", "日薪200"), ("work_time", "holiday:1d", "一天")]),
+    ("十一假期上了三天班", [("work_time", "holiday:3d", "三天")]),
     ("一个钟22块 周末加了16个小时",
      [("wage", "22/hour", "一个钟22块"), ("work_time", "rest_day:16h", "16个小时")]),
     ("周末加了16个小时", [("work_time", "rest_day:16h", "16个小时")]),

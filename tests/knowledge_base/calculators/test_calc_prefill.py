@@ -113,3 +113,19 @@ def test_service_length_or_start_fills_the_start(text: str, start: object) -> No
 def test_two_dates_fill_start_and_end_in_order() -> None:
     read = facts(COMPENSATION, "2019年3月1日进厂 2024年8月15日被辞退 月薪5000")
     assert read.stated == ("start_date", "end_date", "monthly_wage")
+
+
+@pytest.mark.parametrize(
+    ("text", "city"), [("广东深圳现在最低工资是多少", "深圳"), ("深圳最低工资多少", "深圳")]
+)
+def test_a_province_named_with_its_city_fills_the_place_with_the_city(text: str, city: str) -> None:
+    stated = flow.prefill(CALCULATORS["calc_min_wage"], _parsed_entities(text), TODAY)
+    assert stated.stated == ("city",)
+    assert "深圳" in str(stated.answers["city"])
+
+
+def _parsed_entities(text: str) -> list[object]:
+    # Places come from the NLU's lookup tables, not the rule extractor.
+    from nlu.backend import load_backend
+
+    return list(load_backend("embedded").parse(text).entities)
