@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import bm25s
 import numpy as np
@@ -164,9 +164,8 @@ class TokenCache:
             self._dirty = False
 
 
-@dataclass(frozen=True, slots=True)
-class EntryHit:
-    """An answer entry that matches a question."""
+class EntryHit(NamedTuple):
+    """An answer entry that matches a question (a named tuple: a search makes dozens)."""
 
     entry_id: str
     topic: str
@@ -174,9 +173,8 @@ class EntryHit:
     coverage: float
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleHit:
-    """A statute article that matches a question."""
+class ArticleHit(NamedTuple):
+    """A statute article that matches a question (a named tuple, like :class:`EntryHit`)."""
 
     law: str
     number: int | None
@@ -380,7 +378,10 @@ class Retriever:
         self._coverage = _Postings.stack(
             [entry_part, article_part], shape=(len(vocab), n_entries + len(article_docs))
         )
-        self._known_word = self.phrasings.present | self.article_block.present
+        # A Python list: indexing it per word is several times cheaper than a numpy array.
+        self._known_word_list: list[bool] = (
+            self.phrasings.present | self.article_block.present
+        ).tolist()
 
     @classmethod
     def build(
@@ -410,30 +411,7 @@ class Retriever:
         """Rank entries and articles for a question already normalised and cut into tokens."""
         if not tokens:
             return Retrieval((), (), (), 0.0, clean)
-        vocab = self._vocab
-        known_word = self._known_word
-        term_ids: list[int] = []
-        concepts: dict[int, None] = {}
-        unseen_concepts: set[str] = set()
-        words = known = 0
-        for token in tokens:
-            term = vocab.get(token)
-            kind = token[0]
-            if kind == "#":
-                if term is not None:
-                    term_ids.append(term)
-                continue
-            if kind != "=":
-                words += 1
-                known += term is not None and bool(known_word[term])
-            if term is None:
-                unseen_concepts.add(token)
-            else:
-                term_ids.append(term)
-                concepts[term] = None
-        known_share = known / words if words else 0.0
-        ids = np.asarray(term_ids, dtype=np.int64)
-        concept_ids = np.fromiter(concepts, dtype=np.int64, count=len(concepts))
+        ids, concept_ids, unseen_concepts, known_share = self._question_terms(tokens)
         weights = self._weights.sums(ids)
         covered = self._coverage.sums(concept_ids)
         n_entries = len(self.entries)
@@ -444,6 +422,31 @@ class Retriever:
             weights, covered[n_entries:], concept_ids, unseen_concepts, k_articles
         )
         return Retrieval(tuple(tokens), entry_hits, article_hits, known_share, clean)
+
+    def _question_terms(self, tokens: list[str]) -> tuple[IntArray, IntArray, set[str], float]:
+        """Term ids of every indexed token (repeats count again), the distinct concepts'
+        ids (words and synonym expansions, not bigrams), the concepts no index knows, and
+        the share of words some index knows."""
+        lookup = self._vocab.get
+        terms = [lookup(token) for token in tokens]
+        ids = np.fromiter((t for t in terms if t is not None), dtype=np.int64)
+        concepts: dict[int, None] = {}
+        unseen: set[str] = set()
+        words = known = 0
+        known_word = self._known_word_list
+        for token, term in zip(tokens, terms, strict=True):
+            kind = token[0]
+            if kind == "#":
+                continue
+            if kind != "=":
+                words += 1
+                known += term is not None and known_word[term]
+            if term is None:
+                unseen.add(token)
+            else:
+                concepts[term] = None
+        concept_ids = np.fromiter(concepts, dtype=np.int64, count=len(concepts))
+        return ids, concept_ids, unseen, known / words if words else 0.0
 
     @staticmethod
     def _concept_weight(block: _Block, concept_ids: IntArray, unseen: set[str]) -> float:
