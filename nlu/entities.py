@@ -446,9 +446,16 @@ class EntityExtractor:
 
 
 def _longest_first(entities: list[Entity]) -> list[Entity]:
+    # One phrase may state two facts on the very same span (国庆7天: three holiday days and
+    # four rest days); those are kept together.
     kept: list[Entity] = []
     for entity in sorted(entities, key=lambda e: (-(e.end - e.start), e.start)):
-        if all(entity.end <= k.start or entity.start >= k.end for k in kept):
+        if all(
+            entity.end <= k.start
+            or entity.start >= k.end
+            or ((entity.start, entity.end) == (k.start, k.end) and entity.value != k.value)
+            for k in kept
+        ):
             kept.append(entity)
     return kept
 

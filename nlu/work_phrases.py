@@ -161,6 +161,8 @@ class PhraseRules:
     min_bare: dict[str, float]
     bare_blocked_after: tuple[str, ...]
     kinds: tuple[tuple[str, str], ...]
+    #: Statutory days off of a named holiday (国庆 → 3), from 全国年节及纪念日放假办法 第二条.
+    holiday_days: dict[str, int]
     overtime_verbs: tuple[str, ...]
     work_verbs: tuple[str, ...]
     per: tuple[tuple[str, str], ...]
@@ -191,6 +193,7 @@ class PhraseRules:
             min_bare={str(k): float(v) for k, v in wage["min_bare"].items()},
             bare_blocked_after=words(raw["bare_number"]["blocked_after"]),
             kinds=by_key(time["kinds"]),
+            holiday_days={normalize(str(k)): int(v) for k, v in time["holiday_days"].items()},
             overtime_verbs=words(time["overtime_verbs"]),
             work_verbs=words(time["work_verbs"]),
             per=by_key(time["per"]),
@@ -323,18 +326,44 @@ def _clause_end(norm: str, index: int) -> int:
     return match.start() if match else len(norm)
 
 
-def _last_kind(text: str, rules: PhraseRules) -> str | None:
-    best: tuple[int, str] | None = None
+@dataclass(frozen=True, slots=True)
+class _KindWord:
+    """Where a kind word (平时, 周末, 国庆, 五一 …) stands in the text."""
+
+    start: int
+    end: int
+    cue: str
+    kind: str
+
+
+def _kind_words(norm: str, quantities: Sequence[Quantity], rules: PhraseRules) -> list[_KindWord]:
+    """Every kind word in the text that is not part of a longer number: 五一 in 五一那天 names a
+    holiday, but not in 两千八百五一个月 (a number it only overlaps)."""
+    found: list[_KindWord] = []
     for cue, kind in rules.kinds:
-        index = text.rfind(cue)
-        if index >= 0 and (best is None or index + len(cue) > best[0]):
-            best = (index + len(cue), kind)
-    return None if best is None else best[1]
+        index = norm.find(cue)
+        while index >= 0:
+            end = index + len(cue)
+            if all(
+                index <= q.start and q.end <= end
+                for q in quantities
+                if q.start < end and index < q.end
+            ):
+                found.append(_KindWord(index, end, cue, kind))
+            index = norm.find(cue, index + 1)
+    return found
 
 
-def _first_kind(text: str, rules: PhraseRules) -> str | None:
-    hits = [(text.find(cue), kind) for cue, kind in rules.kinds if cue in text]
-    return min(hits)[1] if hits else None
+def _kind_before(words: Sequence[_KindWord], start: int, end: int) -> _KindWord | None:
+    """The kind word inside ``norm[start:end]`` that ends last."""
+    inside = [w for w in words if start <= w.start and w.end <= end]
+    return max(inside, key=lambda w: (w.end, len(w.cue)), default=None)
+
+
+def _kind_after(words: Sequence[_KindWord], start: int, end: int) -> _KindWord | None:
+    """The kind word inside ``norm[start:end]`` that starts first."""
+    inside = [w for w in words if start <= w.start and w.end <= end]
+    return min(inside, key=lambda w: (w.start, -len(w.cue)), default=None)
 
 
 def find_work_times(
@@ -347,14 +376,15 @@ def find_work_times(
 ) -> list[Found]:
     """Hours or days of work with their kind and period. In a whole message the words around
     the amount must say it was worked (``need_verb``); an answer to an hours question need not."""
+    kind_words = _kind_words(norm, quantities, rules)
     # A number inside a kind word (五一, 十一假期) names the day, it is not an amount.
-    kind_words = _kind_word_spans(norm, rules)
+    inside_kind_word = [(w.start, w.end) for w in kind_words]
     amounts = [
         q
         for q in quantities
         if not _is_period_cue(norm, q, rules)
         and not _is_word(norm, q)
-        and not _overlaps(q.start, q.end, kind_words)
+        and not _overlaps(q.start, q.end, inside_kind_word)
     ]
     found: list[Found] = []
     for index, q in enumerate(amounts):
@@ -366,8 +396,10 @@ def find_work_times(
         clause_start = _clause_start(norm, q.start)
         next_start = amounts[index + 1].start if index + 1 < len(amounts) else len(norm)
         region_end = min(next_start, _clause_end(norm, q.end))
-        before, after = norm[region_start : q.start], norm[q.end : region_end]
-        kind = _last_kind(before, rules) or _first_kind(after, rules)
+        word = _kind_before(kind_words, region_start, q.start) or _kind_after(
+            kind_words, q.end, region_end
+        )
+        kind = word.kind if word is not None else None
         # A kind word in an earlier clause carries its verb along (周末加班，一共16个小时).
         clause_from = region_start if kind is not None else max(region_start, clause_start)
         clause = norm[clause_from:region_end]
@@ -383,20 +415,27 @@ def find_work_times(
         unit: TimeUnit = "h" if q.kind == "hours" else "d"
         amount = q.amount if q.amount is not None else q.value
         start = clause_start + len(own) - len(per_cue[0]) if per_cue else q.start
-        fact = WorkTimeFact(cast(WorkKind, kind), amount, unit, per)
-        found.append(Found(fact, start, q.end))
+        found += [
+            Found(fact, start, q.end)
+            for fact in _split_holiday(WorkTimeFact(cast(WorkKind, kind), amount, unit, per), word)
+        ]
     return found
 
 
-def _kind_word_spans(norm: str, rules: PhraseRules) -> list[tuple[int, int]]:
-    """(start, end) of every kind word (平时, 周末, 五一 …) in the text."""
-    spans: list[tuple[int, int]] = []
-    for cue, _kind in rules.kinds:
-        index = norm.find(cue)
-        while index >= 0:
-            spans.append((index, index + len(cue)))
-            index = norm.find(cue, index + 1)
-    return spans
+def _split_holiday(fact: WorkTimeFact, word: _KindWord | None) -> list[WorkTimeFact]:
+    """国庆7天都没休息: the festival's statutory days are holiday work, the days around them
+    (weekends moved for the long break) are rest-day work."""
+    rules = load_phrase_rules()
+    statutory = rules.holiday_days.get(word.cue) if word is not None else None
+    if fact.kind != "holiday" or fact.unit != "d" or fact.per is not None or statutory is None:
+        return [fact]
+    if fact.amount <= statutory:
+        return [fact]
+    extra = fact.amount - statutory
+    return [
+        WorkTimeFact("holiday", statutory, "d", None),
+        WorkTimeFact("rest_day", extra, "d", None),
+    ]
 
 
 def _clause_start(norm: str, index: int) -> int:

@@ -186,6 +186,22 @@ def _most_specific(found: list[Entity]) -> list[Entity]:
     return found
 
 
+def _as_typed(entity: Entity, entities: Sequence[Entity]) -> str:
+    """What the worker would have typed at the question for this fact: its own words, unless
+    the same words state two facts (国庆7天: three holiday days and four rest days), which
+    each read as their own amount."""
+    shared = any(
+        other is not entity
+        and other.entity == entity.entity
+        and (other.start, other.end) == (entity.start, entity.end)
+        for other in entities
+    )
+    fact = WorkTimeFact.from_value(str(entity.value)) if shared else None
+    if fact is None or fact.per is not None:
+        return entity.text
+    return f"{fact.amount}{'小时' if fact.unit == 'h' else '天'}"
+
+
 def prefill(spec: CalculatorSpec, entities: Sequence[Entity], today: date) -> Prefill:
     """Answers the first message states, each read as if typed at its question (so 一天250
     is a daily wage either way). A fact that does not read, or one of several for the same
@@ -199,7 +215,7 @@ def prefill(spec: CalculatorSpec, entities: Sequence[Entity], today: date) -> Pr
             continue
         if not field.is_relevant({**answers, TODAY: today}):
             continue
-        outcome = read_answer(spec, field, found[0].text, answers, today)
+        outcome = read_answer(spec, field, _as_typed(found[0], entities), answers, today)
         if isinstance(outcome, Accepted) and outcome.value is not None:
             answers[field.name] = outcome.value
             stated.append(field.name)

@@ -119,11 +119,22 @@ def test_ask_runs_the_calculator_when_every_fact_is_stated(runner: CliRunner) ->
     assert len(calculation["citations"]) <= 4
 
 
-def test_ask_reads_a_holiday_named_with_numerals(runner: CliRunner) -> None:
-    calculation = ask_json(runner, "日薪200，五一那天上了一天班，老板该给我多少")["calculation"]
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("日薪200，五一那天上了一天班，老板该给我多少", 600.0),  # 200 × 300% × 1
+        # 国庆 is 3 statutory days (全国年节及纪念日放假办法 第二条); the other 4 of the week are
+        # moved weekends: 180 × 300% × 3 + 180 × 200% × 4.
+        ("日薪一百八，国庆7天都没休息，能拿多少", 3060.0),
+    ],
+)
+def test_ask_counts_holiday_days_as_the_law_does(
+    runner: CliRunner, question: str, amount: float
+) -> None:
+    calculation = ask_json(runner, question)["calculation"]
     assert isinstance(calculation, dict)
     assert calculation["calculator"] == "overtime"
-    assert calculation["amount"] == 600.0  # 200 × 300% × 1 day (劳动法第四十四条)
+    assert calculation["amount"] == amount
 
 
 def test_ask_says_which_facts_are_missing(runner: CliRunner) -> None:

@@ -57,6 +57,13 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("日薪200，五一那天上了一天班",
      [("wage", "200/day", "日薪200"), ("work_time", "holiday:1d", "一天")]),
     ("十一假期上了三天班", [("work_time", "holiday:3d", "三天")]),
+    # … but not inside a longer number (两千八百五一个月 is 2850 a month, not 五一).
+    ("两千八百五一个月，每天做12个钟",
+     [("wage", "2850/month", "两千八百五一个月"), ("work_time", "work:12h/day", "每天做12个钟")]),
+    # Days worked beyond a festival's statutory days are the moved weekends: rest-day work.
+    ("日薪一百八，国庆7天都没休息",
+     [("wage", "180/day", "日薪一百八"), ("work_time", "holiday:3d", "7天"),
+      ("work_time", "rest_day:4d", "7天")]),
     ("一个钟22块 周末加了16个小时",
      [("wage", "22/hour", "一个钟22块"), ("work_time", "rest_day:16h", "16个小时")]),
     ("周末加了16个小时", [("work_time", "rest_day:16h", "16个小时")]),
