@@ -119,6 +119,9 @@ def test_a_start_date_is_not_taken_for_the_dismissal(rules: DeadlineRules) -> No
         ("受伤快一年了", ["injury_recognition"], {"injury_recognition": Status.CLOSE}),
         ("半年前受的伤", ["injury_recognition"], {"injury_recognition": Status.EMPLOYER_LATE}),
         ("三天前受的伤", ["injury_recognition"], {"injury_recognition": Status.OPEN}),
+        # Injuries told by what happened (摔断了腿, 切断了手指), not the word 受伤.
+        ("前年在厂里摔断了腿", ["injury_recognition"], {"injury_recognition": Status.PASSED}),
+        ("去年3月被机器切断了手指", ["injury_recognition"], {"injury_recognition": Status.PASSED}),
         # Labour inspection: two years.
         ("今年3月离职的 社保一直没交", ["inspection"], {"inspection": Status.OPEN}),
         ("去年离职的 社保一直没交", ["inspection"], {"inspection": Status.CLOSE}),
