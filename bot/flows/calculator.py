@@ -11,7 +11,7 @@ that carry it, then the notes and further articles.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar
 
@@ -129,6 +129,8 @@ class CalculatorFlow(Flow):
             return True
         if yes_or_no and flow.data.get("pending"):
             return True
+        if self._facts_for_other_questions(spec, question.field.name, turn, answers):
+            return True
         outcome = engine.read_answer(spec, question.field, turn.text, answers, self._today())
         return not isinstance(outcome, engine.Rejected)
 
@@ -147,6 +149,9 @@ class CalculatorFlow(Flow):
             return StepResult(next_step=END)
         if field != question.field.name:
             return StepResult(self.prompt(flow))
+        elsewhere = self._facts_for_other_questions(spec, question.field.name, turn, answers)
+        if elsewhere:
+            return self._file_elsewhere(flow, spec, answers, elsewhere)
         outcome = engine.read_answer(spec, question.field, turn.text, answers, self._today())
         if isinstance(outcome, engine.Rejected):
             return StepResult([Reply(outcome.message), *self.prompt(flow)])
@@ -268,6 +273,36 @@ class CalculatorFlow(Flow):
         name = str(pending["field"])
         value = spec.load(spec.field(name), pending["readings"][index])
         return self._accept(flow, spec, answers, name, value)
+
+    # ---- an answer to another question ------------------------------------------------
+
+    def _facts_for_other_questions(
+        self, spec: CalculatorSpec, current: str, turn: Turn, answers: Mapping[str, object]
+    ) -> dict[str, object]:
+        """Facts the reply states for questions not yet answered, when they are not (only) the
+        one asked: "周末加了16个小时" typed at the weekday question is rest-day work."""
+        facts = calc.prefill(spec, turn.parse.entities, self._today())
+        stated = {n: facts.answers[n] for n in facts.stated if n not in answers}
+        return stated if stated and set(stated) != {current} else {}
+
+    def _file_elsewhere(
+        self,
+        flow: FlowState,
+        spec: CalculatorSpec,
+        answers: dict[str, object],
+        facts: Mapping[str, object],
+    ) -> StepResult:
+        """Keep what the reply said where it belongs, say so, and go on with what is open."""
+        prompts = load_prompts("calculator")
+        lines = [prompts.text("filed_elsewhere")]
+        answers.update(facts)
+        for label, value in calc.fact_lines(spec, answers, list(facts)):
+            lines.append(prompts.text("fact_line", label=label, value=value))
+        flow.data["answers"] = engine.dump_answers(spec, answers)
+        flow.data.setdefault("order", []).extend(facts)
+        if engine.next_question(spec, answers, self._today()) is None:
+            return StepResult([Reply("\n".join(lines))], next_step=END)
+        return StepResult([Reply("\n".join(lines)), *self.prompt(flow)])
 
     # ---- helpers --------------------------------------------------------------------
 

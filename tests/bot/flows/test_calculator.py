@@ -99,6 +99,33 @@ async def test_weekend_hours_fill_rest_day_hours_not_weekday(runtime: Runtime) -
     assert "704.00元" in result  # 22 × 200% × 16
 
 
+async def test_weekend_hours_typed_at_the_weekday_question_are_rest_day_hours(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/calc_overtime")
+    await chat.say("一个钟22块")
+    again = await chat.say("周末加了16个小时")  # typed at the weekday question
+    answers = await answers_of(chat)
+    assert answers["rest_day_hours"] == WorkTime(Decimal(16))
+    assert "weekday_hours" not in answers  # the weekday question is asked again
+    assert "上班日" in said(again)
+    await chat.say("0")  # weekdays
+    await chat.say("0")  # no time off in return
+    result = said(await chat.say("0"))  # holidays
+    assert "704.00元" in result  # 22 × 200% × 16, not 22 × 150% × 16
+
+
+async def test_one_reply_can_answer_two_questions(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/calc_overtime")
+    await chat.say("月薪4500")
+    await chat.say("平时加了20小时，周末加了16小时")
+    answers = await answers_of(chat)
+    assert answers["weekday_hours"] == WorkTime(Decimal(20))
+    assert answers["rest_day_hours"] == WorkTime(Decimal(16))
+
+
 async def test_a_prefilled_fact_can_be_corrected(runtime: Runtime) -> None:
     chat = Chat(runtime)
     await start(chat, "一天250 国庆三天都上班了")
