@@ -3,10 +3,13 @@ next steps and the statute text on request, and an honest "no good answer" with 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.messages import Button, Reply
 from bot.prompts import load_prompts
 from bot.session import ConversationState
 from knowledge_base.answers import AnswerEntry
+from knowledge_base.calculators.base import MAX_SHORT_CITATIONS
 from knowledge_base.deadlines import answer_deadline_notes
 from knowledge_base.service import AnswerResult, CitationRef, KnowledgeBase
 from knowledge_base.statutes import Article
@@ -107,6 +110,10 @@ class KnowledgeBaseAnswerer:
             lines += [self._prompts.text("details_header"), entry.details.strip(), ""]
         lines.append(self._prompts.text("next_steps_header"))
         lines += [self._prompts.text("bullet", text=step) for step in entry.next_steps]
+        cited = [CitationRef(str(law), n) for law, n in state.context.get("last_citations", [])]
+        more = self._article_labels(cited[MAX_SHORT_CITATIONS:])
+        if more:
+            lines += ["", self._prompts.text("more_basis", labels=more)]
         return [Reply("\n".join(lines), self._prompts.buttons("details_buttons"))]
 
     def show_articles(self, state: ConversationState) -> list[Reply]:
@@ -193,10 +200,15 @@ class KnowledgeBaseAnswerer:
         return self._prompts.text("article_text", label=article.label, text=body) + "\n" + source
 
     def _basis(self, citations: tuple[CitationRef, ...]) -> str:
-        labels = "、".join(
+        """The few articles that carry the answer (the rest are listed with the details)."""
+        return self._prompts.text(
+            "basis", labels=self._article_labels(citations[:MAX_SHORT_CITATIONS])
+        )
+
+    def _article_labels(self, citations: Sequence[CitationRef]) -> str:
+        return "、".join(
             a.label for c in citations if (a := self._kb.article_text(c.law, c.article))
         )
-        return self._prompts.text("basis", labels=labels)
 
     def _no_answer(self, result: AnswerResult, parse: ParseResult) -> list[Reply]:
         topic = topic_for_intent(parse.intent.name) or result.topic

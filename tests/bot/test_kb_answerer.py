@@ -31,6 +31,24 @@ async def test_details_then_statute_text(runtime: Runtime) -> None:
     assert "试用期不得超过六个月" in law  # the statute's own words
 
 
+async def test_the_short_answer_names_at_most_four_articles_and_details_the_rest(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    question = "前年在厂里摔断了腿，厂里一直没给我申请工伤，现在还能申请吗"
+    answer = said(await chat.say(question))
+    state = await chat.state()
+    assert state is not None
+    cited = state.context["last_citations"]
+    assert len(cited) > 4  # this answer rests on many articles
+    basis = next(line for line in answer.splitlines() if line.startswith("法律依据"))
+    assert basis.count("《") == 4
+    details = said(await chat.tap("/details"))
+    law, number = cited[4]
+    article = default_knowledge_base().article_text(law, number)
+    assert article is not None and article.label in details
+
+
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
