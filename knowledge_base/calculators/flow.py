@@ -19,6 +19,7 @@ ServiceLength, or None for a skipped optional question). Store them between turn
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -179,11 +180,18 @@ def _assign(spec: CalculatorSpec, entities: Sequence[Entity]) -> dict[str, list[
 
 
 def _most_specific(found: list[Entity]) -> list[Entity]:
-    """A province and a city named together (广东深圳) fill the place with the city."""
+    """Places written together (广东深圳, 苏州昆山) are one place, read as typed; a province
+    named apart from its one city (广东人在深圳) leaves the city. Two cities apart (之前在深圳，
+    现在在东莞) stay for the worker to choose."""
+    if len(found) < 2 or not all(e.entity in _PLACES for e in found):
+        return found
+    ordered = sorted(found, key=lambda e: e.start)
+    if all(b.start - a.end <= 1 for a, b in itertools.pairwise(ordered)):
+        first, last = ordered[0], ordered[-1]
+        text = "".join(e.text for e in ordered)
+        return [Entity("city", text, first.start, last.end, text, first.extractor)]
     cities = [e for e in found if e.entity == "city"]
-    if len(found) > 1 and len(cities) == 1 and all(e.entity in _PLACES for e in found):
-        return cities
-    return found
+    return cities if len(cities) == 1 else found
 
 
 def _as_typed(entity: Entity, entities: Sequence[Entity]) -> str:

@@ -124,6 +124,20 @@ def test_a_province_named_with_its_city_fills_the_place_with_the_city(text: str,
     assert "深圳" in str(stated.answers["city"])
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("在苏州昆山电子厂，最低工资多少", "苏州昆山"),
+        ("之前在深圳，现在在东莞，最低工资多少", None),
+    ],
+)
+def test_places_written_together_are_one_place_and_two_cities_apart_are_asked(
+    text: str, place: str | None
+) -> None:
+    stated = flow.prefill(CALCULATORS["calc_min_wage"], _parsed_entities(text), TODAY)
+    assert stated.answers.get("city") == place
+
+
 def _parsed_entities(text: str) -> list[object]:
     # Places come from the NLU's lookup tables, not the rule extractor.
     from nlu.backend import load_backend
