@@ -29,6 +29,7 @@ from bot.text_input import InputProblem, clean_text
 from bot.turn import SAFETY_SEEN_AT, EffectHandler, ForgetHook, Handler, Route, TurnContext
 from handoff.conversations import ConversationRepository
 from handoff.errors import DatabaseUnavailableError
+from knowledge_base.calculators.names import calculator_meant
 from knowledge_base.calculators.registry import calculator_for
 from knowledge_base.topics import topic_for_intent
 from nlu.types import IntentScore, NluBackend, ParseResult
@@ -525,7 +526,8 @@ class ConversationCore:
     async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
         calculator = self._flows[CalculatorFlow.name]
         assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
-        return calculator.begin(ctx.state, ctx.intent, ctx.parse.entities)
+        intent = calculator_meant(ctx.intent, ctx.text)
+        return calculator.begin(ctx.state, intent, ctx.parse.entities)
 
     def _is_question(self, ctx: TurnContext) -> bool:
         return topic_for_intent(ctx.intent) is not None

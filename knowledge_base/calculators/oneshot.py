@@ -18,6 +18,7 @@ from typing import Any
 
 from knowledge_base.calculators import flow
 from knowledge_base.calculators.base import CalculationResult
+from knowledge_base.calculators.names import calculator_meant
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from knowledge_base.calculators.spec import CalculatorSpec
 from nlu.entities import extract_entities
@@ -62,9 +63,9 @@ def _number(value: object) -> float | None:
 
 
 def _choose(
-    entities: Sequence[Entity], intent: str | None, topic: str | None, today: date
+    text: str, entities: Sequence[Entity], intent: str | None, topic: str | None, today: date
 ) -> tuple[CalculatorSpec, flow.Prefill] | None:
-    named = calculator_for(intent) if intent else None
+    named = calculator_for(calculator_meant(intent, text)) if intent else None
     if named is not None:
         return named, flow.prefill(named, entities, today)
     readings = [(spec, flow.prefill(spec, entities, today)) for spec in CALCULATORS.values()]
@@ -88,7 +89,7 @@ def calculate(
     """The calculation one message allows, or None when it is not a calculator's business."""
     day = today or date.today()
     found = list(entities) if entities is not None else extract_entities(text)
-    chosen = _choose(found, intent, topic, day)
+    chosen = _choose(text, found, intent, topic, day)
     if chosen is None:
         return None
     spec, facts = chosen

@@ -190,3 +190,12 @@ async def test_stated_facts_start_the_calculator_even_when_the_intent_is_unsure(
     replies = await Chat(runtime).say("一天250 国庆三天都上班了")
     assert "2,250" in said(replies) or "2250" in said(replies) or "250" in said(replies)
     assert "/ask_question" not in payloads(replies)[:1]
+
+
+async def test_a_message_naming_compensation_starts_that_calculator(runtime: Runtime) -> None:
+    # The NLU reads this as overtime (pay words); the worker asked for dismissal compensation.
+    chat = Chat(runtime)
+    await chat.say("底薪2000加提成，一个月大概拿6000，辞退补偿按多少算")
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    assert state.flow.data["intent"] == "calc_compensation"

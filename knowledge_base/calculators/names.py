@@ -1,0 +1,45 @@
+"""Which calculator a message names by what it computes (加班费, 补偿金, 年假 …).
+
+The NLU chooses a calculator from the whole message, and context words can pull it to the
+wrong one ("底薪2000加提成，一个月大概拿6000，辞退补偿按多少算" read as overtime because of the
+pay words). When the message names exactly one calculator's subject and the NLU chose another,
+the named one is meant. Words live in ``names.yml``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+from knowledge_base.calculators.registry import CALCULATORS
+from knowledge_base.yaml_io import load_yaml_file
+from nlu.tokenizer import normalize
+
+NAMES_PATH: Final = Path(__file__).with_name("names.yml")
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = load_yaml_file(NAMES_PATH)
+    if not isinstance(raw, dict):
+        raise ValueError(f"{NAMES_PATH.name}: expected intent: [words]")
+    named = []
+    for intent, words in raw.items():
+        if intent not in CALCULATORS:
+            raise ValueError(f"{NAMES_PATH.name}: {intent} is not a calculator intent")
+        named.append((str(intent), tuple(normalize(str(w)) for w in words)))
+    return tuple(named)
+
+
+def named_calculator(text: str) -> str | None:
+    """The intent of the one calculator ``text`` names, or None (none or several named)."""
+    norm = normalize(text)
+    named = {intent for intent, words in _names() if any(w in norm for w in words)}
+    return named.pop() if len(named) == 1 else None
+
+
+def calculator_meant(intent: str, text: str) -> str:
+    """``intent`` (a calculator intent), unless ``text`` names exactly one other calculator."""
+    named = named_calculator(text)
+    return named if named is not None and intent in CALCULATORS else intent
