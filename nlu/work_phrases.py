@@ -417,24 +417,30 @@ def find_work_times(
         start = clause_start + len(own) - len(per_cue[0]) if per_cue else q.start
         found += [
             Found(fact, start, q.end)
-            for fact in _split_holiday(WorkTimeFact(cast(WorkKind, kind), amount, unit, per), word)
+            for fact in _split_holiday(
+                WorkTimeFact(cast(WorkKind, kind), amount, unit, per), word, rules
+            )
         ]
     return found
 
 
-def _split_holiday(fact: WorkTimeFact, word: _KindWord | None) -> list[WorkTimeFact]:
+def _split_holiday(
+    fact: WorkTimeFact, word: _KindWord | None, rules: PhraseRules
+) -> list[WorkTimeFact]:
     """国庆7天都没休息: the festival's statutory days are holiday work, the days around them
     (weekends moved for the long break) are rest-day work."""
-    rules = load_phrase_rules()
     statutory = rules.holiday_days.get(word.cue) if word is not None else None
-    if fact.kind != "holiday" or fact.unit != "d" or fact.per is not None or statutory is None:
+    if (
+        fact.kind != "holiday"
+        or fact.unit != "d"
+        or fact.per is not None
+        or statutory is None
+        or fact.amount <= statutory
+    ):
         return [fact]
-    if fact.amount <= statutory:
-        return [fact]
-    extra = fact.amount - statutory
     return [
         WorkTimeFact("holiday", statutory, "d", None),
-        WorkTimeFact("rest_day", extra, "d", None),
+        WorkTimeFact("rest_day", fact.amount - statutory, "d", None),
     ]
 
 
