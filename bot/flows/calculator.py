@@ -21,13 +21,14 @@ from bot.prompts import load_prompts
 from bot.session import ConversationState, FlowState
 from knowledge_base.calculators import flow as calc
 from knowledge_base.calculators import texts
-from knowledge_base.calculators.base import CalculationResult
+from knowledge_base.calculators.base import TODAY, CalculationResult
 from knowledge_base.calculators.parsing import parse_bool
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.forms import engine
 from knowledge_base.forms.spec import Parsed
 from nlu.types import Entity
+from nlu.work_phrases import read_service_length
 
 ASK = "ask"
 CONFIRM = "confirm"
@@ -283,7 +284,27 @@ class CalculatorFlow(Flow):
         one asked: "周末加了16个小时" typed at the weekday question is rest-day work."""
         facts = calc.prefill(spec, turn.parse.entities, self._today())
         stated = {n: facts.answers[n] for n in facts.stated if n not in answers}
+        if not stated:
+            stated = self._bare_length_for_other_question(spec, current, turn, answers)
         return stated if stated and set(stated) != {current} else {}
+
+    def _bare_length_for_other_question(
+        self, spec: CalculatorSpec, current: str, turn: Turn, answers: Mapping[str, object]
+    ) -> dict[str, object]:
+        """A reply that is only a length of service ("3年半", with no 干了 before it) typed
+        at another question answers the open question that takes one."""
+        if read_service_length(turn.text) is None:
+            return {}
+        today = self._today()
+        for field in spec.fields:
+            if field.kind != "date_or_length" or field.name in answers or field.name == current:
+                continue
+            if not field.is_relevant({**answers, TODAY: today}):
+                continue
+            outcome = engine.read_answer(spec, field, turn.text, answers, today)
+            if isinstance(outcome, engine.Accepted) and outcome.value is not None:
+                return {field.name: outcome.value}
+        return {}
 
     def _file_elsewhere(
         self,

@@ -52,6 +52,8 @@ MONTHLY_OVERTIME_LIMIT: Final = Decimal(36)
 #: 国务院关于职工工作时间的规定 第三条: 8 hours a day, 40 hours (5 days) a week.
 WORK_DAYS_PER_WEEK: Final = Decimal(5)
 HOURS_PER_WEEK: Final = Decimal(40)
+#: No month has more than 23 days from Monday to Friday (a 31-day month starting on a Monday).
+MAX_WEEKDAYS_IN_MONTH: Final = Decimal(23)
 
 Kind = Literal["weekday", "rest_day", "holiday"]
 RATES: Final[dict[Kind, Decimal]] = {
@@ -259,6 +261,25 @@ class _Pay:
         return pay
 
 
+def _weekend_in_weekdays(inputs: Mapping[str, object], times: Mapping[Kind, _Time]) -> list[str]:
+    """一个月上26天班 counted as weekdays: a month has at most 23, so if the days were one
+    month's, some were rest days (200%, not 150%) — say so when no rest-day work was given."""
+    days = inputs.get("weekday_days")
+    rest = times.get("rest_day")
+    if not isinstance(days, Decimal) or days <= MAX_WEEKDAYS_IN_MONTH:
+        return []
+    if rest is not None and rest.as_hours > 0:
+        return []
+    return [
+        _t(
+            "warnings.weekend_in_weekdays",
+            days=plain_number(days),
+            max=plain_number(MAX_WEEKDAYS_IN_MONTH),
+            rate=plain_number(RATE_REST_DAY),
+        )
+    ]
+
+
 def compute(inputs: Mapping[str, object]) -> CalculationResult:
     """Overtime pay for the given time of each kind (or the piece-rate rule)."""
     wage = get_wage(inputs, "wage")
@@ -308,6 +329,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         warnings.append(_t("warnings.unknown_parts", parts="、".join(unknown)))
     if pay.converted:
         citations.append(texts.citation("pay_days_notice"))
+    warnings.extend(_weekend_in_weekdays(inputs, times))
     if total_hours > MONTHLY_OVERTIME_LIMIT:
         warnings.append(
             _t("warnings.over_monthly_limit", limit=plain_number(MONTHLY_OVERTIME_LIMIT))
@@ -555,6 +577,7 @@ SPEC: Final = CalculatorSpec(
         "work_time:overtime": "weekday_hours",
         "work_time:work/day": "weekday_hours",
         "work_time:work/week": "rest_day_hours",
+        "work_time:work/month": "weekday_days",
         "work_time:rest_day": "rest_day_hours",
         "work_time:holiday": "holiday_hours",
     },

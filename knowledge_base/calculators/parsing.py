@@ -170,8 +170,15 @@ def parse_hours(raw: str) -> ParseOutcome:
 
 
 def parse_days(raw: str) -> ParseOutcome:
-    """Days: ``5``, ``5天``, ``两天半``."""
-    return _parse_with_units(raw, "parsing.day_words", "parsing.days_not_hours")
+    """Days: ``5``, ``5天``, ``两天半``; also a count of days in the month or in all, as said
+    (``一个月22天``, ``每月出勤22天``)."""
+    outcome = _parse_with_units(raw, "parsing.day_words", "parsing.days_not_hours")
+    if isinstance(outcome, Parsed):
+        return outcome
+    fact = read_work_time(normalize(raw))
+    if fact is not None and fact.unit == "d" and fact.per in (None, "month"):
+        return Parsed(Decimal(str(fact.amount)))
+    return outcome
 
 
 def parse_weeks(raw: str) -> ParseOutcome:

@@ -80,6 +80,8 @@ PHRASE_CASES: list[tuple[str, Found]] = [
      [("work_time", "work:12h/day", "每天做12个钟"), ("work_time", "work:6d/week", "一周干六天"),
       ("wage", "3500/month", "月薪3千五")]),
     ("周末加班，一共16个小时", [("work_time", "rest_day:16h", "16个小时")]),
+    ("一个月上22天班", [("work_time", "work:22d/month", "一个月上22天")]),
+    ("一周上六天班", [("work_time", "work:6d/week", "一周上六天")]),
     ("干了两年零七个月被辞退", [("service_length", "31m", "两年零七个月")]),
     ("干了快五年 公司裁员", [("service_length", "60m-", "快五年")]),
     ("进厂一年多了", [("service_length", "12m+", "一年多")]),

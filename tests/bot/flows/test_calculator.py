@@ -116,6 +116,21 @@ async def test_weekend_hours_typed_at_the_weekday_question_are_rest_day_hours(
     assert "704.00元" in result  # 22 × 200% × 16, not 22 × 150% × 16
 
 
+async def test_a_bare_length_typed_at_the_kind_question_is_the_length_of_service(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/calc_compensation")
+    again = await chat.say("3年半")  # typed at "which kind", not a question to answer
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    compensation = CALCULATORS["calc_compensation"]
+    answers = calc.load_answers(compensation, state.flow.data["answers"])
+    assert "start_date" in answers
+    assert "kind" not in answers
+    assert payloads(again)  # the kind question is asked again, with its buttons
+
+
 async def test_one_reply_can_answer_two_questions(runtime: Runtime) -> None:
     chat = Chat(runtime)
     await chat.tap("/calc_overtime")

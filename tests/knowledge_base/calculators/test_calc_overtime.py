@@ -105,6 +105,23 @@ def test_monthly_limit_warning() -> None:
     assert len(warned.warnings) == 1
 
 
+def test_more_weekdays_than_a_month_has_warns_that_some_were_rest_days() -> None:
+    def warnings(days: int, rest_day_hours: int) -> tuple[str, ...]:
+        inputs = {
+            "wage": D(4000),
+            "weekday_hours": WorkTime(D(2), "h", "day"),
+            "weekday_days": D(days),
+            "rest_day_hours": D(rest_day_hours),
+            "holiday_hours": D(0),
+        }
+        return run(overtime.SPEC, inputs).warnings
+
+    # 2 h × 23 days = 46 h: only the 36-hour warning; 26 days: also the weekend one.
+    assert len(warnings(23, 0)) == 1
+    assert len(warnings(26, 0)) == 2
+    assert len(warnings(26, 16)) == 1  # rest-day work was given
+
+
 @settings(deadline=None)
 @given(wages, hours)
 def test_holiday_beats_rest_day_beats_weekday(wage: Decimal, h: Decimal) -> None:

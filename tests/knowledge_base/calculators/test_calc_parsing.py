@@ -90,7 +90,16 @@ def test_hours_refuse_days() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("5", D(5)), ("5天", D(5)), ("两天半", D("2.5")), ("没休过", D(0))]
+    ("text", "value"),
+    [
+        ("5", D(5)),
+        ("5天", D(5)),
+        ("两天半", D("2.5")),
+        ("没休过", D(0)),
+        ("一个月22天", D(22)),
+        ("每月出勤22天", D(22)),
+        ("一个月上22天", D(22)),
+    ],
 )
 def test_days(text: str, value: Decimal) -> None:
     assert parse_days(text) == Parsed(value)

@@ -88,6 +88,12 @@ def test_working_time_goes_where_it_belongs(text: str, field: str, value: WorkTi
     assert facts(OVERTIME, text).answers[field] == value
 
 
+def test_working_days_in_the_month_count_the_days_of_daily_overtime() -> None:
+    read = facts(OVERTIME, "月薪4000，一个月上22天班，每天加班3小时")
+    assert read.answers["weekday_hours"] == WorkTime(D(3), "h", "day")
+    assert read.answers["weekday_days"] == D(22)
+
+
 def test_a_bare_small_amount_is_not_taken_as_a_monthly_wage() -> None:
     assert "wage" not in facts(OVERTIME, "给了250 加班费怎么算").answers
 
