@@ -163,6 +163,11 @@ class PhraseRules:
     kinds: tuple[tuple[str, str], ...]
     #: Statutory days off of a named holiday (国庆 → 3), from 全国年节及纪念日放假办法 第二条.
     holiday_days: dict[str, int]
+    #: 春节 by its days: New Year's Eve words, the statutory days (0 = 除夕 … 3 = 初三) and
+    #: the words joining a first and a last day.
+    eve_words: tuple[str, ...]
+    lunar_statutory: tuple[int, int]
+    range_words: tuple[str, ...]
     overtime_verbs: tuple[str, ...]
     work_verbs: tuple[str, ...]
     per: tuple[tuple[str, str], ...]
@@ -184,6 +189,8 @@ class PhraseRules:
             return _longest_first([(normalize(str(w)), k) for k, ws in section.items() for w in ws])
 
         wage, time, service = raw["wage"], raw["work_time"], raw["service_length"]
+        lunar = time["lunar_new_year"]
+        first_day, last_day = (int(day) for day in lunar["statutory_days"])
         return cls(
             wage_before=by_key(wage["before"]),
             wage_after=by_key(wage["after"]),
@@ -194,6 +201,9 @@ class PhraseRules:
             bare_blocked_after=words(raw["bare_number"]["blocked_after"]),
             kinds=by_key(time["kinds"]),
             holiday_days={normalize(str(k)): int(v) for k, v in time["holiday_days"].items()},
+            eve_words=words(lunar["eve"]),
+            lunar_statutory=(first_day, last_day),
+            range_words=words(lunar["range_words"]),
             overtime_verbs=words(time["overtime_verbs"]),
             work_verbs=words(time["work_verbs"]),
             per=by_key(time["per"]),
@@ -366,6 +376,53 @@ def _kind_after(words: Sequence[_KindWord], start: int, end: int) -> _KindWord |
     return min(inside, key=lambda w: (w.start, -len(w.cue)), default=None)
 
 
+_LUNAR_DAY_NUMBERS: Final = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)}
+
+
+@dataclass(frozen=True, slots=True)
+class _LunarSpan:
+    """初一到初三 in the text: where, and its first and last day (0 is 除夕)."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+@lru_cache(maxsize=4)
+def _lunar_pattern(eve_words: tuple[str, ...], range_words: tuple[str, ...]) -> re.Pattern[str]:
+    day = "|".join([*(re.escape(w) for w in eve_words), "(?:正月)?初[一二三四五六七八九十]"])
+    joiner = "|".join(re.escape(w) for w in range_words)
+    return re.compile(f"({day})(?:(?:{joiner})({day}))?")
+
+
+def _lunar_day(text: str, rules: PhraseRules) -> int:
+    return 0 if text in rules.eve_words else _LUNAR_DAY_NUMBERS[text[-1]]
+
+
+def _lunar_spans(norm: str, rules: PhraseRules) -> list[_LunarSpan]:
+    """The 春节 days the text names (初一到初三, 除夕到初五, 初二), in order."""
+    spans: list[_LunarSpan] = []
+    for match in _lunar_pattern(rules.eve_words, rules.range_words).finditer(norm):
+        first = _lunar_day(match.group(1), rules)
+        last = _lunar_day(match.group(2), rules) if match.group(2) else first
+        if last >= first:
+            spans.append(_LunarSpan(match.start(), match.end(), first, last))
+    return spans
+
+
+def _lunar_work(span: _LunarSpan, rules: PhraseRules) -> list[WorkTimeFact]:
+    """Days worked in the 春节 break: the statutory ones are holiday work, the rest (weekends
+    moved next to it) rest-day work."""
+    low, high = rules.lunar_statutory
+    days = span.last - span.first + 1
+    statutory = max(0, min(span.last, high) - max(span.first, low) + 1)
+    facts = [WorkTimeFact("holiday", statutory, "d", None)] if statutory else []
+    if days > statutory:
+        facts.append(WorkTimeFact("rest_day", days - statutory, "d", None))
+    return facts
+
+
 def find_work_times(
     norm: str,
     quantities: Sequence[Quantity],
@@ -377,8 +434,10 @@ def find_work_times(
     """Hours or days of work with their kind and period. In a whole message the words around
     the amount must say it was worked (``need_verb``); an answer to an hours question need not."""
     kind_words = _kind_words(norm, quantities, rules)
-    # A number inside a kind word (五一, 十一假期) names the day, it is not an amount.
-    inside_kind_word = [(w.start, w.end) for w in kind_words]
+    lunar = _lunar_spans(norm, rules)
+    # A number inside a kind word (五一, 十一假期) or a day's name (初三) names the day, it is
+    # not an amount.
+    inside_kind_word = [(w.start, w.end) for w in kind_words] + [(d.start, d.end) for d in lunar]
     amounts = [
         q
         for q in quantities
@@ -387,6 +446,12 @@ def find_work_times(
         and not _overlaps(q.start, q.end, inside_kind_word)
     ]
     found: list[Found] = []
+    for span in lunar:
+        clause = norm[_clause_start(norm, span.start) : _clause_end(norm, span.end)]
+        worked = any(verb in clause for verb in (*rules.overtime_verbs, *rules.work_verbs))
+        if (need_verb and not worked) or _overlaps(span.start, span.end, taken):
+            continue
+        found += [Found(fact, span.start, span.end) for fact in _lunar_work(span, rules)]
     for index, q in enumerate(amounts):
         if not _is_time(q) or _overlaps(q.start, q.end, taken):
             continue

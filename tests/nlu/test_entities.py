@@ -81,6 +81,13 @@ PHRASE_CASES: list[tuple[str, Found]] = [
       ("wage", "3500/month", "月薪3千五")]),
     ("周末加班，一共16个小时", [("work_time", "rest_day:16h", "16个小时")]),
     ("一个月上22天班", [("work_time", "work:22d/month", "一个月上22天")]),
+    ("春节初一到初三都上班了", [("work_time", "holiday:3d", "初一到初三")]),
+    ("正月初二上班了", [("work_time", "holiday:1d", "正月初二")]),
+    ("初一到初七都没放假",
+     [("work_time", "holiday:3d", "初一到初七"), ("work_time", "rest_day:4d", "初一到初七")]),
+    ("大年三十到初五都在上班",
+     [("work_time", "holiday:4d", "大年三十到初五"),
+      ("work_time", "rest_day:2d", "大年三十到初五")]),
     ("一周上六天班", [("work_time", "work:6d/week", "一周上六天")]),
     ("干了两年零七个月被辞退", [("service_length", "31m", "两年零七个月")]),
     ("干了快五年 公司裁员", [("service_length", "60m-", "快五年")]),
@@ -88,6 +95,7 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
     # Not phrases: a holiday that was not worked, a pay day, hours that are not work.
     ("国庆放假三天", []),
+    ("初三那天我去医院了", []),
     ("每个月4号发工资", []),
     ("一个月休息4天 工资4000", [("wage", "4000/month", "工资4000")]),
 ]  # fmt: skip
