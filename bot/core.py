@@ -521,7 +521,11 @@ class ConversationCore:
         ]
 
     def _is_calculator(self, ctx: TurnContext) -> bool:
-        return calculator_for(ctx.intent) is not None
+        if calculator_for(ctx.intent) is None:
+            return False
+        calculator = self._flows[CalculatorFlow.name]
+        assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
+        return calculator.wanted(ctx.intent, ctx.text, ctx.parse)
 
     async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
         calculator = self._flows[CalculatorFlow.name]
@@ -530,7 +534,8 @@ class ConversationCore:
         return calculator.begin(ctx.state, intent, ctx.parse.entities)
 
     def _is_question(self, ctx: TurnContext) -> bool:
-        return topic_for_intent(ctx.intent) is not None
+        # An unsure calculator pick the message does not back up (_is_calculator) is a question.
+        return topic_for_intent(ctx.intent) is not None or calculator_for(ctx.intent) is not None
 
     async def _answer_question(self, ctx: TurnContext) -> list[Reply]:
         replies = self._answerer.answer(ctx.text, ctx.parse, ctx.state)

@@ -22,12 +22,13 @@ from bot.session import ConversationState, FlowState
 from knowledge_base.calculators import flow as calc
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import TODAY, CalculationResult
+from knowledge_base.calculators.names import calculator_wanted
 from knowledge_base.calculators.parsing import parse_bool
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.forms import engine
 from knowledge_base.forms.spec import Parsed
-from nlu.types import Entity
+from nlu.types import Entity, ParseResult
 from nlu.work_phrases import read_service_length
 
 ASK = "ask"
@@ -112,6 +113,13 @@ class CalculatorFlow(Flow):
         if question.can_skip:
             buttons += (Button(prompts.text("skip_button"), prompts.text("skip_button")),)
         return [Reply(question.text, buttons + prompts.buttons("cancel_buttons"))]
+
+    def wanted(self, intent: str, text: str, parse: ParseResult) -> bool:
+        """Whether a message the NLU gave calculator ``intent`` asks for the computation
+        (:func:`~knowledge_base.calculators.names.calculator_wanted`)."""
+        return calculator_wanted(
+            intent, text, parse.intent.confidence, parse.entities, self._today()
+        )
 
     def understands(self, flow: FlowState, turn: Turn) -> bool:
         """Whether a typed message answers the pending question (else a question the worker

@@ -4,19 +4,31 @@ The NLU chooses a calculator from the whole message, and context words can pull 
 wrong one ("底薪2000加提成，一个月大概拿6000，辞退补偿按多少算" read as overtime because of the
 pay words). When the message names exactly one calculator's subject and the NLU chose another,
 the named one is meant. Words live in ``names.yml``.
+
+Neither does an unsure calculator pick start a calculator by itself: "我54岁了，在这个厂干了17年，
+现在说要裁员第一批就是我，他们能裁我吗" was read as the annual-leave calculator (0.2) because of
+its length of service, and asks whether the dismissal is lawful, not for an amount.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
+from knowledge_base.calculators import flow
 from knowledge_base.calculators.registry import CALCULATORS
 from knowledge_base.yaml_io import load_yaml_file
 from nlu.tokenizer import normalize
+from nlu.types import Entity
 
 NAMES_PATH: Final = Path(__file__).with_name("names.yml")
+#: Below this confidence the NLU's calculator is started only when the message names what it
+#: computes or states at least ``MIN_FACTS_WHEN_UNSURE`` of its facts (一天250 国庆三天都上班了).
+SURE_CONFIDENCE: Final = 0.6
+MIN_FACTS_WHEN_UNSURE: Final = 2
 
 
 @lru_cache(maxsize=1)
@@ -43,3 +55,17 @@ def calculator_meant(intent: str, text: str) -> str:
     """``intent`` (a calculator intent), unless ``text`` names exactly one other calculator."""
     named = named_calculator(text)
     return named if named is not None and intent in CALCULATORS else intent
+
+
+def calculator_wanted(
+    intent: str, text: str, confidence: float, entities: Sequence[Entity], today: date
+) -> bool:
+    """Whether a message the NLU gave a calculator intent asks for that computation: the NLU
+    is sure, the message names what a calculator computes, or it states enough of the facts.
+    Otherwise it is answered as a question (the answer offers the calculator)."""
+    if intent not in CALCULATORS:
+        return False
+    if confidence >= SURE_CONFIDENCE or named_calculator(text) is not None:
+        return True
+    stated = flow.prefill(CALCULATORS[intent], entities, today).stated
+    return len(stated) >= MIN_FACTS_WHEN_UNSURE

@@ -192,6 +192,18 @@ async def test_stated_facts_start_the_calculator_even_when_the_intent_is_unsure(
     assert "/ask_question" not in payloads(replies)[:1]
 
 
+async def test_a_situation_question_with_a_length_of_service_is_answered_not_computed(
+    runtime: Runtime,
+) -> None:
+    # The NLU may read the length of service as the annual-leave calculator (unsure); the
+    # worker asks whether the lay-off is lawful (劳动合同法 第四十二条).
+    chat = Chat(runtime)
+    replies = await chat.say("我54岁了，在这个厂干了17年，现在说要裁员第一批就是我，他们能裁我吗")
+    state = await chat.state()
+    assert state is not None and state.flow is None
+    assert "第四十二条" in said(replies)
+
+
 async def test_a_message_naming_compensation_starts_that_calculator(runtime: Runtime) -> None:
     # The NLU reads this as overtime (pay words); the worker asked for dismissal compensation.
     chat = Chat(runtime)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.calculators.names import calculator_meant, named_calculator
+from knowledge_base.calculators.names import (
+    SURE_CONFIDENCE,
+    calculator_meant,
+    calculator_wanted,
+    named_calculator,
+)
 from knowledge_base.calculators.registry import CALCULATORS
+from nlu.entities import extract_entities
+from tests.knowledge_base.calculators.conftest import TODAY
 
 
 @pytest.mark.parametrize(
@@ -33,3 +40,29 @@ def test_every_named_calculator_exists() -> None:
     from knowledge_base.calculators.names import _names
 
     assert {intent for intent, _ in _names()} <= set(CALCULATORS)
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "wanted"),
+    [
+        # Unsure, but the facts are stated (wage and holiday days): compute.
+        ("calc_overtime", "一天250 国庆三天都上班了", True),
+        # Unsure, and named: compute.
+        ("calc_compensation", "公司说我是临时工 辞退不用给补偿 可我在这干了两年多了", True),
+        # Unsure, one fact, nothing named: a question (is this dismissal lawful?).
+        (
+            "calc_annual_leave",
+            "我54岁了，在这个厂干了17年，现在说要裁员第一批就是我，他们能裁我吗",
+            False,
+        ),
+        ("calc_compensation", "我在厂里干了10年了，老板要把厂卖了，我们怎么办", False),
+        ("ask_dismissal", "干了5年被开除了", False),  # not a calculator intent
+    ],
+)
+def test_an_unsure_calculator_pick_needs_the_subject_or_the_facts(
+    intent: str, text: str, wanted: bool
+) -> None:
+    entities = extract_entities(text)
+    assert calculator_wanted(intent, text, SURE_CONFIDENCE - 0.2, entities, TODAY) is wanted
+    if intent in CALCULATORS:  # a sure pick is always taken
+        assert calculator_wanted(intent, text, SURE_CONFIDENCE, entities, TODAY)
