@@ -22,19 +22,26 @@ from typing import Any, Final, Literal, cast
 
 import yaml
 
-from nlu.numbers import CN_DIGITS, Number, Quantity, find_quantities
+from nlu.numbers import CN_DIGITS, Number, Quantity, find_quantities, parse_number
 from nlu.tokenizer import normalize
 
 RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
 
 WageUnit = Literal["month", "day", "hour", "piece"]
-WorkKind = Literal["weekday", "rest_day", "holiday", "overtime", "work"]
+WorkKind = Literal["weekday", "rest_day", "holiday", "overtime", "work", "off"]
 TimeUnit = Literal["h", "d"]
 Period = Literal["day", "week", "month"]
 Qualifier = Literal["exact", "almost", "more"]
 
 WAGE_UNITS: Final[tuple[WageUnit, ...]] = ("month", "day", "hour", "piece")
-WORK_KINDS: Final[tuple[WorkKind, ...]] = ("weekday", "rest_day", "holiday", "overtime", "work")
+WORK_KINDS: Final[tuple[WorkKind, ...]] = (
+    "weekday",
+    "rest_day",
+    "holiday",
+    "overtime",
+    "work",
+    "off",
+)
 PERIODS: Final[tuple[Period, ...]] = ("day", "week", "month")
 _QUALIFIER_MARKS: Final[dict[Qualifier, str]] = {"exact": "", "almost": "-", "more": "+"}
 
@@ -168,6 +175,10 @@ class PhraseRules:
     eve_words: tuple[str, ...]
     lunar_statutory: tuple[int, int]
     range_words: tuple[str, ...]
+    #: Days off (月休2天): period words, the verbs and what may sit between them.
+    off_periods: tuple[tuple[str, str], ...]
+    off_verbs: tuple[str, ...]
+    off_fillers: tuple[str, ...]
     overtime_verbs: tuple[str, ...]
     work_verbs: tuple[str, ...]
     per: tuple[tuple[str, str], ...]
@@ -189,7 +200,7 @@ class PhraseRules:
             return _longest_first([(normalize(str(w)), k) for k, ws in section.items() for w in ws])
 
         wage, time, service = raw["wage"], raw["work_time"], raw["service_length"]
-        lunar = time["lunar_new_year"]
+        lunar, off = time["lunar_new_year"], time["days_off"]
         first_day, last_day = (int(day) for day in lunar["statutory_days"])
         return cls(
             wage_before=by_key(wage["before"]),
@@ -204,6 +215,9 @@ class PhraseRules:
             eve_words=words(lunar["eve"]),
             lunar_statutory=(first_day, last_day),
             range_words=words(lunar["range_words"]),
+            off_periods=by_key(off["periods"]),
+            off_verbs=words(off["verbs"]),
+            off_fillers=words(off["fillers"]),
             overtime_verbs=words(time["overtime_verbs"]),
             work_verbs=words(time["work_verbs"]),
             per=by_key(time["per"]),
@@ -423,6 +437,37 @@ def _lunar_work(span: _LunarSpan, rules: PhraseRules) -> list[WorkTimeFact]:
     return facts
 
 
+@lru_cache(maxsize=4)
+def _days_off_pattern(
+    periods: tuple[tuple[str, str], ...], verbs: tuple[str, ...], fillers: tuple[str, ...]
+) -> re.Pattern[str]:
+    def either(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in words)
+
+    period = either([word for word, _ in periods])
+    return re.compile(
+        f"({period})(?:{either(fillers)})*(?:{either(verbs)})(?:{either(fillers)})*"
+        f"([0-9.]+|[{CN_DIGITS}两半]+)(?:个)?(?:天|日)"
+    )
+
+
+def _days_off(norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]]) -> list[Found]:
+    """月休2天, 一个月只休息两天, 每周休一天: the days off in a month or a week."""
+    pattern = _days_off_pattern(rules.off_periods, rules.off_verbs, rules.off_fillers)
+    periods = dict(rules.off_periods)
+    found: list[Found] = []
+    for match in pattern.finditer(norm):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        numeral = match.group(2)
+        amount = 0.5 if numeral == "半" else parse_number(numeral)
+        if amount is None:
+            continue
+        per = cast(Period, periods[match.group(1)])
+        found.append(Found(WorkTimeFact("off", amount, "d", per), match.start(), match.end()))
+    return found
+
+
 def find_work_times(
     norm: str,
     quantities: Sequence[Quantity],
@@ -445,7 +490,8 @@ def find_work_times(
         and not _is_word(norm, q)
         and not _overlaps(q.start, q.end, inside_kind_word)
     ]
-    found: list[Found] = []
+    found: list[Found] = _days_off(norm, rules, taken)
+    taken = [*taken, *((f.start, f.end) for f in found)]
     for span in lunar:
         clause = norm[_clause_start(norm, span.start) : _clause_end(norm, span.end)]
         worked = any(verb in clause for verb in (*rules.overtime_verbs, *rules.work_verbs))

@@ -94,12 +94,13 @@ class Wage:
 class WorkTime:
     """Working time as the worker said it: ``amount`` hours (``h``) or days (``d``), per day,
     week or month (``per``; None is a total). ``base`` "work" means all working time
-    (每天做12个钟), "overtime" only the overtime (每天加3个钟)."""
+    (每天做12个钟), "overtime" only the overtime (每天加3个钟), "off" the days off (月休2天:
+    the other rest days were worked)."""
 
     amount: Decimal
     unit: TimeUnit = "h"
     per: Period | None = None
-    base: Literal["overtime", "work"] = "overtime"
+    base: Literal["overtime", "work", "off"] = "overtime"
 
 
 @dataclass(frozen=True)

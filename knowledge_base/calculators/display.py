@@ -8,7 +8,12 @@ from knowledge_base.calculators.base import ServiceLength, WorkTime
 
 
 def work_time_text(value: WorkTime) -> str:
-    """``16小时``, ``3天``, ``每天3小时``, ``每周上班6天`` (work time rather than overtime)."""
+    """``16小时``, ``3天``, ``每天3小时``, ``每周上班6天`` (work time rather than overtime),
+    ``每月休2天`` (days off)."""
+    if value.base == "off" and value.per is not None:
+        return texts.text(
+            f"common.work_time.days_off.{value.per}", days=texts.plain_number(value.amount)
+        )
     amount = texts.text(f"common.work_time.{value.unit}", value=texts.plain_number(value.amount))
     if value.per is not None:
         amount = texts.text(f"common.work_time.per.{value.per}", amount=amount)

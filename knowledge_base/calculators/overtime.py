@@ -54,6 +54,9 @@ WORK_DAYS_PER_WEEK: Final = Decimal(5)
 HOURS_PER_WEEK: Final = Decimal(40)
 #: No month has more than 23 days from Monday to Friday (a 31-day month starting on a Monday).
 MAX_WEEKDAYS_IN_MONTH: Final = Decimal(23)
+#: 月休2天: a month is counted as four weeks of two rest days (fewer than a year's 104 / 12).
+REST_DAYS_IN_FOUR_WEEKS: Final = Decimal(8)
+DAYS_PER_WEEK: Final = Decimal(7)
 
 Kind = Literal["weekday", "rest_day", "holiday"]
 RATES: Final[dict[Kind, Decimal]] = {
@@ -160,8 +163,37 @@ def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
     return _Time(hours=hours, steps=[step], used_standard_day=work)
 
 
+def _days_off_time(kind: Kind, said: WorkTime, inputs: Mapping[str, object]) -> _Time:
+    """月休2天 / 每周休一天: the rest days not taken off were worked."""
+    label = _label(kind)
+    if said.per == "week":  # 每周休一天 is 一周干六天
+        work = DAYS_PER_WEEK - said.amount
+        time = _rest_or_holiday_time(kind, WorkTime(work, "d", "week", "work"), inputs)
+        step = _t(
+            "time.week_off",
+            label=label,
+            off=plain_number(said.amount),
+            work=plain_number(work),
+        )
+        time.steps.insert(0, step)
+        return time
+    days = max(REST_DAYS_IN_FOUR_WEEKS - said.amount, _ZERO)
+    step = _t(
+        "time.month_off",
+        label=label,
+        off=plain_number(said.amount),
+        rest_days=plain_number(REST_DAYS_IN_FOUR_WEEKS),
+        days=plain_number(days),
+    )
+    time = _days_to_time(kind, days, inputs)
+    time.steps.insert(0, step)
+    return time
+
+
 def _rest_or_holiday_time(kind: Kind, said: WorkTime, inputs: Mapping[str, object]) -> _Time:
     label = _label(kind)
+    if said.base == "off":
+        return _days_off_time(kind, said, inputs)
     if said.per in (None, "month"):
         if said.unit == "h":
             return _Time(hours=said.amount)
@@ -451,10 +483,18 @@ def _said(inputs: Mapping[str, object], name: str) -> WorkTime | None:
         return None
 
 
+#: The periods days off may be said for (月休2天, 每周休一天).
+PER_OFF: Final = ("week", "month")
+
+
 def _per(name: str, per: str) -> Derived:
     def test(inputs: Mapping[str, object]) -> bool:
         said = _said(inputs, name)
-        return said is not None and said.per == per and said.amount > 0
+        if said is None or said.per != per:
+            return False
+        if said.base == "off":  # 每周休一天: the weeks count when a rest day was worked
+            return per == "week" and said.amount < DAYS_PER_WEEK - WORK_DAYS_PER_WEEK
+        return said.amount > 0
 
     return Derived(f"{NAME}.{name}_per_{per}", (name,), test)
 
@@ -525,6 +565,8 @@ def _cross_check(
 
 def _shape_problem(field_name: str, value: WorkTime) -> str | None:
     """Which ways of saying working time a question cannot use."""
+    if value.base == "off" and (field_name != "rest_day_hours" or value.per not in PER_OFF):
+        return "days_off_not_here"
     if field_name == "weekday_hours":
         if value.unit == "d":
             return "weekday_in_hours"
@@ -578,6 +620,7 @@ SPEC: Final = CalculatorSpec(
         "work_time:work/day": "weekday_hours",
         "work_time:work/week": "rest_day_hours",
         "work_time:work/month": "weekday_days",
+        "work_time:off": "rest_day_hours",
         "work_time:rest_day": "rest_day_hours",
         "work_time:holiday": "holiday_hours",
     },

@@ -194,8 +194,8 @@ def parse_work_time(raw: str) -> ParseOutcome:
     fact = read_work_time(normalize(raw))
     if fact is not None:
         amount = Decimal(str(fact.amount))
-        if fact.kind == "work":
-            return Parsed(WorkTime(amount, fact.unit, fact.per, "work"))
+        if fact.kind in ("work", "off"):
+            return Parsed(WorkTime(amount, fact.unit, fact.per, fact.kind))
         return Parsed(WorkTime(amount, fact.unit, fact.per))
     outcome = parse_hours(raw)
     if isinstance(outcome, Parsed) and isinstance(outcome.value, Decimal):

@@ -93,11 +93,15 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("干了快五年 公司裁员", [("service_length", "60m-", "快五年")]),
     ("进厂一年多了", [("service_length", "12m+", "一年多")]),
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
-    # Not phrases: a holiday that was not worked, a pay day, hours that are not work.
+    # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).
+    ("月休2天", [("work_time", "off:2d/month", "月休2天")]),
+    ("一个月只休息两天", [("work_time", "off:2d/month", "一个月只休息两天")]),
+    ("每周休一天", [("work_time", "off:1d/week", "每周休一天")]),
     ("国庆放假三天", []),
     ("初三那天我去医院了", []),
     ("每个月4号发工资", []),
-    ("一个月休息4天 工资4000", [("wage", "4000/month", "工资4000")]),
+    ("一个月休息4天 工资4000",
+     [("work_time", "off:4d/month", "一个月休息4天"), ("wage", "4000/month", "工资4000")]),
 ]  # fmt: skip
 
 

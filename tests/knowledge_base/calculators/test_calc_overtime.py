@@ -105,6 +105,39 @@ def test_monthly_limit_warning() -> None:
     assert len(warned.warnings) == 1
 
 
+@pytest.mark.parametrize(
+    ("said", "weeks", "pay"),
+    [
+        # 月休2天: 8 − 2 = 6 rest days a month at the daily wage × 200%: 4000 / 21.75 = 183.91.
+        (WorkTime(D(2), "d", "month", "off"), None, "2206.92"),
+        # 每周休一天 over 4 weeks: one rest day a week worked.
+        (WorkTime(D(1), "d", "week", "off"), D(4), "1471.28"),
+        # 月休8天 or more: no rest day worked.
+        (WorkTime(D(8), "d", "month", "off"), None, "0.00"),
+    ],
+)
+def test_days_off_mean_the_other_rest_days_were_worked(
+    said: WorkTime, weeks: Decimal | None, pay: str
+) -> None:
+    inputs: dict[str, object] = {
+        "wage": D(4000),
+        "weekday_hours": D(0),
+        "rest_day_hours": said,
+        "rest_day_comp_hours": D(0),
+        "holiday_hours": D(0),
+    }
+    if weeks is not None:
+        inputs["rest_day_weeks"] = weeks
+    assert run(overtime.SPEC, inputs).amount == D(pay)
+
+
+def test_days_off_are_only_rest_day_work() -> None:
+    problem = overtime._cross_check(
+        "holiday_hours", WorkTime(D(2), "d", "month", "off"), {"wage": D(4000)}
+    )
+    assert problem is not None and problem[0] == "days_off_not_here"
+
+
 def test_more_weekdays_than_a_month_has_warns_that_some_were_rest_days() -> None:
     def warnings(days: int, rest_day_hours: int) -> tuple[str, ...]:
         inputs = {

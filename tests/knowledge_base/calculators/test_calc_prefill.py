@@ -82,6 +82,7 @@ def test_pay_and_hours_fill_their_own_fields(
         ("一周干六天", "rest_day_hours", WorkTime(D(6), "d", "week", "work")),
         ("国庆三天都上班了", "holiday_hours", WorkTime(D(3), "d")),
         ("春节初一到初三都上班了", "holiday_hours", WorkTime(D(3), "d")),
+        ("一个月休2天", "rest_day_hours", WorkTime(D(2), "d", "month", "off")),
         ("加了20个小时班", "weekday_hours", WorkTime(D(20))),
     ],
 )
