@@ -9,6 +9,7 @@ carry out the effects a flow asked for, save the state and return the replies.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -46,6 +47,9 @@ CALCULATOR_FACTS = frozenset({"wage", "work_time", "service_length"})
 _RATE_LIMIT_PER_MINUTE = 40
 # A question asked in the middle of a button step is answered when the NLU is at least this sure.
 _MID_FLOW_QUESTION_CONFIDENCE = 0.4
+# A message with fewer Chinese characters than this (a bare number, a date) is not a question.
+_MIN_QUESTION_HAN = 2
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +385,9 @@ class ConversationCore:
     def _reads_as_question(self, ctx: TurnContext) -> bool:
         parse = ctx.parse
         if parse.backend == "payload" or parse.intent.confidence < _MID_FLOW_QUESTION_CONFIDENCE:
+            return False
+        # "6000" typed at a choice: a wrong answer to the step, whatever the NLU makes of it.
+        if len(_HAN.findall(ctx.text)) < _MIN_QUESTION_HAN:
             return False
         intent = ctx.intent
         return topic_for_intent(intent) is not None or calculator_for(intent) is not None

@@ -314,6 +314,19 @@ def parse_bool(raw: str) -> ParseOutcome:
     return Unparsed("not_yes_no")
 
 
+_NEGATIONS: Final = "没不未无沒無别"
+
+
+def _said_unnegated(word: str, text: str) -> bool:
+    """Whether ``word`` occurs in ``text`` other than right after a negation."""
+    start = text.find(word)
+    while start >= 0:
+        if start == 0 or text[start - 1] not in _NEGATIONS or word[0] in _NEGATIONS:
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
 def parse_choice(raw: str, choices: tuple[Choice, ...]) -> ParseOutcome:
     """An option by key, button label, number (``1``, ``2``) or one of its match words."""
     text = normalize(raw)
@@ -322,10 +335,11 @@ def parse_choice(raw: str, choices: tuple[Choice, ...]) -> ParseOutcome:
             return Parsed(choice.key)
     if text.isdigit() and 1 <= int(text) <= len(choices):
         return Parsed(choices[int(text) - 1].key)
-    # The longest matching word decides, so "无固定期限" picks 无固定期限 over 固定期限.
+    # The longest matching word decides, so "无固定期限" picks 无固定期限 over 固定期限; a
+    # word right after a negation does not count (没签过 is not 签过).
     best: dict[str, int] = {}
     for choice in choices:
-        lengths = [len(word) for word in choice.match if normalize(word) in text]
+        lengths = [len(word) for word in choice.match if _said_unnegated(normalize(word), text)]
         if lengths:
             best[choice.key] = max(lengths)
     if best:

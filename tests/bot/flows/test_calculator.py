@@ -11,6 +11,7 @@ from bot.flows.calculator import CalculatorFlow
 from bot.messages import Reply
 from bot.runtime import Runtime
 from knowledge_base.calculators import flow as calc
+from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import Wage, WorkTime
 from knowledge_base.calculators.registry import CALCULATORS
 from tests.helpers import Chat, payloads, said
@@ -129,6 +130,25 @@ async def test_a_bare_length_typed_at_the_kind_question_is_the_length_of_service
     assert "start_date" in answers
     assert "kind" not in answers
     assert payloads(again)  # the kind question is asked again, with its buttons
+
+
+async def test_a_bare_number_at_a_choice_is_asked_again_not_answered_as_a_question(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    await chat.tap("/calc_double_wage")
+    await chat.say("2025年3月")
+    again = await chat.say("6000")  # typed at "did they sign a contract later?"
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    assert state.flow.data.get("field") == "contract_status"
+    # The step's own "pick one of these" reply, not an answer from the knowledge base.
+    assert again[0].text == texts.text("common.errors.not_a_choice")
+    await chat.say("没签过")
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    answers = calc.load_answers(CALCULATORS["calc_double_wage"], state.flow.data["answers"])
+    assert answers["contract_status"] == "never"
 
 
 async def test_one_reply_can_answer_two_questions(runtime: Runtime) -> None:

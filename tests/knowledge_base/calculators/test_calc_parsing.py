@@ -219,6 +219,20 @@ def test_choice(text: str, key: str) -> None:
     assert parse_choice(text, CHOICES) == Parsed(key)
 
 
+SIGNED_OR_NOT = (
+    Choice("signed", "签了", ("签了", "签过", "补了")),
+    Choice("never", "一直没签", ("没签", "一直没", "从来没")),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("没签过", "never"), ("从来没签过合同", "never"), ("签过", "signed"), ("后来补了", "signed")],
+)
+def test_a_choice_word_after_a_negation_does_not_count(text: str, key: str) -> None:
+    assert parse_choice(text, SIGNED_OR_NOT) == Parsed(key)
+
+
 def test_choice_rejects_unknown() -> None:
     assert parse_choice("3", CHOICES) == Unparsed("not_a_choice")
     assert parse_choice("随便", CHOICES) == Unparsed("not_a_choice")
