@@ -314,14 +314,13 @@ def parse_bool(raw: str) -> ParseOutcome:
     return Unparsed("not_yes_no")
 
 
-_NEGATIONS: Final = "没不未无沒無别"
-
-
 def _said_unnegated(word: str, text: str) -> bool:
-    """Whether ``word`` occurs in ``text`` other than right after a negation."""
+    """Whether ``word`` occurs in ``text`` other than right after a negation (both are
+    normalised: Traditional 沒 is 没)."""
+    negations = words("parsing.negations")
     start = text.find(word)
     while start >= 0:
-        if start == 0 or text[start - 1] not in _NEGATIONS or word[0] in _NEGATIONS:
+        if start == 0 or text[start - 1] not in negations or word[0] in negations:
             return True
         start = text.find(word, start + 1)
     return False
