@@ -55,6 +55,9 @@ _DATE_PATTERNS: Final = (
     re.compile(rf"{_NOT_AFTER_NUMERAL}{_YEAR2}年{_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
     re.compile(rf"{_NOT_AFTER_NUMERAL}{_YEAR4}年(?!级|龄|纪|薪|底|初|中|终|假)"),
     re.compile(rf"{_NOT_AFTER_NUMERAL}{_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
+    # 去年12月: the value is the month (the year depends on the day it is read); the text
+    # keeps the relative year, so a calculator reads it against today.
+    re.compile(rf"(?:大前年|前年|去年|今年){_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
 )
 
 

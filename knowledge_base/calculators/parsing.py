@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Final
 
+from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import (
     Choice,
     MonthDate,
@@ -48,6 +49,11 @@ _YEAR_MONTH: Final = re.compile(
     rf"^(\d{{4}}|\d{{2}})[-/.{_YEAR_UNIT}](\d{{1,2}}){_MONTH_UNIT}?(?:份)?(?:初|左右)?$"
 )
 _MONTH_DAY: Final = re.compile(rf"^(\d{{1,2}}){_MONTH_UNIT}(\d{{1,2}})[{_DAY_UNITS}]?$")
+#: After 去年 / 今年: a month (digits or Chinese), perhaps a day (去年12月15号).
+_MONTH_AND_DAY: Final = re.compile(
+    rf"^(\d{{1,2}}|[{_CN_CHARS}]{{1,3}}){_MONTH_UNIT}(?:份)?"
+    rf"(?:(\d{{1,2}}|[{_CN_CHARS}]{{1,3}})[{_DAY_UNITS}])?(?:初|底|左右)?$"
+)
 #: Pay above this is refused outright (below it, implausible pay is confirmed, see wages.py).
 MAX_PAY: Final = Decimal(1_000_000)
 
@@ -269,11 +275,40 @@ def _make_date(year: int, month: int, day: int) -> ParseOutcome:
         return Unparsed("not_a_date")
 
 
+def _relative_date(text: str, today: date) -> ParseOutcome | None:
+    """去年12月 (→ that month), 去年12月15号, 上个月: a date said relative to today."""
+    years: dict[str, int] = texts.node("parsing.relative_years")
+    months_back: dict[str, int] = texts.node("parsing.relative_months")
+    for word, back in sorted(months_back.items(), key=lambda item: -len(item[0])):
+        if text == word:
+            index = today.year * 12 + today.month - 1 - int(back)
+            return Parsed(MonthDate(index // 12, index % 12 + 1, 1))
+    for word, back in sorted(years.items(), key=lambda item: -len(item[0])):
+        if not text.startswith(word):
+            continue
+        match = _MONTH_AND_DAY.fullmatch(text[len(word) :])
+        if match is None:
+            return None
+        month = parse_number(match.group(1))
+        if not isinstance(month, int) or not 1 <= month <= 12:
+            return Unparsed("not_a_date")
+        year = today.year - int(back)
+        if match.group(2) is None:
+            return Parsed(MonthDate(year, month, 1))
+        day = parse_number(match.group(2))
+        return _make_date(year, month, day) if isinstance(day, int) else Unparsed("not_a_date")
+    return None
+
+
 def parse_date(raw: str, today: date) -> ParseOutcome:
-    """A calendar date: ``2024-03-01``, ``2024/3/1``, ``2024年3月1号``, ``20240301``, ``今天``."""
+    """A calendar date: ``2024-03-01``, ``2024/3/1``, ``2024年3月1号``, ``20240301``, ``今天``,
+    and dates said relative to today (``去年12月``, ``上个月``; a month alone is its 1st)."""
     if _is_today(raw):
         return Parsed(today)
     text = normalize(raw)
+    relative = _relative_date(text, today)
+    if relative is not None:
+        return relative
     for pattern in (_FULL_DATE, _COMPACT_DATE):
         match = pattern.fullmatch(text)
         if match:

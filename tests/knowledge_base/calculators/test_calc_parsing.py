@@ -151,6 +151,12 @@ def test_years(text: str, years: Decimal) -> None:
         ("还在上班", TODAY),
         ("2024年3月", MonthDate(2024, 3, 1)),  # only the month: the 1st is assumed
         ("2021-03", MonthDate(2021, 3, 1)),
+        # Relative to today (2026-11-22).
+        ("去年12月", MonthDate(2025, 12, 1)),
+        ("去年十二月份", MonthDate(2025, 12, 1)),
+        ("今年3月", MonthDate(2026, 3, 1)),
+        ("前年5月15号", date(2024, 5, 15)),
+        ("上个月", MonthDate(2026, 10, 1)),
     ],
 )
 def test_dates(text: str, value: date) -> None:

@@ -96,6 +96,12 @@ def test_working_days_in_the_month_count_the_days_of_daily_overtime() -> None:
     assert read.answers["weekday_days"] == D(22)
 
 
+def test_a_date_relative_to_today_fills_its_field() -> None:
+    read = facts(COMPENSATION, "我2019年3月进的厂，去年12月被辞退了，月薪5500")
+    assert read.answers["start_date"] == MonthDate(2019, 3, 1)
+    assert read.answers["end_date"] == MonthDate(TODAY.year - 1, 12, 1)
+
+
 def test_a_bare_small_amount_is_not_taken_as_a_monthly_wage() -> None:
     assert "wage" not in facts(OVERTIME, "给了250 加班费怎么算").answers
 
