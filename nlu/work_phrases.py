@@ -179,6 +179,8 @@ class PhraseRules:
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
     off_fillers: tuple[str, ...]
+    #: The verb 上 of 一周上6天, counted only right between a period and days.
+    shang: str
     overtime_verbs: tuple[str, ...]
     work_verbs: tuple[str, ...]
     per: tuple[tuple[str, str], ...]
@@ -218,6 +220,7 @@ class PhraseRules:
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
+            shang=normalize(str(time["period_verb"])),
             overtime_verbs=words(time["overtime_verbs"]),
             work_verbs=words(time["work_verbs"]),
             per=by_key(time["per"]),
@@ -516,6 +519,7 @@ def find_work_times(
         clause = norm[clause_from:region_end]
         overtime = any(verb in clause for verb in rules.overtime_verbs)
         worked = overtime or any(verb in clause for verb in rules.work_verbs)
+        worked = worked or _period_then_shang(norm, q, rules) or _long_day(norm, q, rules)
         if need_verb and not worked:
             continue
         own = _strip_tail(norm[clause_start : q.start], rules.verbs_and_fillers)
@@ -533,6 +537,30 @@ def find_work_times(
             )
         ]
     return found
+
+
+#: 每天12小时 said with no verb: more hours a day than a standard day can only be working time.
+_STANDARD_DAY_HOURS: Final = 8
+
+
+def _long_day(norm: str, q: Quantity, rules: PhraseRules) -> bool:
+    """每天12小时, 一天11个钟: hours beyond a standard day, right after a per-day word."""
+    if q.kind != "hours" or (q.amount if q.amount is not None else q.value) <= _STANDARD_DAY_HOURS:
+        return False
+    cue = _ending(_strip_tail(norm[: q.start], rules.time_fillers), rules.per)
+    return cue is not None and cue[1] == "day"
+
+
+def _period_then_shang(norm: str, q: Quantity, rules: PhraseRules) -> bool:
+    """一周上6天, 一个月上26天: 上 right between a period and a count of days is the verb of
+    working (上 alone elsewhere is not: 上个月)."""
+    if (
+        q.kind != "duration"
+        or q.unit not in _DAY_UNITS
+        or not norm[: q.start].endswith(rules.shang)
+    ):
+        return False
+    return _ending(norm[: q.start - len(rules.shang)], rules.per) is not None
 
 
 def _split_holiday(

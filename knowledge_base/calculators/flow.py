@@ -182,7 +182,11 @@ def _assign(spec: CalculatorSpec, entities: Sequence[Entity]) -> dict[str, list[
 def _most_specific(found: list[Entity]) -> list[Entity]:
     """Places written together (广东深圳, 苏州昆山) are one place, read as typed; a province
     named apart from its one city (广东人在深圳) leaves the city. Two cities apart (之前在深圳，
-    现在在东莞) stay for the worker to choose."""
+    现在在东莞) stay for the worker to choose. A fact said whole (底薪2100) beats bare amounts
+    elsewhere in the message (加班费给了800)."""
+    phrased = [e for e in found if e.entity in _PHRASES]
+    if phrased:
+        return phrased
     if len(found) < 2 or not all(e.entity in _PLACES for e in found):
         return found
     ordered = sorted(found, key=lambda e: e.start)

@@ -96,6 +96,11 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
     # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).
     ("月休2天", [("work_time", "off:2d/month", "月休2天")]),
+    ("每周上6天", [("work_time", "work:6d/week", "每周上6天")]),
+    ("每天12小时 月薪4500", [("work_time", "work:12h/day", "每天12小时"),
+                             ("wage", "4500/month", "月薪4500")]),
+    ("每天3小时", []),  # no verb and no longer than a standard day: asked, not guessed
+    ("上个月上了5天", [("work_time", "work:5d", "5天")]),
     ("一个月只休息两天", [("work_time", "off:2d/month", "一个月只休息两天")]),
     ("每周休一天", [("work_time", "off:1d/week", "每周休一天")]),
     ("国庆放假三天", []),

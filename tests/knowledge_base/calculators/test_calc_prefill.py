@@ -102,6 +102,13 @@ def test_a_date_relative_to_today_fills_its_field() -> None:
     assert read.answers["end_date"] == MonthDate(TODAY.year - 1, 12, 1)
 
 
+def test_a_wage_said_with_its_unit_beats_a_bare_amount_elsewhere() -> None:
+    read = facts(OVERTIME, "两班倒 每天12小时 一周上6天 底薪2100 加班费给了800 够不够")
+    assert read.answers["wage"] == Wage(D(2100), "month")
+    assert read.answers["weekday_hours"] == WorkTime(D(12), "h", "day", "work")
+    assert read.answers["rest_day_hours"] == WorkTime(D(6), "d", "week", "work")
+
+
 def test_a_bare_small_amount_is_not_taken_as_a_monthly_wage() -> None:
     assert "wage" not in facts(OVERTIME, "给了250 加班费怎么算").answers
 
