@@ -38,7 +38,7 @@ PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
 DEFAULT_USER_DICT: Final = PROJECT_ROOT / "nlu" / "dictionary" / "labour_law.txt"
 DEFAULT_CACHE_DIR: Final = PROJECT_ROOT / "var" / "cache"
 # Bump when tokenisation changes in a way the cache key (inputs' contents) cannot see.
-_TOKENS_VERSION: Final = "2"  # 2: cut by jieba-rs
+_TOKENS_VERSION: Final = "3"  # 2: cut by jieba-rs; 3: its total as jieba's
 
 _WORDLIKE: Final = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}")
 _CJK_RUN: Final = re.compile(r"[\u4e00-\u9fff]+")
@@ -495,7 +495,12 @@ def _best(
 ) -> list[tuple[int, float, float]]:
     """(index, score, coverage) of the ``k`` best documents, best first."""
     top = _top(scores, k)
-    shares = (covered[top] / denominator).tolist() if denominator > 0 else [0.0] * len(top)
+    # Clipped: the two IDF sums add the same terms in different orders (1.0000000000000002).
+    shares = (
+        np.minimum(covered[top] / denominator, 1.0).tolist()
+        if denominator > 0
+        else [0.0] * len(top)
+    )
     return list(zip(top.tolist(), scores[top].tolist(), shares, strict=True))
 
 

@@ -138,24 +138,29 @@ class WordCutter:
         self._jieba = rjieba.Jieba()
         self._shared_fallback = jieba_itself
         self._lines: list[str] = []
-        for path in dictionaries:
-            for line in path.read_text(encoding="utf-8").splitlines():
-                self._add_line(line)
-        for word in extra_words:
-            self._add_line(f"{word} {freq}")
+        lines = [
+            line for path in dictionaries for line in path.read_text(encoding="utf-8").splitlines()
+        ]
+        lines += [f"{word} {freq}" for word in extra_words]
+        parsed = [parts for parts in map(_dictionary_line, lines) if parts is not None]
+        # jieba adds a re-added word's new frequency to its total; jieba-rs first takes the old
+        # one off. What it takes off is given back, so both weigh every route alike.
+        in_main = {
+            word for word, freq, _ in parsed if freq is not None and self._jieba.has_word(word)
+        }
+        known = _main_dictionary_freqs(in_main)
+        taken_off = 0
+        for word, word_freq, tag in parsed:
+            if word_freq is not None and self._jieba.has_word(word):
+                taken_off += known.get(word, 0)
+            if word_freq is not None:
+                known[word] = word_freq
+            self._jieba.add_word(word, word_freq, tag)
+            self._lines.append(_line_text(word, word_freq, tag))
+        if taken_off > 0:
+            self._jieba.add_word(_TOTAL_BALANCE_WORD, taken_off, None)
         self._fallback: jieba.Tokenizer | None = None
         self._fallback_lock = threading.Lock()
-
-    def _add_line(self, line: str) -> None:
-        """Add one ``word [freq] [tag]`` line of a jieba user dictionary."""
-        parts = line.strip().lstrip("\ufeff").split()
-        if not parts:
-            return
-        word, rest = parts[0], parts[1:]
-        freq = int(rest.pop(0)) if rest and rest[0].isdigit() else None
-        self._jieba.add_word(word, freq, rest[0] if rest else None)
-        self._lines.append(" ".join(parts))
-        self._fallback = None
 
     def warm_up(self) -> None:
         """Load jieba for the rare text it cuts (about a second) now, not on a message."""
@@ -193,6 +198,38 @@ class WordCutter:
             return list(self._jieba_itself().tokenize(text, HMM=True))
         spans: list[tuple[str, int, int]] = self._jieba.tokenize(text, "default", True)
         return spans
+
+
+#: Never in text (Unicode private use): carries jieba-rs's total up to jieba's.
+_TOTAL_BALANCE_WORD = "\U000f0000"
+
+
+def _dictionary_line(line: str) -> tuple[str, int | None, str | None] | None:
+    """``word [freq] [tag]`` as jieba reads a user dictionary line (None: a blank line)."""
+    parts = line.strip().lstrip("\ufeff").split()
+    if not parts:
+        return None
+    word, rest = parts[0], parts[1:]
+    freq = int(rest.pop(0)) if rest and rest[0].isdigit() else None
+    return word, freq, rest[0] if rest else None
+
+
+def _line_text(word: str, freq: int | None, tag: str | None) -> str:
+    """The dictionary line again, for jieba itself (the fallback)."""
+    return " ".join([word, *([str(freq)] if freq is not None else []), *([tag] if tag else [])])
+
+
+def _main_dictionary_freqs(words: set[str]) -> dict[str, int]:
+    """The frequencies jieba's own dictionary gives ``words`` (read only when some are there)."""
+    freqs: dict[str, int] = {}
+    if not words:
+        return freqs
+    with jieba.get_dict_file() as handle:
+        for raw in handle:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 2 and parts[0] in words and parts[1].isdigit():
+                freqs[parts[0]] = int(parts[1])
+    return freqs
 
 
 DEFAULT_DICTIONARY_DIR = PROJECT_ROOT / "nlu" / "dictionary"
