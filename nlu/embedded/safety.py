@@ -65,6 +65,8 @@ LEGAL_INTENT_CONFIDENCE: Final = 0.1
 # Traditional 著 is simplified 着 (拿著刀, 鎖著門), but the conversion keeps it, as simplified 著
 # is also 显著, 著名: outside those words it is read as 着, so the patterns need only one form.
 _ZHE: Final = re.compile(r"(?<![显卓昭名土])著(?![名作称书述])")
+# Northern 俺 (I, we: 俺们) is read as 我, so the patterns name the speaker one way (把俺锁车里了).
+_AN: Final = re.compile("俺")
 
 
 class DangerModel(Protocol):
@@ -198,8 +200,8 @@ class Judgement:
 
 
 def _normalize(text: str) -> str:
-    """``normalize`` (same length), with traditional 著 read as 着."""
-    return _ZHE.sub("着", normalize(text))
+    """``normalize`` (same length), with traditional 著 read as 着 and northern 俺 as 我."""
+    return _AN.sub("我", _ZHE.sub("着", normalize(text)))
 
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:

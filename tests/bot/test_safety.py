@@ -175,14 +175,15 @@ def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
 # ---- measured through the whole chat on sets nobody here tuned on -------------------------
 
 MAX_ANSWERS_REPLACED = 0.03  # the issue: false alarms that replace a legal answer
-# Blind and blind 4 nobody tuned on; the held-out set's misses informed round 12, blind 2's
-# round 13 and blind 3's round 14, so those stay as regression guards.
+# Blind and blind 5 nobody tuned on; the held-out set's misses informed round 12, blind 2's
+# round 13, blind 3's round 14 and blind 4's round 15, so those stay as regression guards.
 GUARDED_SETS = (
     "safety_set_heldout.yml",
     "safety_set_blind.yml",
     "safety_set_blind2.yml",
     "safety_set_blind3.yml",
     "safety_set_blind4.yml",
+    "safety_set_blind5.yml",
 )
 
 
