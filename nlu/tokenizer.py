@@ -12,10 +12,11 @@ import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from math import log
 from pathlib import Path
+from types import MappingProxyType
 
 import opencc
 import rjieba
@@ -148,7 +149,7 @@ class WordCutter:
         in_main = {
             word for word, freq, _ in parsed if freq is not None and self._jieba.has_word(word)
         }
-        known = _main_dictionary_freqs(in_main)
+        known = dict(_main_dictionary_freqs(frozenset(in_main)))
         taken_off = 0
         for word, word_freq, tag in parsed:
             if word_freq is not None and self._jieba.has_word(word):
@@ -219,17 +220,21 @@ def _line_text(word: str, freq: int | None, tag: str | None) -> str:
     return " ".join([word, *([str(freq)] if freq is not None else []), *([tag] if tag else [])])
 
 
-def _main_dictionary_freqs(words: set[str]) -> dict[str, int]:
-    """The frequencies jieba's own dictionary gives ``words`` (read only when some are there)."""
+@lru_cache(maxsize=8)
+def _main_dictionary_freqs(words: frozenset[str]) -> Mapping[str, int]:
+    """The frequencies jieba's own dictionary gives ``words`` (read once per set of words:
+    every cutter built from the same dictionaries asks for the same ones)."""
     freqs: dict[str, int] = {}
     if not words:
         return freqs
     with jieba.get_dict_file() as handle:
-        for raw in handle:
-            parts = raw.decode("utf-8").split()
-            if len(parts) >= 2 and parts[0] in words and parts[1].isdigit():
-                freqs[parts[0]] = int(parts[1])
-    return freqs
+        for line in handle.read().decode("utf-8").splitlines():
+            word, _, rest = line.partition(" ")
+            if word in words:
+                freq = rest.split(" ", 1)[0]
+                if freq.isdigit():
+                    freqs[word] = int(freq)
+    return MappingProxyType(freqs)
 
 
 DEFAULT_DICTIONARY_DIR = PROJECT_ROOT / "nlu" / "dictionary"
