@@ -530,15 +530,16 @@ class ConversationCore:
     def _is_calculator(self, ctx: TurnContext) -> bool:
         if calculator_for(ctx.intent) is None:
             return False
-        calculator = self._flows[CalculatorFlow.name]
-        assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
-        return calculator.wanted(ctx.intent, ctx.text, ctx.parse)
+        return self._calculator_flow().wanted(ctx.intent, ctx.text, ctx.parse)
 
     async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
+        intent = calculator_meant(ctx.intent, ctx.text)
+        return self._calculator_flow().begin(ctx.state, intent, ctx.parse.entities)
+
+    def _calculator_flow(self) -> CalculatorFlow:
         calculator = self._flows[CalculatorFlow.name]
         assert isinstance(calculator, CalculatorFlow)  # noqa: S101 - registered above
-        intent = calculator_meant(ctx.intent, ctx.text)
-        return calculator.begin(ctx.state, intent, ctx.parse.entities)
+        return calculator
 
     def _is_question(self, ctx: TurnContext) -> bool:
         # An unsure calculator pick the message does not back up (_is_calculator) is a question.
