@@ -256,9 +256,11 @@ def start_rasa_training(
     *,
     use_cache: bool = True,
     niceness: int = 0,
+    threads: int | None = None,
 ) -> TrainingJob:
     """``train_rasa_model`` without waiting: a model from the cache is restored at once, else
-    ``rasa train nlu`` starts (at ``niceness``, so it yields the processor to other work) and
+    ``rasa train nlu`` starts (at ``niceness``, so it yields the processor to other work; on
+    ``threads`` of TensorFlow's, so it leaves the other cores alone) and
     :meth:`TrainingJob.wait` returns its model."""
     out_dir.mkdir(parents=True, exist_ok=True)
     model = out_dir / f"{name}.tar.gz"
@@ -282,6 +284,8 @@ def start_rasa_training(
     env = rasa_env()
     if not use_cache:
         env["RASA_MAX_CACHE_SIZE"] = "0"
+    if threads is not None:
+        env.update(_thread_limits(threads))
     # Output goes to the log file, not a pipe: nobody reads a pipe while training runs unwaited,
     # and a full pipe would stop it.
     with log_path.open("wb") as log:
@@ -289,6 +293,18 @@ def start_rasa_training(
             command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT
         )
     return TrainingJob(model, key, log_path, process)
+
+
+def _thread_limits(threads: int) -> dict[str, str]:
+    """Environment that keeps TensorFlow (read by Rasa at start) and BLAS to ``threads``."""
+    count = str(max(1, threads))
+    return {
+        "TF_INTRA_OP_PARALLELISM_THREADS": count,
+        "TF_INTER_OP_PARALLELISM_THREADS": count,
+        "OMP_NUM_THREADS": count,
+        "OPENBLAS_NUM_THREADS": count,
+        "MKL_NUM_THREADS": count,
+    }
 
 
 class TrainingJob:

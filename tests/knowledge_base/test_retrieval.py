@@ -52,6 +52,11 @@ TABLE: list[tuple[str, set[str], str | None]] = [
     ("干了十年粉尘车间现在老咳嗽怀疑尘肺怎么办", {"occupational_disease"}, None),
     ("怀孕了厂里要辞退我", {"dismissal", "female_protection"}, None),
     ("产假有几天", {"female_protection"}, "female_protection.maternity_leave"),
+    (
+        "我是孕妇 公司要把我调去仓库搬货",  # heavy work in pregnancy, not the general duties
+        {"female_protection"},
+        "female_protection.pregnant_overtime_night",
+    ),
     ("干满一年有年假吗 年假几天", {"annual_leave"}, None),
     ("五险一金公司不给交", {"social_insurance"}, None),
     ("离职了公积金能取出来吗", {"housing_fund"}, None),

@@ -1,9 +1,11 @@
 """The integration tests' Rasa model, trained in the background from the start of the run.
 
-Where the model cache lacks it (a new machine, changed NLU data), training takes 15-28 minutes
-on two cores. Started when collection ends (``tests/conftest.py``), it overlaps the rest of the
-suite instead of following it, at the lowest priority (``nice 19``), so the tests before it keep
-the processors they need. With the model in the cache it is restored at once, as before.
+Where the model cache lacks it (a new machine, changed NLU data), training takes about nine
+minutes on two idle cores. Started when collection ends (``tests/conftest.py``), it overlaps the
+rest of the suite instead of following it, at the lowest priority (``nice 19``) and on one of
+TensorFlow's threads, so the tests beside it keep a processor of their own: on both cores it
+slowed the rest of a CI run about threefold (57 minutes in all). With the model in the cache it
+is restored at once, as before.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def start(items: Sequence[pytest.Item]) -> bool:
     config_path, data_path = training_inputs(workdir)
     try:
         _job = rasa_runtime.start_rasa_training(
-            config_path, data_path, workdir / "models", MODEL_NAME, niceness=19
+            config_path, data_path, workdir / "models", MODEL_NAME, niceness=19, threads=1
         )
     except rasa_runtime.RasaRuntimeError:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -18,7 +18,9 @@ from nlu.embedded import EmbeddedBackend, cache_key
 from nlu.settings import PROJECT_ROOT, NluSettingsError
 from tests.nlu.conftest import SMALL_DATA_DIR
 
-MAX_TRAIN_SECONDS = 10.0
+# CPU seconds for the embedded model on the real data: about 5 on an idle machine, 14.5 seen in a
+# CI run beside Rasa's training (which takes the memory bandwidth, so CPU time grows too).
+MAX_TRAIN_SECONDS = 25.0
 
 
 def _config(tmp_path: Path, data_dir: Path = SMALL_DATA_DIR, backend: str = "embedded") -> Path:

@@ -124,10 +124,10 @@ class RunningBot:
             await self.ch.api.delete_webhook()
             await stop_server(*self._server)
 
-    async def quiet(self) -> None:
+    async def quiet(self, timeout: float = 20.0) -> None:
         """Until every queued update is handled and everything it answered is sent."""
-        await self.standin.wait_until_delivered()
-        assert await self.ch.sender.wait_idle()
+        await self.standin.wait_until_delivered(timeout)
+        assert await self.ch.sender.wait_idle(max(timeout, 30.0))
 
 
 class _nothing:  # noqa: N801 - reads like contextlib.nullcontext at the call site
