@@ -56,6 +56,8 @@ HOURS_PER_WEEK: Final = Decimal(40)
 MAX_WEEKDAYS_IN_MONTH: Final = Decimal(23)
 #: 月休2天: a month is counted as four weeks of two rest days (fewer than a year's 104 / 12).
 REST_DAYS_IN_FOUR_WEEKS: Final = Decimal(8)
+#: The same four weeks' weekdays: 月休2天 means every one of them was worked.
+WEEKDAYS_IN_FOUR_WEEKS: Final = Decimal(20)
 DAYS_PER_WEEK: Final = Decimal(7)
 
 Kind = Literal["weekday", "rest_day", "holiday"]
@@ -147,7 +149,15 @@ def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
     if said.per not in _WEEKDAY_RATES:
         return _Time(hours=said.amount)
     count_field, standard, overtime_key, work_key = _WEEKDAY_RATES[str(said.per)]
-    count = _count(inputs, count_field)
+    steps: list[str] = []
+    implied = _weekdays_implied(inputs) if count_field not in inputs else None
+    if implied is not None:
+        count = implied
+        steps.append(
+            _t("time.month_off_weekdays", label=_label("weekday"), days=plain_number(count))
+        )
+    else:
+        count = _count(inputs, count_field)
     work = said.base == "work"
     extra = max(said.amount - standard, _ZERO) if work else said.amount
     hours = extra * count
@@ -160,7 +170,15 @@ def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
         count=plain_number(count),
         hours=plain_number(hours),
     )
-    return _Time(hours=hours, steps=[step], used_standard_day=work)
+    return _Time(hours=hours, steps=[*steps, step], used_standard_day=work)
+
+
+def _weekdays_implied(inputs: Mapping[str, object]) -> Decimal | None:
+    """月休2天 with weekday time said per day: every weekday of the four weeks was worked."""
+    said = _said(inputs, "rest_day_hours")
+    if said is None or said.base != "off" or said.per != "month":
+        return None
+    return WEEKDAYS_IN_FOUR_WEEKS
 
 
 def _days_off_time(kind: Kind, said: WorkTime, inputs: Mapping[str, object]) -> _Time:
@@ -522,6 +540,12 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
 _TIME_BASED: Final = Derived(f"{NAME}.time_based_pay", (), _time_based)
 
 
+# 月休2天 already says how many weekdays were worked (see ``_weekdays_implied``).
+_WEEKDAYS_NOT_IMPLIED: Final = Derived(
+    f"{NAME}.weekdays_not_implied", (), lambda inputs: _weekdays_implied(inputs) is None
+)
+
+
 def _time(name: str) -> InputField:
     return InputField(
         name=name,
@@ -532,12 +556,18 @@ def _time(name: str) -> InputField:
     )
 
 
-def _count_field(name: str, kind: Literal["days", "weeks"], of: str, per: str) -> InputField:
+def _count_field(
+    name: str,
+    kind: Literal["days", "weeks"],
+    of: str,
+    per: str,
+    *unless: Derived,
+) -> InputField:
     return InputField(
         name=name,
         kind=kind,
         prompt_key=f"{NAME}.{name}",
-        ask_when=(_TIME_BASED, _per(of, per)),
+        ask_when=(_TIME_BASED, _per(of, per), *unless),
         min_value=Decimal(1),
         max_value=_MAX_COUNT,
     )
@@ -592,7 +622,7 @@ SPEC: Final = CalculatorSpec(
     fields=(
         InputField(name="wage", kind="wage", prompt_key=f"{NAME}.wage", units=ALL_WAGE_UNITS),
         _time("weekday_hours"),
-        _count_field("weekday_days", "days", "weekday_hours", "day"),
+        _count_field("weekday_days", "days", "weekday_hours", "day", _WEEKDAYS_NOT_IMPLIED),
         _count_field("weekday_weeks", "weeks", "weekday_hours", "week"),
         _time("rest_day_hours"),
         _count_field("rest_day_days", "days", "rest_day_hours", "day"),

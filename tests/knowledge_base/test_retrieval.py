@@ -36,6 +36,11 @@ TABLE: list[tuple[str, set[str], str | None]] = [
         None,
     ),
     ("国庆节上班工资怎么算三倍吗", {"holidays_rest", "overtime"}, None),
+    (
+        "两班倒 白班夜班都是12个钟 厂里说这样不算加班",  # a shift pattern, not proving overtime
+        {"overtime"},
+        "overtime.shift_patterns",
+    ),
     ("我想辞工 要提前多久跟厂里说 我想辞工 要提前多久跟厂里说", {"resignation"}, None),
     ("急辞工厂里扣我一个月工资合法吗", {"resignation", "wages_arrears"}, None),
     ("自离了工资还能拿到吗", {"resignation", "wages_arrears"}, None),

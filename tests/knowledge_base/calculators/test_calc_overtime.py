@@ -131,6 +131,25 @@ def test_days_off_mean_the_other_rest_days_were_worked(
     assert run(overtime.SPEC, inputs).amount == D(pay)
 
 
+def test_days_off_in_a_month_mean_every_weekday_was_worked() -> None:
+    # 月休2天, 每天11个钟: 20 weekdays of four weeks × 3 h = 60 h at 150%, and 6 rest days of
+    # 11 h = 66 h at 200%; 2200 / 21.75 / 8 = 12.64 an hour. The weekday count is not asked.
+    inputs: dict[str, object] = {
+        TODAY_KEY: TODAY,
+        "wage": D(2200),
+        "weekday_hours": WorkTime(D(11), "h", "day", "work"),
+        "rest_day_hours": WorkTime(D(2), "d", "month", "off"),
+        "rest_day_comp_hours": D(0),
+        "holiday_hours": D(0),
+    }
+    assert "weekday_days" not in flow.missing(overtime.SPEC, inputs, TODAY)
+    result = run(overtime.SPEC, inputs)
+    assert result.amount == D("1137.60") + D("1668.48")
+    # Said per day without days off, the count is still asked.
+    del inputs["rest_day_hours"]
+    assert "weekday_days" in flow.missing(overtime.SPEC, inputs, TODAY)
+
+
 def test_days_off_are_only_rest_day_work() -> None:
     problem = overtime._cross_check(
         "holiday_hours", WorkTime(D(2), "d", "month", "off"), {"wage": D(4000)}
