@@ -52,6 +52,16 @@ TABLE: list[tuple[str, set[str], str | None]] = [
         None,
     ),
     ("在厂里干活手被机器压伤了算工伤吗", {"work_injury"}, None),
+    (
+        "工伤认定下来了 厂里不给停工留薪期工资",  # the named period, not the uninsured case
+        {"work_injury"},
+        "work_injury.paid_leave_period",
+    ),
+    (
+        "被车间主任打了一巴掌 我该怎么办",  # a beating, not sexual harassment
+        {"discrimination_harassment"},
+        "discrimination_harassment.abuse_and_physical_punishment",
+    ),
     ("上班路上被电动车撞了算不算工商", {"work_injury"}, "work_injury.commuting_accident"),
     ("工伤认定要多久之内去申请", {"work_injury"}, None),
     ("干了十年粉尘车间现在老咳嗽怀疑尘肺怎么办", {"occupational_disease"}, None),
