@@ -533,7 +533,7 @@ class ConversationCore:
         return self._calculator_flow().wanted(ctx.intent, ctx.text, ctx.parse)
 
     async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
-        intent = calculator_meant(ctx.intent, ctx.text)
+        intent = calculator_meant(ctx.intent, ctx.text, ctx.parse.entities)
         return self._calculator_flow().begin(ctx.state, intent, ctx.parse.entities)
 
     def _calculator_flow(self) -> CalculatorFlow:

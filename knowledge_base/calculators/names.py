@@ -51,10 +51,34 @@ def named_calculator(text: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def calculator_meant(intent: str, text: str) -> str:
-    """``intent`` (a calculator intent), unless ``text`` names exactly one other calculator."""
+def calculator_meant(
+    intent: str,
+    text: str,
+    entities: Sequence[Entity] = (),
+    today: date | None = None,
+) -> str:
+    """``intent`` (a calculator intent), unless ``text`` names exactly one other calculator,
+    or (with ``entities``) the NLU's calculator would read at most one fact from the message
+    while another one finds every fact it needs there ("在广州番禺上班 底薪1900 合法吗" is the
+    minimum-wage check, not overtime with only a wage)."""
+    if intent not in CALCULATORS:
+        return intent
     named = named_calculator(text)
-    return named if named is not None and intent in CALCULATORS else intent
+    if named is not None:
+        return named
+    if not entities:
+        return intent
+    day = today or date.today()
+    if len(flow.prefill(CALCULATORS[intent], entities, day).stated) > 1:
+        return intent
+    complete = [
+        (len(prefill.stated), other)
+        for other, spec in CALCULATORS.items()
+        if other != intent
+        and len((prefill := flow.prefill(spec, entities, day)).stated) >= MIN_FACTS_WHEN_UNSURE
+        and not flow.missing(spec, prefill.answers, day)
+    ]
+    return max(complete)[1] if len(complete) == 1 else intent
 
 
 def calculator_wanted(
@@ -67,5 +91,7 @@ def calculator_wanted(
         return False
     if confidence >= SURE_CONFIDENCE or named_calculator(text) is not None:
         return True
+    if calculator_meant(intent, text, entities, today) != intent:
+        return True  # another calculator finds every fact it needs in the message
     stated = flow.prefill(CALCULATORS[intent], entities, today).stated
     return len(stated) >= MIN_FACTS_WHEN_UNSURE

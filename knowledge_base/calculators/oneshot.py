@@ -65,7 +65,7 @@ def _number(value: object) -> float | None:
 def _choose(
     text: str, entities: Sequence[Entity], intent: str | None, topic: str | None, today: date
 ) -> tuple[CalculatorSpec, flow.Prefill] | None:
-    named = calculator_for(calculator_meant(intent, text)) if intent else None
+    named = calculator_for(calculator_meant(intent, text, entities, today)) if intent else None
     if named is not None:
         return named, flow.prefill(named, entities, today)
     readings = [(spec, flow.prefill(spec, entities, today)) for spec in CALCULATORS.values()]

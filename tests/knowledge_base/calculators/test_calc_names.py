@@ -12,6 +12,7 @@ from knowledge_base.calculators.names import (
 )
 from knowledge_base.calculators.registry import CALCULATORS
 from nlu.entities import extract_entities
+from nlu.types import Entity
 from tests.knowledge_base.calculators.conftest import TODAY
 
 
@@ -34,6 +35,40 @@ def test_the_nlu_choice_stands_unless_another_calculator_is_named() -> None:
     assert calculator_meant("calc_overtime", text) == "calc_compensation"
     assert calculator_meant("calc_overtime", "一天250 国庆三天都上班了") == "calc_overtime"
     assert calculator_meant("ask_dismissal", text) == "ask_dismissal"  # not a calculator
+
+
+def with_city(text: str) -> list[Entity]:
+    """The rules' entities plus the city (the NLU finds it in its lookup table)."""
+    city = next(c for c in ("广州", "东莞", "深圳", "苏州") if c in text)
+    start = text.index(city)
+    return [*extract_entities(text), Entity("city", city, start, start + 2, city, "lookup")]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "meant"),
+    [
+        # Overtime would read only the wage; the minimum-wage check has all it needs.
+        ("calc_overtime", "在广州番禺上班 底薪1900 合法吗", "calc_min_wage"),
+        # The NLU's calculator reads two facts: it stands.
+        ("calc_overtime", "苏州 工资2000 一个月加班80小时", "calc_overtime"),
+        # 没签合同 names the double-wage calculator, whatever else the message holds.
+        ("calc_double_wage", "我在东莞 月薪3000 入职半年没签合同", "calc_double_wage"),
+        ("calc_compensation", "深圳 月薪3000 干了两年被辞退了", "calc_compensation"),
+    ],
+)
+def test_a_calculator_that_finds_every_fact_beats_one_that_finds_one(
+    intent: str, text: str, meant: str
+) -> None:
+    entities = with_city(text)
+    assert calculator_meant(intent, text, entities, TODAY) == meant
+    assert calculator_meant(intent, text) == intent or named_calculator(text) == meant
+
+
+def test_an_unsure_pick_with_another_calculator_complete_starts_that_one() -> None:
+    text = "在东莞上班 一个月到手2300 是不是太低了"
+    entities = with_city(text)
+    assert calculator_wanted("calc_overtime", text, 0.2, entities, TODAY)
+    assert calculator_meant("calc_overtime", text, entities, TODAY) == "calc_min_wage"
 
 
 def test_every_named_calculator_exists() -> None:
