@@ -49,7 +49,7 @@ run: install ## Serve the web chat + API on http://127.0.0.1:8000 (another port:
 chat: install ## Chat with the bot in this terminal (logs go to var/logs/chat.log)
 	@exec $(VENV)/bin/gongyou chat
 
-test: install-dev ## Everything: first run builds Rasa's 2.7 GB virtualenv and model (~14 min)
+test: install-dev ## Everything: first run builds Rasa's 2.7 GB virtualenv and model (~18 min)
 	$(VENV)/bin/python -m pytest
 
 test-fast: install-dev ## Everyday tests: no Rasa, no browser (a few minutes)

@@ -4,10 +4,10 @@ The integration tests (markers ``rasa`` and ``slow``) train a real Rasa model fr
 parse through RasaBackend against a real ``rasa run --enable-api``. The model is trained with
 config.yml's own pipeline (JiebaTokenizer with nlu/dictionary, count vectors with char n-grams,
 DIET, regex/lookup entities, synonyms, fallback), except that DIET runs
-``rasa_prefetch.TEST_DIET_EPOCHS`` epochs instead of config.yml's 100 (training 15-28 min on two
-busy cores, started in the background when collection ends, see ``tests/nlu/rasa_prefetch.py``;
-server start ~30 s; about a minute in all when a model trained from the same files is restored
-from the model cache, see ``rasa_runtime.train_rasa_model``).
+``rasa_prefetch.TEST_DIET_EPOCHS`` epochs instead of config.yml's 100 (training about 10 min on
+two idle cores, 17 beside the suite on one, started in the background when collection ends, see
+``tests/nlu/rasa_prefetch.py``; server start ~30 s; about a minute in all when a model trained
+from the same files is restored from the model cache, see ``rasa_runtime.train_rasa_model``).
 
 They need the Rasa virtualenv (.venv-rasa). When it is missing they create it with
 ``bash scripts/rasa.sh setup`` if a Python 3.10 can be found. Outside CI they are skipped, with
