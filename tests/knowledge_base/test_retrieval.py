@@ -45,6 +45,11 @@ TABLE: list[tuple[str, set[str], str | None]] = [
     ("急辞工厂里扣我一个月工资合法吗", {"resignation", "wages_arrears"}, None),
     ("自离了工资还能拿到吗", {"resignation", "wages_arrears"}, None),
     ("老板拖了我三个月工资一直不发怎么办啊啊啊", {"wages_arrears"}, None),
+    (
+        "上班时间去厕所被扣钱",  # a deduction, not the injuries that do not count
+        {"wages_arrears"},
+        "wages_arrears.deductions_and_fines",
+    ),
     ("包工头跑路了工地的工钱找谁要", {"wages_arrears"}, "wages_arrears.contractor_ran_away"),
     (
         "进厂要交500押金还扣了我身份证",
