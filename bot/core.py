@@ -30,7 +30,7 @@ from bot.text_input import InputProblem, clean_text
 from bot.turn import SAFETY_SEEN_AT, EffectHandler, ForgetHook, Handler, Route, TurnContext
 from handoff.conversations import ConversationRepository
 from handoff.errors import DatabaseUnavailableError
-from knowledge_base.calculators.names import calculator_meant
+from knowledge_base.calculators.names import calculator_meant, requested_calculator
 from knowledge_base.calculators.registry import calculator_for
 from knowledge_base.topics import topic_for_intent
 from nlu.types import IntentScore, NluBackend, ParseResult
@@ -529,12 +529,21 @@ class ConversationCore:
 
     def _is_calculator(self, ctx: TurnContext) -> bool:
         if calculator_for(ctx.intent) is None:
-            return False
+            return self._requested_calculator(ctx) is not None
         return self._calculator_flow().wanted(ctx.intent, ctx.text, ctx.parse)
 
     async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
-        intent = calculator_meant(ctx.intent, ctx.text, ctx.parse.entities)
+        intent = self._requested_calculator(ctx) or calculator_meant(
+            ctx.intent, ctx.text, ctx.parse.entities
+        )
         return self._calculator_flow().begin(ctx.state, intent, ctx.parse.entities)
+
+    @staticmethod
+    def _requested_calculator(ctx: TurnContext) -> str | None:
+        """我要算补偿 read as a question about compensation still asks for the calculator."""
+        if ctx.parse.backend == "payload" or calculator_for(ctx.intent) is not None:
+            return None
+        return requested_calculator(ctx.text)
 
     def _calculator_flow(self) -> CalculatorFlow:
         calculator = self._flows[CalculatorFlow.name]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-from knowledge_base.calculators import flow
+from knowledge_base.calculators import flow, texts
 from knowledge_base.calculators.registry import CALCULATORS
 from knowledge_base.yaml_io import load_yaml_file
 from nlu.tokenizer import normalize
@@ -49,6 +49,23 @@ def named_calculator(text: str) -> str | None:
     norm = normalize(text)
     named = {intent for intent, words in _names() if any(w in norm for w in words)}
     return named.pop() if len(named) == 1 else None
+
+
+#: A request to compute is a short message (我要算补偿, 帮我算下年假); a longer one tells a story.
+MAX_REQUEST_CHARS: Final = 15
+
+
+def requested_calculator(text: str) -> str | None:
+    """The calculator a short message asks to run (我要算补偿, 算年假), whatever the NLU read:
+    it says a compute word and names exactly one calculator, and does not ask how the amount is
+    computed (年假怎么算 is a question about the rule). None otherwise."""
+    norm = normalize(text)
+    if len(norm) > MAX_REQUEST_CHARS or any(w in norm for w in texts.words("parsing.how_words")):
+        return None
+    asks = norm.startswith("算") or any(w in norm for w in texts.words("parsing.compute_words"))
+    if not asks:
+        return None
+    return named_calculator(text)
 
 
 def calculator_meant(

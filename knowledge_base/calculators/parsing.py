@@ -8,6 +8,7 @@ The word lists (skip words, yes/no, filler words) live in prompts.yml under ``pa
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -126,6 +127,7 @@ def parse_money(raw: str) -> ParseOutcome:
     if _is_zero(raw):
         return Parsed(Decimal(0))
     text = _strip_words(_strip_words(normalize(raw), "parsing.filler_words"), "parsing.money_words")
+    text = _strip_words(text, "parsing.approximate_money_words")
     value = parse_number(text) if text else None
     if value is not None:
         return Parsed(Decimal(str(value)))
@@ -300,12 +302,30 @@ def _relative_date(text: str, today: date) -> ParseOutcome | None:
     return None
 
 
+def _part_of_month(text: str, today: date) -> ParseOutcome | None:
+    """上个月底, 2024年3月底, 去年12月中: a part of a month said by name (its last day, 15th …)."""
+    parts: dict[str, int] = texts.node("parsing.month_parts")
+    for word, day in sorted(parts.items(), key=lambda item: -len(item[0])):
+        if not text.endswith(word) or len(text) == len(word):
+            continue
+        month = parse_date(text[: -len(word)], today)
+        if isinstance(month, Parsed) and isinstance(month.value, MonthDate):
+            year, number = month.value.year, month.value.month
+            last = calendar.monthrange(year, number)[1]
+            return Parsed(date(year, number, min(int(day), last) if day else last))
+    return None
+
+
 def parse_date(raw: str, today: date) -> ParseOutcome:
     """A calendar date: ``2024-03-01``, ``2024/3/1``, ``2024年3月1号``, ``20240301``, ``今天``,
-    and dates said relative to today (``去年12月``, ``上个月``; a month alone is its 1st)."""
+    dates said relative to today (``去年12月``, ``上个月``; a month alone is its 1st) and parts
+    of a month (``上个月底`` is its last day)."""
     if _is_today(raw):
         return Parsed(today)
     text = normalize(raw)
+    part = _part_of_month(text, today)
+    if part is not None:
+        return part
     relative = _relative_date(text, today)
     if relative is not None:
         return relative

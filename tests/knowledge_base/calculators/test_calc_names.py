@@ -9,6 +9,7 @@ from knowledge_base.calculators.names import (
     calculator_meant,
     calculator_wanted,
     named_calculator,
+    requested_calculator,
 )
 from knowledge_base.calculators.registry import CALCULATORS
 from nlu.entities import extract_entities
@@ -69,6 +70,22 @@ def test_an_unsure_pick_with_another_calculator_complete_starts_that_one() -> No
     entities = with_city(text)
     assert calculator_wanted("calc_overtime", text, 0.2, entities, TODAY)
     assert calculator_meant("calc_overtime", text, entities, TODAY) == "calc_min_wage"
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        ("我要算补偿", "calc_compensation"),
+        ("算年假", "calc_annual_leave"),
+        ("帮我算一下双倍工资", "calc_double_wage"),
+        ("年假怎么算", None),  # how it is computed: a question about the rule
+        ("这样算违法解除吗 要赔偿", None),  # 算 as "count as"
+        ("我要算", None),  # no calculator named
+        ("我在厂里干了八年 被辞退了 帮我算算补偿有多少", None),  # a story, not a request
+    ],
+)
+def test_a_short_request_to_compute_names_its_calculator(text: str, requested: str | None) -> None:
+    assert requested_calculator(text) == requested
 
 
 def test_every_named_calculator_exists() -> None:

@@ -51,6 +51,10 @@ TODAY = date(2026, 11, 22)
         ("月薪4800左右", D(4800)),
         ("一个月4350", D(4350)),
         ("4350.5", D("4350.5")),
+        # Around an amount: the amount itself (the worker confirms it before anything is computed).
+        ("平均5千多吧", D(5000)),
+        ("四千出头", D(4000)),
+        ("快五千", D(5000)),
         ("没有", D(0)),
     ],
 )
@@ -60,7 +64,12 @@ def test_money(text: str, value: Decimal) -> None:
 
 @pytest.mark.parametrize(
     ("text", "error"),
-    [("很多", "not_a_number"), ("4000到5000", "several_numbers"), ("", "not_a_number")],
+    [
+        ("很多", "not_a_number"),
+        ("多少", "not_a_number"),
+        ("4000到5000", "several_numbers"),
+        ("", "not_a_number"),
+    ],
 )
 def test_money_rejected(text: str, error: str) -> None:
     outcome = parse_money(text)
@@ -157,6 +166,11 @@ def test_years(text: str, years: Decimal) -> None:
         ("今年3月", MonthDate(2026, 3, 1)),
         ("前年5月15号", date(2024, 5, 15)),
         ("上个月", MonthDate(2026, 10, 1)),
+        # A part of a month by name: a real date (the last day, the 15th …), not a month.
+        ("上个月底", date(2026, 10, 31)),
+        ("2024年2月末", date(2024, 2, 29)),
+        ("去年12月中旬", date(2025, 12, 15)),
+        ("前年3月初", date(2024, 3, 1)),
     ],
 )
 def test_dates(text: str, value: date) -> None:
