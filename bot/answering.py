@@ -21,6 +21,13 @@ class QuestionAnswerer(Protocol):
         """Replies for one question; may record context (e.g. the last law) in ``state``."""
         ...
 
+    def answer_if_sure(
+        self, text: str, parse: ParseResult, state: ConversationState
+    ) -> list[Reply]:
+        """The answer when the answerer is sure of one, else nothing (the caller says it is
+        not sure): for a message the NLU could not place."""
+        ...
+
     def answer_beside_help(
         self, text: str, parse: ParseResult, state: ConversationState
     ) -> list[Reply]:

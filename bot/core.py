@@ -49,6 +49,8 @@ _RATE_LIMIT_PER_MINUTE = 40
 _MID_FLOW_QUESTION_CONFIDENCE = 0.4
 # A message with fewer Chinese characters than this (a bare number, a date) is not a question.
 _MIN_QUESTION_HAN = 2
+# A message this long is a story the knowledge base may place when the NLU cannot.
+_MIN_STORY_HAN = 12
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -518,7 +520,13 @@ class ConversationCore:
         facts = {e.entity for e in ctx.parse.entities} & CALCULATOR_FACTS
         return not (facts and calculator_for(ctx.intent) is not None)
 
-    async def _low_confidence(self, _ctx: TurnContext) -> list[Reply]:
+    async def _low_confidence(self, ctx: TurnContext) -> list[Reply]:
+        # "厂里说订单少 让我们放假 只发最低工资的百分之八十 这样合法吗": the NLU cannot place a long
+        # story, but the knowledge base may be sure of its answer.
+        if len(_HAN.findall(ctx.text)) >= _MIN_STORY_HAN:
+            replies = self._answerer.answer_if_sure(ctx.text, ctx.parse, ctx.state)
+            if replies:
+                return replies
         return [
             Reply(
                 self._prompts.text("low_confidence"),

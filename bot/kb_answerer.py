@@ -66,6 +66,12 @@ class KnowledgeBaseAnswerer:
     ) -> list[Reply]:
         """The answer to a legal question that a message about a danger also asks (the help
         goes first); nothing when the knowledge base is not sure it asks one."""
+        return self.answer_if_sure(text, parse, state)
+
+    def answer_if_sure(
+        self, text: str, parse: ParseResult, state: ConversationState
+    ) -> list[Reply]:
+        """The curated answer when the knowledge base is sure of it, else nothing."""
         result = self._kb.answer(text, parse, context_law=state.context.get("last_law"))
         if result.entry is None or result.low_confidence or result.article_request is not None:
             return []

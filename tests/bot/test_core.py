@@ -184,6 +184,43 @@ async def test_below_threshold_the_bot_offers_menu_rephrase_and_human(
         await rt.close()
 
 
+async def test_below_threshold_a_story_the_knowledge_base_is_sure_of_is_answered(
+    settings, sqlite_url, nlu_backend
+) -> None:
+    from bot.prompts import load_prompts
+    from handoff.db import make_engine
+
+    strict = settings.model_copy(deep=True)
+    strict.config.nlu = strict.config.nlu.model_copy(update={"confidence_threshold": 0.999})
+    rt = build_runtime(strict, nlu=nlu_backend, engine=make_engine(sqlite_url))
+    try:
+        chat = Chat(rt)
+        replies = await chat.say(
+            "我在一家服装厂做了六年 最近厂里说订单少 让我们放假 只发最低工资的百分之八十 "
+            "都两个月了 这样合法吗"
+        )
+        state = await chat.state()
+        assert state is not None
+        assert str(state.context.get("last_answer_id", "")).startswith("wages_arrears.")
+        assert load_prompts("core").text("low_confidence") not in said(replies)
+    finally:
+        await rt.close()
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("我要算补偿", "calc_compensation"), ("算年假", "calc_annual_leave")],
+)
+async def test_a_short_request_to_compute_starts_the_named_calculator(
+    runtime: Runtime, message: str, intent: str
+) -> None:
+    chat = Chat(runtime)
+    await chat.say(message)
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    assert state.flow.data["intent"] == intent
+
+
 async def test_stated_facts_start_the_calculator_even_when_the_intent_is_unsure(
     runtime: Runtime,
 ) -> None:
