@@ -79,6 +79,12 @@ TABLE: list[tuple[str, set[str], str | None]] = [
     ),
     ("干满一年有年假吗 年假几天", {"annual_leave"}, None),
     ("五险一金公司不给交", {"social_insurance"}, None),
+    (
+        "厂里不给交养老保险怎么办",  # the employer not paying in, not paying in alone
+        {"social_insurance"},
+        "social_insurance.employer_not_paying",
+    ),
+    ("公司没给我买医保", {"social_insurance", "economic_compensation"}, None),
     ("离职了公积金能取出来吗", {"housing_fund"}, None),
     ("我是派遣工跟正式工干一样的活工资少一半", {"labor_dispatch"}, None),
     ("学校安排我们去厂里实习每天上十二个小时", {"student_intern"}, None),
