@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
 
 from bot.messages import Inbound
+from bot.prompts import load_prompts
 from bot.runtime import Runtime, build_runtime
 from tests.helpers import Chat, payloads, said
 
@@ -168,43 +170,38 @@ async def test_chat_turn_on_every_real_backend(real_runtime: Runtime) -> None:
     assert count == 1
 
 
-async def test_below_threshold_the_bot_offers_menu_rephrase_and_human(
-    settings, sqlite_url, nlu_backend
-) -> None:
+@pytest.fixture
+async def unsure_runtime(settings, sqlite_url, nlu_backend) -> AsyncIterator[Runtime]:
+    """A runtime whose NLU threshold no reading reaches: every message is below it."""
     from handoff.db import make_engine
 
     strict = settings.model_copy(deep=True)
     strict.config.nlu = strict.config.nlu.model_copy(update={"confidence_threshold": 0.999})
     rt = build_runtime(strict, nlu=nlu_backend, engine=make_engine(sqlite_url))
-    try:
-        replies = await Chat(rt).say("我在厂里干活有点事情想问一下")
-        assert "不想乱猜" in said(replies)
-        assert {"/menu", "/talk_to_human", "/ask_question"} <= set(payloads(replies))
-    finally:
-        await rt.close()
+    yield rt
+    await rt.close()
+
+
+async def test_below_threshold_the_bot_offers_menu_rephrase_and_human(
+    unsure_runtime: Runtime,
+) -> None:
+    replies = await Chat(unsure_runtime).say("我在厂里干活有点事情想问一下")
+    assert "不想乱猜" in said(replies)
+    assert {"/menu", "/talk_to_human", "/ask_question"} <= set(payloads(replies))
 
 
 async def test_below_threshold_a_story_the_knowledge_base_is_sure_of_is_answered(
-    settings, sqlite_url, nlu_backend
+    unsure_runtime: Runtime,
 ) -> None:
-    from bot.prompts import load_prompts
-    from handoff.db import make_engine
-
-    strict = settings.model_copy(deep=True)
-    strict.config.nlu = strict.config.nlu.model_copy(update={"confidence_threshold": 0.999})
-    rt = build_runtime(strict, nlu=nlu_backend, engine=make_engine(sqlite_url))
-    try:
-        chat = Chat(rt)
-        replies = await chat.say(
-            "我在一家服装厂做了六年 最近厂里说订单少 让我们放假 只发最低工资的百分之八十 "
-            "都两个月了 这样合法吗"
-        )
-        state = await chat.state()
-        assert state is not None
-        assert str(state.context.get("last_answer_id", "")).startswith("wages_arrears.")
-        assert load_prompts("core").text("low_confidence") not in said(replies)
-    finally:
-        await rt.close()
+    chat = Chat(unsure_runtime)
+    replies = await chat.say(
+        "我在一家服装厂做了六年 最近厂里说订单少 让我们放假 只发最低工资的百分之八十 "
+        "都两个月了 这样合法吗"
+    )
+    state = await chat.state()
+    assert state is not None
+    assert str(state.context.get("last_answer_id", "")).startswith("wages_arrears.")
+    assert load_prompts("core").text("low_confidence") not in said(replies)
 
 
 @pytest.mark.parametrize(
