@@ -49,8 +49,9 @@ _RATE_LIMIT_PER_MINUTE = 40
 _MID_FLOW_QUESTION_CONFIDENCE = 0.4
 # A message with fewer Chinese characters than this (a bare number, a date) is not a question.
 _MIN_QUESTION_HAN = 2
-# A message this long is a story the knowledge base may place when the NLU cannot.
-_MIN_STORY_HAN = 12
+# A message this long may be a question the knowledge base can place when the NLU cannot
+# (哪里可以免费问律师 has 9).
+_MIN_STORY_HAN = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

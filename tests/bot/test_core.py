@@ -202,6 +202,9 @@ async def test_below_threshold_a_story_the_knowledge_base_is_sure_of_is_answered
     assert state is not None
     assert str(state.context.get("last_answer_id", "")).startswith("wages_arrears.")
     assert load_prompts("core").text("low_confidence") not in said(replies)
+    # Short, but a question the knowledge base is sure of (legal aid).
+    replies = await Chat(unsure_runtime).say("哪里可以免费问律师")
+    assert "12348" in said(replies)
 
 
 @pytest.mark.parametrize(
