@@ -24,15 +24,9 @@ class QuestionAnswerer(Protocol):
     def answer_if_sure(
         self, text: str, parse: ParseResult, state: ConversationState
     ) -> list[Reply]:
-        """The answer when the answerer is sure of one, else nothing (the caller says it is
-        not sure): for a message the NLU could not place."""
-        ...
-
-    def answer_beside_help(
-        self, text: str, parse: ParseResult, state: ConversationState
-    ) -> list[Reply]:
-        """The answer to a legal question that a message about a danger also asks; empty when
-        the message asks none the answerer is sure of (the emergency help alone is sent)."""
+        """The answer when the answerer is sure of one, else nothing: for a legal question a
+        message about a danger also asks (the help goes first), and for a message the NLU
+        could not place (the caller then says it is not sure)."""
         ...
 
     def details(self, state: ConversationState) -> list[Reply]:

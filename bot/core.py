@@ -306,7 +306,7 @@ class ConversationCore:
         intent = ctx.intent  # the best reading that is not a safety intent
         if topic_for_intent(intent) is None and calculator_for(intent) is None:
             return []
-        return self._answerer.answer_beside_help(ctx.text, ctx.parse, ctx.state)
+        return self._answerer.answer_if_sure(ctx.text, ctx.parse, ctx.state)
 
     def _active_step_takes_free_text(self, state: ConversationState) -> bool:
         if state.flow is None:

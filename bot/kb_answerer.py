@@ -61,13 +61,6 @@ class KnowledgeBaseAnswerer:
             return self._no_answer(result, parse)
         return self._answer_replies(text, result, state)
 
-    def answer_beside_help(
-        self, text: str, parse: ParseResult, state: ConversationState
-    ) -> list[Reply]:
-        """The answer to a legal question that a message about a danger also asks (the help
-        goes first); nothing when the knowledge base is not sure it asks one."""
-        return self.answer_if_sure(text, parse, state)
-
     def answer_if_sure(
         self, text: str, parse: ParseResult, state: ConversationState
     ) -> list[Reply]:

@@ -108,7 +108,7 @@ def calculator_wanted(
         return False
     if confidence >= SURE_CONFIDENCE or named_calculator(text) is not None:
         return True
-    if calculator_meant(intent, text, entities, today) != intent:
-        return True  # another calculator finds every fact it needs in the message
-    stated = flow.prefill(CALCULATORS[intent], entities, today).stated
-    return len(stated) >= MIN_FACTS_WHEN_UNSURE
+    if len(flow.prefill(CALCULATORS[intent], entities, today).stated) >= MIN_FACTS_WHEN_UNSURE:
+        return True
+    # Or another calculator finds every fact it needs in the message.
+    return calculator_meant(intent, text, entities, today) != intent
