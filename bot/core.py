@@ -9,6 +9,7 @@ carry out the effects a flow asked for, save the state and return the replies.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import time
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ _MIN_QUESTION_HAN = 2
 # A message this long may be a question the knowledge base can place when the NLU cannot
 # (哪里可以免费问律师 has 9).
 _MIN_STORY_HAN = 8
+# A help request whose runner-up is a labour-law topic this sure is read as that question.
+_TOPIC_RUNNER_UP = 0.25
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -122,6 +125,7 @@ class ConversationCore:
             Route("active_flow", lambda ctx: ctx.state.flow is not None, self._continue_flow),
             Route("resume", self._wants_resume, self._resume),
             Route("details_or_law", self._is_follow_up_request, self._follow_up),
+            Route("facts_for_answer", self._tells_facts_for_answer, self._continue_answer),
             Route("not_a_question", self._is_not_a_question, self._not_a_question),
             Route("low_confidence", self._is_low_confidence, self._low_confidence),
             Route("calculator", self._is_calculator, self._start_calculator),
@@ -541,6 +545,32 @@ class ConversationCore:
             return self._requested_calculator(ctx) is not None
         return self._calculator_flow().wanted(ctx.intent, ctx.text, ctx.parse)
 
+    def _facts_calculator(self, ctx: TurnContext) -> str | None:
+        """The calculator that facts told right after an answer continue (or None)."""
+        if ctx.parse.backend == "payload" or not ctx.text:
+            return None
+        last = ctx.state.context.get("last_answer_id")
+        topic = str(last).split(".", 1)[0] if last else None
+        return self._calculator_flow().continuing(topic, ctx.text, ctx.parse)
+
+    def _tells_facts_for_answer(self, ctx: TurnContext) -> bool:
+        return self._facts_calculator(ctx) is not None
+
+    async def _continue_answer(self, ctx: TurnContext) -> list[Reply]:
+        # 年假怎么算 → 我工作了8年: the calculator of the answer just given, with the facts.
+        intent = self._facts_calculator(ctx)
+        assert intent is not None  # noqa: S101 - the route's check said so
+        calculator = self._calculator_flow()
+        replies = calculator.begin(ctx.state, intent, ctx.parse.entities)
+        flow = ctx.state.flow
+        words = calculator.first_answer(intent, ctx.text, ctx.parse)
+        if flow is None or flow.data.get("stated") or words is None:
+            return replies
+        # Nothing pre-filled: the fact answers the first question, as if typed there.
+        typed = dataclasses.replace(ctx.turn.inbound, text=words, payload=None)
+        turn = dataclasses.replace(ctx.turn, inbound=typed)
+        return replies[:1] + await self._continue_flow(TurnContext(turn, ctx.key))
+
     async def _start_calculator(self, ctx: TurnContext) -> list[Reply]:
         intent = self._requested_calculator(ctx) or calculator_meant(
             ctx.intent, ctx.text, ctx.parse.entities
@@ -611,8 +641,24 @@ class ConversationCore:
     async def _menu(self, ctx: TurnContext) -> list[Reply]:
         return [self._menu_reply(ctx.state)]
 
-    async def _help(self, _ctx: TurnContext) -> list[Reply]:
+    async def _help(self, ctx: TurnContext) -> list[Reply]:
+        # "怎么找法律援助" reads as "how do I use this" to the classifier, with a legal topic
+        # close behind: the curated answer, when the knowledge base is sure of it, serves better.
+        if self._legal_topic_close_behind(ctx):
+            replies = self._answerer.answer_if_sure(ctx.text, ctx.parse, ctx.state)
+            if replies:
+                return replies
         return [Reply(self._prompts.text("help"), self._prompts.buttons("menu_buttons"))]
+
+    @staticmethod
+    def _legal_topic_close_behind(ctx: TurnContext) -> bool:
+        """True when a labour-law topic is the classifier's runner-up, at least this sure."""
+        runner_up = ctx.parse.ranking[1:2]
+        return bool(
+            runner_up
+            and topic_for_intent(runner_up[0].name) is not None
+            and runner_up[0].confidence >= _TOPIC_RUNNER_UP
+        )
 
     async def _no_active_step(self, _ctx: TurnContext) -> list[Reply]:
         return [Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))]

@@ -22,7 +22,11 @@ from bot.session import ConversationState, FlowState
 from knowledge_base.calculators import flow as calc
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import TODAY, CalculationResult
-from knowledge_base.calculators.names import calculator_wanted
+from knowledge_base.calculators.names import (
+    calculator_continuing,
+    calculator_wanted,
+    first_question_answer,
+)
 from knowledge_base.calculators.parsing import parse_bool
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from knowledge_base.calculators.spec import CalculatorSpec
@@ -120,6 +124,21 @@ class CalculatorFlow(Flow):
         return calculator_wanted(
             intent, text, parse.intent.confidence, parse.entities, self._today()
         )
+
+    def continuing(self, topic: str | None, text: str, parse: ParseResult) -> str | None:
+        """The calculator a short message of facts continues after an answer of ``topic``
+        (:func:`~knowledge_base.calculators.names.calculator_continuing`)."""
+        return calculator_continuing(
+            topic, parse.intent.name, parse.intent.confidence, text, parse.entities, self._today()
+        )
+
+    def first_answer(self, intent: str, text: str, parse: ParseResult) -> str | None:
+        """The words of ``text`` that answer calculator ``intent``'s first question, if any
+        (:func:`~knowledge_base.calculators.names.first_question_answer`)."""
+        spec = calculator_for(intent)
+        if spec is None:
+            return None
+        return first_question_answer(spec, text, parse.entities, self._today())
 
     def understands(self, flow: FlowState, turn: Turn) -> bool:
         """Whether a typed message answers the pending question (else a question the worker

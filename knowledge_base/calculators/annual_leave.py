@@ -289,4 +289,5 @@ SPEC: Final = CalculatorSpec(
     ),
     compute=compute,
     cross_check=_cross_check,
+    topic="annual_leave",
 )

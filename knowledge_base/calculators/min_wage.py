@@ -317,6 +317,7 @@ SPEC: Final = CalculatorSpec(
     compute=compute,
     dynamic_choices=_area_choices,
     prompt_vars=_prompt_vars,
+    topic="minimum_wage",
 )
 
 

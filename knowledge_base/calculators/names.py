@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Final
 
 from knowledge_base.calculators import flow, texts
-from knowledge_base.calculators.registry import CALCULATORS
+from knowledge_base.calculators.registry import CALCULATORS, calculator_for, calculator_for_topic
+from knowledge_base.calculators.spec import CalculatorSpec
+from knowledge_base.topics import topic_for_intent
 from knowledge_base.yaml_io import load_yaml_file
 from nlu.tokenizer import normalize
 from nlu.types import Entity
@@ -112,3 +114,46 @@ def calculator_wanted(
         return True
     # Or another calculator finds every fact it needs in the message.
     return calculator_meant(intent, text, entities, today) != intent
+
+
+#: Facts told after an answer are short (我工作了8年, 月薪5000); a longer message asks something.
+MAX_FACTS_CHARS: Final = 20
+
+
+def calculator_continuing(
+    topic: str | None,
+    intent: str,
+    confidence: float,
+    text: str,
+    entities: Sequence[Entity],
+    today: date,
+) -> str | None:
+    """The calculator a short message of facts continues after an answer of ``topic``
+    (年假怎么算 → 我工作了8年: the annual-leave calculator with 8 years filled in), or None.
+
+    The NLU may read the facts as another calculator ("8年" is also a length of service for
+    compensation); unless it is sure of another topic, the answer just given says which."""
+    spec = calculator_for_topic(topic) if topic else None
+    if spec is None or len(normalize(text)) > MAX_FACTS_CHARS:
+        return None
+    read = calculator_for(intent)
+    read_topic = read.topic if read is not None else topic_for_intent(intent)
+    if confidence >= SURE_CONFIDENCE and read_topic != topic:
+        return None
+    if flow.prefill(spec, entities, today).stated:
+        return spec.intent
+    return spec.intent if first_question_answer(spec, text, entities, today) else None
+
+
+def first_question_answer(
+    spec: CalculatorSpec, text: str, entities: Sequence[Entity], today: date
+) -> str | None:
+    """The words of ``text`` (all of it, or one fact in it) that answer the calculator's first
+    question as if typed there (我工作了8年: "8年" at "你参加工作一共多少年了？"), or None."""
+    question = flow.next_question(spec, {}, today)
+    if question is None:
+        return None
+    for words in (text, *(e.text for e in entities)):
+        if isinstance(flow.read_answer(spec, question.field, words, {}, today), flow.Accepted):
+            return words
+    return None

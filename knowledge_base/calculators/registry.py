@@ -32,3 +32,8 @@ CALCULATORS: Final = MappingProxyType({spec.intent: spec for spec in _SPECS})
 def calculator_for(intent: str) -> CalculatorSpec | None:
     """The calculator an intent starts, or None for any other intent."""
     return CALCULATORS.get(intent)
+
+
+def calculator_for_topic(topic: str) -> CalculatorSpec | None:
+    """The calculator that serves a knowledge-base topic (annual_leave → 年假), or None."""
+    return next((spec for spec in _SPECS if spec.topic == topic), None)

@@ -207,6 +207,28 @@ async def test_below_threshold_a_story_the_knowledge_base_is_sure_of_is_answered
     assert "12348" in said(replies)
 
 
+async def test_facts_told_after_an_answer_start_its_calculator_with_them(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime)
+    await chat.say("年假怎么算")
+    await chat.say("我工作了8年")
+    state = await chat.state()
+    assert state is not None and state.flow is not None
+    assert state.flow.data["intent"] == "calc_annual_leave"
+    assert "cumulative_years" in state.flow.data["answers"]
+
+
+async def test_a_help_request_naming_a_legal_topic_gets_the_answer(runtime: Runtime) -> None:
+    chat = Chat(runtime)
+    replies = await chat.say("怎么找法律援助")
+    state = await chat.state()
+    assert state is not None and state.context.get("last_answer_id")
+    assert "12348" in said(replies)
+    # A plain request for help still gets the help text.
+    assert load_prompts("core").text("help") in said(await Chat(runtime).say("帮助"))
+
+
 @pytest.mark.parametrize(
     ("message", "intent"),
     [("我要算补偿", "calc_compensation"), ("算年假", "calc_annual_leave")],

@@ -6,6 +6,7 @@ import pytest
 
 from knowledge_base.calculators.names import (
     SURE_CONFIDENCE,
+    calculator_continuing,
     calculator_meant,
     calculator_wanted,
     named_calculator,
@@ -118,3 +119,31 @@ def test_an_unsure_calculator_pick_needs_the_subject_or_the_facts(
     assert calculator_wanted(intent, text, SURE_CONFIDENCE - 0.2, entities, TODAY) is wanted
     if intent in CALCULATORS:  # a sure pick is always taken
         assert calculator_wanted(intent, text, SURE_CONFIDENCE, entities, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("topic", "intent", "confidence", "text", "continued"),
+    [
+        # 年假怎么算 → 我工作了8年: the facts continue the annual-leave answer.
+        ("annual_leave", "calc_compensation", 0.51, "我工作了8年", "calc_annual_leave"),
+        ("overtime", "calc_overtime", 0.73, "月薪5000", "calc_overtime"),
+        # The NLU is sure of another topic: a new question, not facts for the last answer.
+        ("annual_leave", "calc_overtime", 0.73, "月薪5000", None),
+        # No calculator serves the topic, or the message tells no fact, or is a story.
+        ("dismissal", "calc_compensation", 0.5, "我工作了8年", None),
+        ("annual_leave", "ask_annual_leave", 0.4, "那病假呢", None),
+        (
+            "annual_leave",
+            "ask_annual_leave",
+            0.4,
+            "我工作了8年 厂里一直不让休 离职的时候能要钱吗",
+            None,
+        ),
+        (None, "calc_compensation", 0.51, "我工作了8年", None),
+    ],
+)
+def test_facts_told_after_an_answer_continue_its_calculator(
+    topic: str | None, intent: str, confidence: float, text: str, continued: str | None
+) -> None:
+    entities = extract_entities(text)
+    assert calculator_continuing(topic, intent, confidence, text, entities, TODAY) == continued
