@@ -17,6 +17,7 @@ import httpx
 import structlog
 
 from nlu import numbers
+from nlu.dialect import with_wage_words
 from nlu.embedded.backend import EmbeddedBackend
 from nlu.embedded.safety import DangerModel, SafetyLayer
 from nlu.settings import NluSettings
@@ -104,7 +105,9 @@ class RasaBackend:
     def _post(self, text: str) -> Mapping[str, Any]:
         try:
             # Rasa sees the normalised text (simplified, half-width): same length, same offsets.
-            response = self._client.post(self._url, json={"text": normalize(text)})
+            # Cantonese 人工 meaning wages is sent as 工资 (also same length).
+            sent = with_wage_words(normalize(text))
+            response = self._client.post(self._url, json={"text": sent})
         except httpx.TimeoutException as exc:
             raise RasaUnavailableError(f"timeout ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:

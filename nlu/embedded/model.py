@@ -17,6 +17,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
+from nlu.dialect import with_wage_words
 from nlu.embedded.features import build_features
 from nlu.embedded.safety import SELF_HARM, Judgement, SafetyLayer
 from nlu.embedded.scorer import CompiledScorer, compile_scorer
@@ -115,7 +116,7 @@ class EmbeddedModel:
 
         The classifier reads the text without a courtesy opener; the safety rules read it all.
         """
-        return self._judge(text, without_opener(text), None)
+        return self._judge(text, with_wage_words(without_opener(text)), None)
 
     def _judge(self, text: str, question: str, words: list[str] | None) -> Judgement:
         # ``words``: the word analyser's cut of ``question``, when the caller made it.
@@ -147,7 +148,7 @@ class EmbeddedModel:
         if not clean.strip():
             return _fallback(text)
         try:
-            question = without_opener(clean)
+            question = with_wage_words(without_opener(clean))
             words = self._cut(question)
             judgement = self._judge(clean, question, words)
             ranking = judgement.ranking
