@@ -250,7 +250,15 @@ class ConversationCore:
         if payload.startswith("/") and len(payload) > 1:
             intent = payload[1:].split("{", 1)[0]
             return ParseResult(text=payload, intent=IntentScore(intent, 1.0), backend="payload")
-        text = message.text or payload
+        return await self._parse(message.text or payload)
+
+    async def _parse(self, text: str) -> ParseResult:
+        # A backend that waits on a server (Rasa over HTTP) is asked from a worker thread; one
+        # that only computes (the embedded model: a millisecond, text length capped) runs right
+        # here — under the GIL a thread adds no parallelism, only hand-offs (about 12% of a
+        # message's CPU in bench/chat_side_by_side.py).
+        if getattr(self._nlu, "computes_only", False):
+            return self._nlu.parse(text)
         return await asyncio.to_thread(self._nlu.parse, text)
 
     async def _turn(self, key: str, state: ConversationState, message: Inbound) -> list[Reply]:
@@ -423,7 +431,7 @@ class ConversationCore:
             return [
                 Reply(self._prompts.text("no_active_step"), self._prompts.buttons("menu_buttons"))
             ]
-        parse = await asyncio.to_thread(self._nlu.parse, text)
+        parse = await self._parse(text)
         replies = self._answerer.answer(text, parse, ctx.state)
         state = ctx.state
         if state.flow is not None:

@@ -80,7 +80,12 @@ class ParseResult:
 
 @runtime_checkable
 class NluBackend(Protocol):
-    """Contract of an NLU backend: chosen by name in config, swapped without changing callers."""
+    """Contract of an NLU backend: chosen by name in config, swapped without changing callers.
+
+    A backend whose ``parse`` only computes (no I/O) may say so with a class attribute
+    ``computes_only = True``: the chat then runs it on the event loop's thread instead of
+    handing it to a worker thread.
+    """
 
     name: str
 

@@ -14,6 +14,9 @@ class EmbeddedBackend:
     """jieba + scikit-learn intent model with rule/lookup entities; no server needed."""
 
     name = BACKEND_NAME
+    #: Parsing only computes (no I/O, text length capped): callers may run it on their own
+    #: thread rather than hand it to a worker thread.
+    computes_only = True
 
     def __init__(self, settings: NluSettings | None = None, *, force_train: bool = False) -> None:
         """Load the cached model for ``settings`` (config.yml by default), training if stale."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from bot.messages import Inbound
 from bot.prompts import load_prompts
 from bot.runtime import Runtime, build_runtime
+from nlu.types import NluBackend, ParseResult
 from tests.helpers import Chat, payloads, said
 
 pytestmark = pytest.mark.anyio
@@ -168,6 +170,37 @@ async def test_chat_turn_on_every_real_backend(real_runtime: Runtime) -> None:
     with real_runtime.engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM conversations")).scalar_one()
     assert count == 1
+
+
+class _ThreadRecordingBackend:
+    """The real backend, remembering on which thread each parse ran."""
+
+    def __init__(self, backend: NluBackend, *, computes_only: bool) -> None:
+        self.name = backend.name
+        self.computes_only = computes_only
+        self._backend = backend
+        self.threads: list[int] = []
+
+    def parse(self, text: str) -> ParseResult:
+        self.threads.append(threading.get_ident())
+        return self._backend.parse(text)
+
+
+@pytest.mark.parametrize("computes_only", [True, False])
+async def test_a_backend_that_only_computes_parses_on_the_event_loop_thread(
+    settings, sqlite_url, nlu_backend, computes_only: bool
+) -> None:
+    from handoff.db import make_engine
+
+    recording = _ThreadRecordingBackend(nlu_backend, computes_only=computes_only)
+    rt = build_runtime(settings, nlu=recording, engine=make_engine(sqlite_url))
+    try:
+        await Chat(rt).say("加班费怎么算")
+    finally:
+        await rt.close()
+    assert recording.threads
+    on_loop = all(ident == threading.get_ident() for ident in recording.threads)
+    assert on_loop == computes_only
 
 
 @pytest.fixture
