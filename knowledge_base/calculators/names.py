@@ -21,7 +21,6 @@ from typing import Final
 from knowledge_base.calculators import flow, texts
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for, calculator_for_topic
 from knowledge_base.calculators.spec import CalculatorSpec
-from knowledge_base.topics import topic_for_intent
 from knowledge_base.yaml_io import load_yaml_file
 from nlu.tokenizer import normalize
 from nlu.types import Entity
@@ -136,13 +135,15 @@ def calculator_continuing(
     spec = calculator_for_topic(topic) if topic else None
     if spec is None or len(normalize(text)) > MAX_FACTS_CHARS:
         return None
+    # Unless the NLU is sure the message is a question (国庆加班呢) or another calculator's.
     read = calculator_for(intent)
-    read_topic = read.topic if read is not None else topic_for_intent(intent)
-    if confidence >= SURE_CONFIDENCE and read_topic != topic:
+    if confidence >= SURE_CONFIDENCE and (read is None or read.topic != topic):
         return None
-    if flow.prefill(spec, entities, today).stated:
+    # A fact the calculator reads, or any fact at all in so short a message (我在这个厂干了3年:
+    # the calculator then asks for the total years itself).
+    if entities or first_question_answer(spec, text, entities, today):
         return spec.intent
-    return spec.intent if first_question_answer(spec, text, entities, today) else None
+    return None
 
 
 def first_question_answer(
@@ -153,6 +154,9 @@ def first_question_answer(
     question = flow.next_question(spec, {}, today)
     if question is None:
         return None
+    employer = texts.words("parsing.this_employer_words")
+    if question.field.kind == "years" and any(w in normalize(text) for w in employer):
+        return None  # years at this employer are not the total years of work asked for
     for words in (text, *(e.text for e in entities)):
         if isinstance(flow.read_answer(spec, question.field, words, {}, today), flow.Accepted):
             return words

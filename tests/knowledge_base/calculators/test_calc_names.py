@@ -9,6 +9,7 @@ from knowledge_base.calculators.names import (
     calculator_continuing,
     calculator_meant,
     calculator_wanted,
+    first_question_answer,
     named_calculator,
     requested_calculator,
 )
@@ -126,9 +127,12 @@ def test_an_unsure_calculator_pick_needs_the_subject_or_the_facts(
     [
         # 年假怎么算 → 我工作了8年: the facts continue the annual-leave answer.
         ("annual_leave", "calc_compensation", 0.51, "我工作了8年", "calc_annual_leave"),
+        # Years at this factory are a fact for it too (the calculator asks the total).
+        ("annual_leave", "calc_compensation", 0.51, "我在这个厂干了3年", "calc_annual_leave"),
         ("overtime", "calc_overtime", 0.73, "月薪5000", "calc_overtime"),
         # The NLU is sure of another topic: a new question, not facts for the last answer.
         ("annual_leave", "calc_overtime", 0.73, "月薪5000", None),
+        ("overtime", "ask_overtime", 0.9, "国庆加班呢", None),
         # No calculator serves the topic, or the message tells no fact, or is a story.
         ("dismissal", "calc_compensation", 0.5, "我工作了8年", None),
         ("annual_leave", "ask_annual_leave", 0.4, "那病假呢", None),
@@ -147,3 +151,11 @@ def test_facts_told_after_an_answer_continue_its_calculator(
 ) -> None:
     entities = extract_entities(text)
     assert calculator_continuing(topic, intent, confidence, text, entities, TODAY) == continued
+
+
+def test_years_at_this_factory_do_not_answer_the_total_years_question() -> None:
+    spec = CALCULATORS["calc_annual_leave"]
+    text = "我在这个厂干了3年"
+    assert first_question_answer(spec, text, extract_entities(text), TODAY) is None
+    text = "我工作了8年"
+    assert first_question_answer(spec, text, extract_entities(text), TODAY) is not None
