@@ -19,10 +19,11 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import bm25s
 import numpy as np
@@ -41,7 +42,8 @@ DEFAULT_CACHE_DIR: Final = PROJECT_ROOT / "var" / "cache"
 _TOKENS_VERSION: Final = "3"  # 2: cut by jieba-rs; 3: its total as jieba's
 
 _WORDLIKE: Final = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}")
-_CJK_RUN: Final = re.compile(r"[\u4e00-\u9fff]+")
+# Every two CJK characters in a row (overlapping: a lookahead), left to right.
+_CJK_BIGRAM: Final = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 _cutter_lock = threading.Lock()
 
 FloatArray = npt.NDArray[np.float64]
@@ -96,11 +98,11 @@ class KbTokenizer:
     def words(self, normalized: str) -> list[str]:
         """Informative search-mode words of already normalised text (stop words removed)."""
         stop = self.lexicon.stopwords
-        return [
-            w
-            for w in self._cutter().cut_for_search(normalized)
-            if w not in stop and _WORDLIKE.search(w)
-        ]
+        wordlike = _WORDLIKE.search
+        cutter = self._word_cutter
+        if cutter is None:  # built once: the lock is only needed until then
+            cutter = self._cutter()
+        return [w for w in cutter.cut_for_search(normalized) if w not in stop and wordlike(w)]
 
     def tokens(self, text: str, *, document: bool = False) -> list[str]:
         """Tokens used by the indexes: words, CJK character bigrams and synonym expansions.
@@ -114,8 +116,7 @@ class KbTokenizer:
         """``tokens`` of text that is already normalised."""
         tokens = self.words(clean)
         if self.bigrams:
-            for run in _CJK_RUN.findall(clean):
-                tokens.extend([f"#{run[i : i + 2]}" for i in range(len(run) - 1)])
+            tokens.extend(["#" + bigram for bigram in _CJK_BIGRAM.findall(clean)])
         tokens.extend([f"={term}" for term in self.lexicon.expansions(clean)])
         return tokens
 
@@ -202,6 +203,23 @@ class Retrieval:
 IntArray = npt.NDArray[np.int64]
 _Triples = tuple[IntArray, IntArray, FloatArray]
 
+# What a vocabulary term is, by its token (``KbTokenizer.tokens_of_normalized``): a CJK
+# bigram ("#…"), a synonym expansion ("=…") or a word, and whether some index's phrasings
+# or articles contain that word. Non-zero kinds are the question's concepts (coverage).
+_BIGRAM: Final = 0
+_EXPANSION: Final = 1
+_WORD: Final = 2
+_KNOWN_WORD: Final = 3
+
+
+def _term_kind(token: str, known: bool) -> int:
+    """``_BIGRAM``, ``_EXPANSION``, ``_WORD`` or ``_KNOWN_WORD`` for a vocabulary token."""
+    if token[0] == "#":
+        return _BIGRAM
+    if token[0] == "=":
+        return _EXPANSION
+    return _KNOWN_WORD if known else _WORD
+
 
 def _smoothed_idf(df: int | npt.NDArray[np.int64], size: int) -> FloatArray:
     """BM25's smoothed IDF (the same formula bm25s uses for its weights)."""
@@ -209,10 +227,10 @@ def _smoothed_idf(df: int | npt.NDArray[np.int64], size: int) -> FloatArray:
 
 
 class _Postings:
-    """Per-term posting lists (term → documents, one value each), summed per query at once.
+    """Per-key posting lists (key → documents, one value each), summed per query at once.
 
-    The layout is compressed by term (like a CSC matrix with terms as columns), so a query
-    gathers its terms' postings with a handful of numpy calls instead of a loop per term.
+    The layout is compressed by key (like a CSC matrix with keys as columns), so a query
+    gathers its keys' postings with a handful of numpy calls instead of a loop per key.
     """
 
     def __init__(
@@ -222,26 +240,32 @@ class _Postings:
         order = np.argsort(terms, kind="stable")
         self.docs = docs[order]
         self.values = values[order]
+        self.lengths = np.bincount(terms, minlength=n_terms).astype(np.int64)
         self.indptr = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(np.bincount(terms, minlength=n_terms), out=self.indptr[1:])
+        np.cumsum(self.lengths, out=self.indptr[1:])
 
     @classmethod
     def stack(cls, parts: Sequence[_Triples], shape: tuple[int, int]) -> _Postings:
-        """Postings from several (terms, documents, values) parts over the same vocabulary."""
+        """Postings from several (keys, documents, values) parts over the same key space."""
         terms, docs, values = (np.concatenate(column) for column in zip(*parts, strict=True))
         return cls(terms, docs, values, shape)
 
     def sums(self, term_ids: IntArray) -> FloatArray:
-        """Per document: the sum of its values over ``term_ids`` (repeats count again)."""
-        starts = self.indptr[term_ids]
-        lengths = self.indptr[term_ids + 1] - starts
-        total = int(lengths.sum())
+        """Per document: the sum of its values over ``term_ids`` (repeats count again).
+
+        Each document's values are added in the order of ``term_ids``.
+        """
+        lengths = self.lengths[term_ids]
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
         if total == 0:
             return np.zeros(self.n_docs)
-        # Positions of every posting of every query term, without a Python loop.
-        shift = starts - (np.cumsum(lengths) - lengths)
-        positions = np.arange(total) + np.repeat(shift, lengths)
-        sums = np.bincount(self.docs[positions], self.values[positions], minlength=self.n_docs)
+        # Positions of every posting of every query key, without a Python loop.
+        positions = np.repeat(self.indptr[term_ids] - (ends - lengths), lengths)
+        positions += np.arange(total)
+        sums = np.bincount(
+            self.docs.take(positions), self.values.take(positions), minlength=self.n_docs
+        )
         return sums.astype(np.float64, copy=False)
 
 
@@ -323,9 +347,9 @@ class Retriever:
         self.content_weight = content_weight
         self.entries: list[AnswerEntry] = list(book.entries)
         # (id, topic) per entry: ``AnswerEntry.topic`` splits the id on every call.
-        self._entry_keys = [(entry.id, entry.topic) for entry in self.entries]
+        self._entry_keys = _labels([(entry.id, entry.topic) for entry in self.entries])
         self.articles: list[Article] = library.all_articles()
-        self._article_keys = [(article.law, article.number) for article in self.articles]
+        self._article_keys = _labels([(a.law, a.number) for a in self.articles])
         cache = TokenCache(tokenizer, cache_dir)
         phrasing_docs: list[list[str]] = []
         starts: list[int] = []
@@ -359,10 +383,7 @@ class Retriever:
         self.content = _Block(content_docs, len(phrasing_docs), vocab)
         self.article_block = _Block(article_docs, len(phrasing_docs) + len(content_docs), vocab)
         blocks = (self.phrasings, self.content, self.article_block)
-        self._weights = _Postings.stack(
-            [block.weight_postings(vocab) for block in blocks],
-            shape=(len(vocab), sum(block.size for block in blocks)),
-        )
+        n_scored = sum(block.size for block in blocks)
         # An entry's phrasings are consecutive (``starts``), so its best one is a reduceat.
         self._phrasing_starts = np.asarray(starts, dtype=np.int64)
         # Every token an entry contains anywhere, for coverage ("how much of the question
@@ -375,13 +396,26 @@ class Retriever:
         n_entries = len(entry_sets)
         entry_part = _membership(entry_sets, vocab, self.phrasings.idf, 0)
         article_part = _membership(article_docs, vocab, self.article_block.idf, n_entries)
-        self._coverage = _Postings.stack(
-            [entry_part, article_part], shape=(len(vocab), n_entries + len(article_docs))
+        # One posting matrix for both sums a question needs, so they are one gather: key
+        # 2·term holds the term's BM25 weights (documents 0 … n_scored: phrasings, content,
+        # articles), key 2·term + 1 its coverage IDF (entries, then articles, after those).
+        self._postings = _Postings.stack(
+            [
+                *(_keyed(block.weight_postings(vocab), 0, 0) for block in blocks),
+                _keyed(entry_part, 1, n_scored),
+                _keyed(article_part, 1, n_scored),
+            ],
+            shape=(2 * len(vocab), n_scored + n_entries + len(article_docs)),
         )
-        # A Python list: indexing it per word is several times cheaper than a numpy array.
-        self._known_word_list: list[bool] = (
-            self.phrasings.present | self.article_block.present
-        ).tolist()
+        self._entry_coverage = slice(n_scored, n_scored + n_entries)
+        self._article_coverage = slice(
+            n_scored + n_entries, n_scored + n_entries + len(article_docs)
+        )
+        known = (self.phrasings.present | self.article_block.present).tolist()
+        # Python lists: indexing them per token is several times cheaper than numpy arrays.
+        self._term_kinds: list[int] = [
+            _term_kind(token, known[term]) for token, term in vocab.items()
+        ]
 
     @classmethod
     def build(
@@ -411,89 +445,96 @@ class Retriever:
         """Rank entries and articles for a question already normalised and cut into tokens."""
         if not tokens:
             return Retrieval((), (), (), 0.0, clean)
-        ids, concept_ids, unseen_concepts, known_share = self._question_terms(tokens)
-        weights = self._weights.sums(ids)
-        covered = self._coverage.sums(concept_ids)
-        n_entries = len(self.entries)
-        entry_hits = self._entry_hits(
-            weights, covered[:n_entries], concept_ids, unseen_concepts, k_entries
-        )
-        article_hits = self._article_hits(
-            weights, covered[n_entries:], concept_ids, unseen_concepts, k_articles
-        )
-        return Retrieval(tuple(tokens), entry_hits, article_hits, known_share, clean)
+        query = self._question_terms(tokens)
+        sums = self._postings.sums(query.keys)
+        entry_hits = self._entry_hits(sums, query, k_entries)
+        article_hits = self._article_hits(sums, query, k_articles)
+        return Retrieval(tuple(tokens), entry_hits, article_hits, query.known_share, clean)
 
-    def _question_terms(self, tokens: list[str]) -> tuple[IntArray, IntArray, set[str], float]:
-        """Term ids of every indexed token (repeats count again), the distinct concepts'
-        ids (words and synonym expansions, not bigrams), the concepts no index knows, and
-        the share of words some index knows."""
-        lookup = self._vocab.get
-        terms = [lookup(token) for token in tokens]
-        ids = np.fromiter((t for t in terms if t is not None), dtype=np.int64)
-        concepts: dict[int, None] = {}
+    def _question_terms(self, tokens: list[str]) -> _Query:
+        """The question's posting keys: every indexed token's weights (repeats count again),
+        then the distinct concepts' coverage (words and synonym expansions, not bigrams);
+        with the number of concepts no index knows and the share of words some index knows.
+        """
+        terms = list(map(self._vocab.get, tokens))
+        ids = [term for term in terms if term is not None]
+        kinds = list(map(self._term_kinds.__getitem__, ids))
+        concepts = list(dict.fromkeys(compress(ids, kinds)))
+        known = kinds.count(_KNOWN_WORD)
+        words = known + kinds.count(_WORD)
         unseen: set[str] = set()
-        words = known = 0
-        known_word = self._known_word_list
-        for token, term in zip(tokens, terms, strict=True):
-            kind = token[0]
-            if kind == "#":
-                continue
-            if kind != "=":
-                words += 1
-                known += term is not None and known_word[term]
-            if term is None:
-                unseen.add(token)
-            else:
-                concepts[term] = None
-        concept_ids = np.fromiter(concepts, dtype=np.int64, count=len(concepts))
-        return ids, concept_ids, unseen, known / words if words else 0.0
+        if len(ids) < len(tokens):
+            for token, term in zip(tokens, terms, strict=True):
+                if term is None and token[0] != "#":
+                    words += token[0] != "="
+                    unseen.add(token)
+        keys = np.array([*ids, *concepts], dtype=np.int64)
+        keys *= 2
+        keys[len(ids) :] += 1
+        return _Query(
+            keys, np.array(concepts, dtype=np.int64), len(unseen), known / words if words else 0.0
+        )
 
     @staticmethod
-    def _concept_weight(block: _Block, concept_ids: IntArray, unseen: set[str]) -> float:
+    def _concept_weight(block: _Block, query: _Query) -> float:
         """IDF mass of the question's distinct concepts in one block (coverage denominator)."""
-        return float(block.idf[concept_ids].sum()) + len(unseen) * block.unseen_idf
+        return float(block.idf[query.concept_ids].sum()) + query.unseen * block.unseen_idf
 
-    def _entry_hits(
-        self,
-        weights: FloatArray,
-        covered: FloatArray,
-        concept_ids: IntArray,
-        unseen: set[str],
-        k: int,
-    ) -> tuple[EntryHit, ...]:
-        phrasings = self.phrasings
-        best = np.maximum.reduceat(weights[: phrasings.size], self._phrasing_starts)
-        content = weights[self.content.offset : self.content.offset + self.content.size]
+    def _entry_hits(self, sums: FloatArray, query: _Query, k: int) -> tuple[EntryHit, ...]:
+        """The ``k`` best entries: best phrasing plus weighted content, with coverage."""
+        best = np.maximum.reduceat(sums[: self.phrasings.size], self._phrasing_starts)
+        content = sums[self.content.offset : self.content.offset + self.content.size]
         totals = best + self.content_weight * content
-        denominator = self._concept_weight(phrasings, concept_ids, unseen)
-        keys = self._entry_keys
-        return tuple(
-            EntryHit(keys[index][0], keys[index][1], score, coverage)
-            for index, score, coverage in _best(totals, covered, denominator, k)
-        )
+        denominator = self._concept_weight(self.phrasings, query)
+        rows = _best(totals, sums[self._entry_coverage], denominator, k, self._entry_keys)
+        return tuple(map(EntryHit._make, rows))
 
-    def _article_hits(
-        self,
-        weights: FloatArray,
-        covered: FloatArray,
-        concept_ids: IntArray,
-        unseen: set[str],
-        k: int,
-    ) -> tuple[ArticleHit, ...]:
+    def _article_hits(self, sums: FloatArray, query: _Query, k: int) -> tuple[ArticleHit, ...]:
+        """The ``k`` best statute articles, with coverage."""
         block = self.article_block
-        scores = weights[block.offset : block.offset + block.size]
-        denominator = self._concept_weight(block, concept_ids, unseen)
-        keys = self._article_keys
-        return tuple(
-            ArticleHit(keys[index][0], keys[index][1], score, coverage)
-            for index, score, coverage in _best(scores, covered, denominator, k)
-        )
+        scores = sums[block.offset : block.offset + block.size]
+        denominator = self._concept_weight(block, query)
+        rows = _best(scores, sums[self._article_coverage], denominator, k, self._article_keys)
+        return tuple(map(ArticleHit._make, rows))
+
+
+class _Query(NamedTuple):
+    """What ranking needs of a question's tokens (``Retriever._question_terms``)."""
+
+    #: Posting keys: 2·term per indexed token, then 2·term + 1 per distinct concept.
+    keys: IntArray
+    concept_ids: IntArray
+    #: How many distinct concepts (words, expansions) no index knows.
+    unseen: int
+    known_share: float
+
+
+def _keyed(part: _Triples, kind: int, offset: int) -> _Triples:
+    """(term, document, value) triples as (2·term + kind, document + offset, value)."""
+    terms, docs, values = part
+    return 2 * terms + kind, docs + offset, values
+
+
+ObjectArray = npt.NDArray[np.object_]
+
+
+def _labels(keys: Sequence[tuple[object, object]]) -> tuple[ObjectArray, ObjectArray]:
+    """Documents' two-part keys ((id, topic) or (law, number)) as two object arrays, so the
+    best documents' keys are two gathers."""
+    first, second = (np.empty(len(keys), dtype=object) for _ in range(2))
+    first[:] = [key[0] for key in keys]
+    second[:] = [key[1] for key in keys]
+    return first, second
 
 
 def _best(
-    scores: FloatArray, covered: FloatArray, denominator: float, k: int
-) -> list[tuple[int, float, float]]:
-    """(index, score, coverage) of the ``k`` best documents, best first."""
+    scores: FloatArray,
+    covered: FloatArray,
+    denominator: float,
+    k: int,
+    labels: tuple[ObjectArray, ObjectArray],
+) -> Iterator[tuple[Any, Any, float, float]]:
+    """(*label, score, coverage) of the ``k`` best documents, best first."""
     top = _top(scores, k)
     # Clipped: the two IDF sums add the same terms in different orders (1.0000000000000002).
     shares = (
@@ -501,18 +542,23 @@ def _best(
         if denominator > 0
         else [0.0] * len(top)
     )
-    return list(zip(top.tolist(), scores[top].tolist(), shares, strict=True))
+    first, second = labels
+    return zip(first[top].tolist(), second[top].tolist(), scores[top].tolist(), shares, strict=True)
 
 
 def _top(scores: FloatArray, k: int) -> IntArray:
     """Indexes of the ``k`` best positive scores, best first (ties: lower index first)."""
     if k <= 0 or not len(scores):
         return np.zeros(0, dtype=np.int64)
-    if k < len(scores):
-        # Only the candidates at or above the k-th score need sorting.
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        candidates = np.flatnonzero(scores >= max(kth, 1e-300))
-    else:
-        candidates = np.flatnonzero(scores > 0)
-    order = np.argsort(-scores[candidates], kind="stable")
+    # Scores below 1e-300 never count (unless every document may: then any positive one).
+    candidates = np.flatnonzero(scores >= 1e-300 if k < len(scores) else scores > 0)
+    values = scores[candidates]
+    if len(candidates) > 8 * k + 256:
+        # Only the candidates at or above the k-th score need sorting (a few hundred sort
+        # faster than they partition). Partitioning the positive scores alone: numpy's
+        # partition is slow on the many ties at zero.
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        keep = np.flatnonzero(values >= kth)
+        candidates, values = candidates[keep], values[keep]
+    order = np.argsort(-values, kind="stable")
     return candidates[order[:k]]

@@ -16,6 +16,7 @@ import math
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 _NO_TOPIC = "__no_topic__"
 CHILD_LABOUR_TOPIC = "child_or_forced_labor"
+#: Each topic's place in TOPICS (the tie-break of equal scores).
+_TOPIC_ORDER: dict[str, int] = {topic: index for index, topic in enumerate(TOPICS)}
+#: Topics reported when the evidence names fewer than three: the fallback topic first.
+_FALLBACK_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(("other", *TOPICS)))
 
 #: Intent reported when a message asks for an article's wording.
 ARTICLE_TEXT_INTENT = "show_article"
@@ -266,17 +271,23 @@ class KnowledgeBase:
 
     def _entry_topics(self, found: Retrieval) -> dict[str, float]:
         """Topic distribution from retrieval: softmax over each topic's best entries' scores."""
-        per_topic: dict[str, list[float]] = defaultdict(list)
+        # Each topic's first and second hit (hits come best first).
+        best: dict[str, float] = {}
+        runner_up: dict[str, float] = {}
         for hit in found.entries:
-            per_topic[hit.topic].append(hit.score)
-        if not per_topic:
+            if hit.topic not in best:
+                best[hit.topic] = hit.score
+            elif hit.topic not in runner_up:
+                runner_up[hit.topic] = hit.score
+        if not best:
             return {}
         second = self.weights.second_entry_weight
-        scores = {}
-        for topic in self._book_topics:
-            # Topics without any hit still compete, at score 0.
-            best, runner_up = ([*per_topic.get(topic, []), 0.0, 0.0])[:2]
-            scores[topic] = (1.0 - second) * best + second * runner_up
+        first = 1.0 - second
+        # Topics without any hit still compete, at score 0.
+        scores = {
+            topic: first * best.get(topic, 0.0) + second * runner_up.get(topic, 0.0)
+            for topic in self._book_topics
+        }
         # "No topic fits" competes too, at a baseline score: weak matches then give a weak
         # topic belief instead of a confident one. Its share is dropped, not redistributed.
         scores[_NO_TOPIC] = self.weights.entry_baseline
@@ -344,10 +355,10 @@ class KnowledgeBase:
         request = self.article_request(question, context_law)
         found = self.retriever.search(question, k_entries=40, k_articles=10)
         scores = self.topic_scores(found, parse, question)
-        ranked = sorted(scores, key=lambda t: (-scores[t], TOPICS.index(t)))
+        ranked = sorted(scores, key=lambda t: (-scores[t], _TOPIC_ORDER[t]))
         # Always report three topics; without evidence the fallback topic leads.
-        fallback = ["other", *TOPICS]
-        ranked += [t for t in dict.fromkeys(fallback) if t not in ranked][: max(0, 3 - len(ranked))]
+        if len(ranked) < 3:
+            ranked += [t for t in _FALLBACK_TOPICS if t not in ranked][: 3 - len(ranked)]
         if request is not None:
             return self._article_result(request, ranked, scores)
         return self._entry_result(question, found, ranked, scores, parse)
@@ -488,15 +499,14 @@ class KnowledgeBase:
         article_match = {
             (a.law, a.number): a.score / top_article for a in found.articles if top_article > 0
         }
-        best: tuple[float, AnswerEntry, float] | None = None
+        best: tuple[float, str, float] | None = None
         for hit in found.entries:
             if hit.topic != topic:
                 continue
             if hit.coverage < w.min_coverage or hit.score < w.min_entry_score:
                 continue
-            entry = self.book.by_id[hit.entry_id]
             cited = self._cited_keys[hit.entry_id]
-            support = max((article_match.get(key, 0.0) for key in cited), default=0.0)
+            support = max(map(article_match.get, cited, repeat(0.0)), default=0.0)
             value = hit.score * (1.0 + w.article_support * support)
             if hit.entry_id in preferred:
                 value *= 1.0 + w.situation_preference
@@ -504,8 +514,8 @@ class KnowledgeBase:
                 match = min(1.0, hit.score / w.full_match_score) * min(
                     1.0, hit.coverage / w.full_match_coverage
                 )
-                best = (value, entry, match)
-        return (best[1], best[2]) if best else (None, 0.0)
+                best = (value, hit.entry_id, match)
+        return (self.book.by_id[best[1]], best[2]) if best else (None, 0.0)
 
     def _grounding(
         self, question: str, found: Retrieval, topic: str, exclude: list[CitationRef]

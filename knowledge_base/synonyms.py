@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,8 @@ class Lexicon:
     _by_first_char: dict[str, tuple[tuple[str, int], ...]] = field(
         init=False, repr=False, compare=False
     )
+    #: Matches where any typo rule would (None: the rules cannot be joined into one).
+    _any_typo: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[str, int]]] = {}
@@ -63,9 +66,12 @@ class Lexicon:
         object.__setattr__(
             self, "_by_first_char", {char: tuple(words) for char, words in index.items()}
         )
+        object.__setattr__(self, "_any_typo", _joined(rule.pattern for rule in self.typos))
 
     def fix_typos(self, text: str) -> str:
         """Apply every typo rule in file order."""
+        if self._any_typo is not None and self._any_typo.search(text) is None:
+            return text  # no rule matches, so none changes the text for a later one
         for rule in self.typos:
             text = rule.pattern.sub(rule.replace, text)
         return text
@@ -85,7 +91,7 @@ class Lexicon:
 
     def situation_cue_position(self, text: str) -> int | None:
         """Where the last what-to-do cue starts in ``text`` (normalised), or None."""
-        found = max((text.rfind(cue) for cue in self.situation_cues), default=-1)
+        found = max(map(text.rfind, self.situation_cues), default=-1)
         return found if found >= 0 else None
 
     def words(self) -> set[str]:
@@ -95,6 +101,22 @@ class Lexicon:
             words.update(group.terms)
             words.update(group.variants)
         return {word for word in words if len(word) > 1}
+
+
+def _joined(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern matching wherever any of ``patterns`` does, or None when they have
+    groups (their numbers would shift) or flags of their own, or there are none."""
+    sources: list[str] = []
+    for pattern in patterns:
+        if pattern.groups or pattern.flags != re.UNICODE:
+            return None
+        sources.append(f"(?:{pattern.pattern})")
+    if not sources:
+        return None
+    try:
+        return re.compile("|".join(sources))
+    except re.error:
+        return None
 
 
 def _clean(word: object, where: str) -> str:

@@ -92,6 +92,9 @@ def collapse_repeats(text: str) -> str:
     if _repeats_back_to_back(text):
         text = _REPEAT.sub(_keep_one, text)
     parts = _CLAUSE_SPLIT.split(text)
+    long_clauses = [clause for clause in parts[::2] if len(clause) >= 4]
+    if len(set(long_clauses)) == len(long_clauses):
+        return text  # no clause to drop: the parts join back into the text
     seen: set[str] = set()
     kept: list[str] = []
     # parts alternates clause, separator, clause, separator …

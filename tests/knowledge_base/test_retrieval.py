@@ -4,6 +4,7 @@ table tests this package alone. Every question here was written for this test.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge_base.retrieval import DEFAULT_USER_DICT, KbTokenizer, Retriever
+from knowledge_base.retrieval import (
+    _BIGRAM,
+    _EXPANSION,
+    _KNOWN_WORD,
+    _WORD,
+    DEFAULT_USER_DICT,
+    KbTokenizer,
+    Retriever,
+    _article_text,
+    _top,
+)
 from knowledge_base.service import AnswerResult, KnowledgeBase
-from knowledge_base.synonyms import default_lexicon
+from knowledge_base.synonyms import _joined, default_lexicon
 from knowledge_base.text import (
     _REPEAT,
     _keep_one,
@@ -284,3 +295,85 @@ def test_entry_hits_are_ranked_with_coverage_in_range(kb: KnowledgeBase, questio
     assert scores == sorted(scores, reverse=True)
     assert all(0.0 <= hit.coverage <= 1.0 for hit in found.entries)
     assert all(hit.topic == kb.book.by_id[hit.entry_id].topic for hit in found.entries)
+
+
+@pytest.mark.parametrize("question", SCORED_QUESTIONS)
+def test_one_posting_matrix_gives_every_block_its_bm25s_scores(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # Weights and coverage share one posting matrix (one gather per question): each block's
+    # part of it must still be that block's own BM25 scores.
+    retriever = kb.retriever
+    tokens = retriever.tokenizer.tokens(question)
+    sums = retriever._postings.sums(retriever._question_terms(tokens).keys)
+    for block in (retriever.phrasings, retriever.content, retriever.article_block):
+        known = [t for t in tokens if t in block.bm25.vocab_dict]
+        expected = block.bm25.get_scores(known)
+        got = sums[block.offset : block.offset + block.size]
+        assert got == pytest.approx(expected, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("question", SCORED_QUESTIONS)
+def test_article_coverage_is_the_idf_share_of_the_concepts_each_article_has(
+    kb: KnowledgeBase, question: str
+) -> None:
+    retriever = kb.retriever
+    found = retriever.search(question)
+    concepts = {t for t in found.tokens if not t.startswith("#")}
+    idf, vocab = retriever.article_block.idf, retriever._vocab
+    unseen = [t for t in concepts if t not in vocab]
+    total = sum(idf[vocab[t]] for t in concepts if t in vocab)
+    total += len(unseen) * retriever.article_block.unseen_idf
+    by_key = {(a.law, a.number): a for a in retriever.articles}
+    for hit in found.articles:
+        article = by_key[(hit.law, hit.number)]
+        words = set(retriever.tokenizer.tokens(_article_text(article), document=True))
+        covered = sum(idf[vocab[t]] for t in concepts & words)
+        assert hit.coverage == pytest.approx(min(covered / total, 1.0), rel=1e-9)
+
+
+def test_term_kinds_follow_the_tokens(kb: KnowledgeBase) -> None:
+    retriever = kb.retriever
+    known = retriever.phrasings.present | retriever.article_block.present
+    for token, term in retriever._vocab.items():
+        kind = retriever._term_kinds[term]
+        if token.startswith("#"):
+            assert kind == _BIGRAM
+        elif token.startswith("="):
+            assert kind == _EXPANSION
+        else:
+            assert kind == (_KNOWN_WORD if known[term] else _WORD)
+
+
+def _naive_top(scores: list[float], k: int) -> list[int]:
+    floor = 1e-300 if k < len(scores) else 5e-324
+    ranked = sorted((i for i, s in enumerate(scores) if s >= floor), key=lambda i: -scores[i])
+    return ranked[: max(k, 0)]
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 0.0, 0.5, 1.0, 1.0, 2.5, 3.0, 1e-320]), max_size=700),
+    st.integers(min_value=-1, max_value=720),
+)
+def test_top_is_the_stable_ranking_of_positive_scores(scores: list[float], k: int) -> None:
+    # Many ties and zeros, and lengths on both sides of the partition threshold.
+    assert _top(np.asarray(scores), k).tolist() == _naive_top(scores, k)
+
+
+@given(st.text(alphabet="使用期限适间工商保险算上了加开出我辞社宝产价格 ab", max_size=30))
+def test_typo_rules_joined_in_one_pattern_fix_what_each_rule_fixes(text: str) -> None:
+    # The joined pattern only decides whether the rules need to run at all.
+    lexicon = default_lexicon()
+    expected = text
+    for rule in lexicon.typos:
+        expected = rule.pattern.sub(rule.replace, expected)
+    assert lexicon.fix_typos(text) == expected
+
+
+def test_typo_rules_with_groups_are_not_joined() -> None:
+    plain = [re.compile("社宝"), re.compile("使用期(?!限)")]
+    joined = _joined(plain)
+    assert joined is not None
+    assert joined.search("我的使用期") and not joined.search("使用期限")
+    assert _joined([*plain, re.compile(r"(工)\1")]) is None
+    assert _joined([]) is None

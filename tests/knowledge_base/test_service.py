@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_the_prior_keeps_a_weak_belief_weak(kb: KnowledgeBase) -> None:
     assert weighted["wages_arrears"] > weighted["student_intern"]
 
 
-def _with(kb: KnowledgeBase, **changes: float) -> KnowledgeBase:
+def _with(kb: KnowledgeBase, **changes: Any) -> KnowledgeBase:
     return KnowledgeBase(
         kb.library, kb.book, kb.retriever, dataclasses.replace(kb.weights, **changes)
     )
