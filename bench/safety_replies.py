@@ -1,6 +1,10 @@
 """Safety through the whole chat: what a worker is actually sent, printing no message text.
 
     .venv/bin/python bench/safety_replies.py tests/nlu/cases/safety_set_tune.yml
+    .venv/bin/python bench/safety_replies.py --show-misses tests/nlu/cases/safety_set_blind5.yml
+
+``--show-misses`` also prints each missed danger and each alarm with its text: only for sets
+that may be read (never the untouched blind sets).
 
 Each message opens its own conversation on the embedded defaults (SQLite, in-process store,
 embedded NLU) and goes through the conversation core. Help is recognised by its hotline
@@ -78,8 +82,8 @@ async def one_turn(runtime: Runtime, text: str) -> tuple[list[Reply], bool, bool
     return replies, bool(replies) and replies[0].text.startswith(OPENINGS), answered
 
 
-async def measure(path: Path) -> None:
-    """Print the aggregate figures for one labelled set."""
+async def measure(path: Path, *, show_misses: bool = False) -> None:
+    """Print the aggregate figures for one labelled set (and, asked, each miss's text)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         runtime = build(Path(tmp))
@@ -90,6 +94,9 @@ async def measure(path: Path) -> None:
             given[item["category"]] += needed <= numbers_in(replies)
             full[item["category"]] += help_first and needed <= numbers_in(replies[:1])
             raised[item["category"]] += help_first
+            if show_misses and not (help_first and needed <= numbers_in(replies[:1])):
+                print(f"  MISS {item['category']} {item['kinds']} help_first={help_first}")
+                print(f"       {item['text']}")
         alarms, replaced, asked = Counter[str](), Counter[str](), 0
         for item in data["look_alikes"]:
             _replies, emergency, answered = await one_turn(runtime, item["text"])
@@ -97,6 +104,8 @@ async def measure(path: Path) -> None:
             asked += question
             alarms[item["category"]] += emergency
             replaced[item["category"]] += emergency and question and not answered
+            if show_misses and emergency:
+                print(f"  ALARM {item['category']} answered={answered}: {item['text']}")
         await runtime.close()
     dangerous, look_alikes = len(data["dangerous"]), len(data["look_alikes"])
     print(f"{path.name}: {dangerous} dangerous, {look_alikes} look-alikes ({asked} ask a question)")
@@ -118,8 +127,14 @@ def main() -> None:
     """Measure every set named on the command line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sets", nargs="+", type=Path)
-    for path in parser.parse_args().sets:
-        asyncio.run(measure(path))
+    parser.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="also print each missed danger and each alarm (prints message text: read sets only)",
+    )
+    args = parser.parse_args()
+    for path in args.sets:
+        asyncio.run(measure(path, show_misses=args.show_misses))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,14 @@ Each kind is judged on its own (``safety.yml`` says the same beside the patterns
   consequence (算工伤吗) with nothing saying it is going on now; a phrase that may or may not be
   a danger (不让走: not let out, or not let quit?) is doubt alone, an emergency with another or
   when it is now;
-- words that say help is needed now (救命, 还在流血) make any danger an emergency.
+- words that say help is needed now (救命, 还在流血) make any danger an emergency;
+- signs of a goodbye that say little alone (东西分给室友, 手机月底停) add up: two different
+  ones are a self-harm emergency, like a goodbye in words;
+- a danger retold from the news, a film or a video (新闻里说, 刷到个视频) is doubt unless urgent,
+  and a clause that only supposes a physical danger (如果车间着火) is not read beside a legal
+  question;
+- a phrase that may be a physical danger (不让我们走), said with no labour-law topic at all, is
+  an emergency when the models read even a little danger: help first, as nothing else is asked.
 """
 
 from __future__ import annotations
@@ -56,6 +63,9 @@ MODEL_EMERGENCY_LEGAL_WORDS: Final = 0.65
 PLAUSIBLE: Final = 0.25
 # A physical danger the rules only doubt (不让走) becomes an emergency when the models agree.
 CONFIRM: Final = 0.45
+# ... and with much less when the message names no labour-law topic at all and is not told as
+# a standing condition: it reads like danger and asks nothing else, so help first (round 16).
+CONFIRM_NOTHING_ELSE: Final = 0.1
 # In an emergency without self-harm, its help is added when the models read this much of it.
 SELF_HARM_ALSO: Final = 0.3
 SELF_HARM: Final = "self_harm"
@@ -65,8 +75,12 @@ LEGAL_INTENT_CONFIDENCE: Final = 0.1
 # Traditional 著 is simplified 着 (拿著刀, 鎖著門), but the conversion keeps it, as simplified 著
 # is also 显著, 著名: outside those words it is read as 着, so the patterns need only one form.
 _ZHE: Final = re.compile(r"(?<![显卓昭名土])著(?![名作称书述])")
-# Northern 俺 (I, we: 俺们) is read as 我, so the patterns name the speaker one way (把俺锁车里了).
-_AN: Final = re.compile("俺")
+# Northern 俺 (I, we: 俺们) is read as 我 and Cantonese 嚟 (come) as 来, so the patterns name the
+# speaker and the coming one way (把俺锁车里了, 又嚟拍门).
+_DIALECT: Final = str.maketrans({"俺": "我", "嚟": "来"})
+# Signs of a goodbye that each say little alone (things given away, money owed let go, a phone
+# to be stopped, "you need not answer"): this many different ones in one message are a goodbye.
+FAREWELL_SIGNS: Final = 2
 
 
 class DangerModel(Protocol):
@@ -95,9 +109,12 @@ class Context:
     self_harm_over: bool  # a past self-harm or its thoughts, now over (吃过药 被救回来了)
     habitual: bool  # a standing condition (天天, 长期)
     legal_words: bool  # words of a labour-law topic, asked or not
+    other_topic: bool  # ... or the classifier's best intent is a labour-law one that is not
+    # the danger itself (forced labour is what being held is about)
     legal_question: bool  # a question on a labour-law topic
     consequence_question: bool  # ... on the legal consequence of an event (算工伤吗, 能赔吗)
     others: bool  # someone else's suicide
+    media: bool = False  # told from the news, a film, a video someone saw (新闻里, 刷到个视频)
 
     def over(self, kind: str) -> bool:
         """The message tells of a past event (or, for a physical danger, a standing one)."""
@@ -105,8 +122,10 @@ class Context:
 
     @property
     def asks_about_someone_else(self) -> bool:
-        """A past event or someone else's, asked as a legal question (工友跳楼了 厂里赔吗)."""
-        return (self.past or self.others) and self.legal_question and not self.urgent
+        """A past event or someone else's, asked as a legal question (工友跳楼了 厂里赔吗) or
+        retold from the news (看新闻说有人烧炭)."""
+        asked = self.legal_question or self.media
+        return (self.past or self.others) and asked and not self.urgent
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +141,11 @@ class KindRule:
     exceptions: re.Pattern[str] | None = None
     look_alikes: re.Pattern[str] | None = None
     related: re.Pattern[str] | None = None
+    farewell: tuple[re.Pattern[str], ...] = ()
+
+    def farewell_signs(self, text: str) -> int:
+        """How many different signs of a goodbye ``text`` holds (存款转给我妈了, 手机月底停)."""
+        return sum(_search(pattern, text) for pattern in self.farewell)
 
     def without_look_alikes(self, text: str) -> str:
         """``text`` with other senses of the words and look-alike phrases blanked (same length)."""
@@ -141,14 +165,18 @@ class KindRule:
     def level(self, text: str, context: Context) -> Level:
         """How strongly this kind is present in the normalised ``text``."""
         plain = self.without_look_alikes(text)
-        doubtful = alternation(self.doubtful).count(plain) if self.doubtful is not None else 0
-        literal = alternation(self.doubtful).replace(plain, " ") if doubtful else plain
+        doubtful, literal = 0, plain
+        if self.doubtful is not None:
+            doubtful = alternation(self.doubtful).count(plain)
+            literal = alternation(self.doubtful).replace(plain, " ") if doubtful else plain
         if self.kind == SELF_HARM:
             # 累得想死 holds 想死: the figure of speech is taken out before the danger is sought.
             if _search(self.plan, literal):
-                return Level.DOUBT if context.others and context.legal_question else Level.EMERGENCY
+                asked = context.legal_question or context.media
+                return Level.DOUBT if context.others and asked else Level.EMERGENCY
             danger = _search(self.danger, literal)
-            return _self_harm_level(_search(self.firm, literal), danger, doubtful, context)
+            firm = _search(self.firm, literal) or self.farewell_signs(literal) >= FAREWELL_SIGNS
+            return _self_harm_level(firm, danger, doubtful, context)
         return _physical_level(
             _search(self.danger, plain),
             doubtful,
@@ -178,6 +206,8 @@ def _physical_level(danger: bool, doubtful: int, context: Context, *, held_or_hi
         return Level.NONE
     if context.urgent:
         return Level.EMERGENCY
+    if context.media:  # someone else's, seen in the news or a film: the question is the point
+        return Level.DOUBT
     if context.past:  # over: asked about, it is a legal question and nothing else
         return Level.NONE if context.legal_question else Level.DOUBT
     if context.habitual and not context.now and not held_or_hit:
@@ -200,8 +230,9 @@ class Judgement:
 
 
 def _normalize(text: str) -> str:
-    """``normalize`` (same length), with traditional 著 read as 着 and northern 俺 as 我."""
-    return _AN.sub("我", _ZHE.sub("着", normalize(text)))
+    """``normalize`` (same length), with traditional 著 read as 着, northern 俺 as 我 and
+    Cantonese 嚟 as 来."""
+    return _ZHE.sub("着", normalize(text)).translate(_DIALECT)
 
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
@@ -237,6 +268,7 @@ class SafetyLayer:
         legal_intents: re.Pattern[str] | None = None,
         unspecified: re.Pattern[str] | None = None,
         unspecified_kinds: tuple[str, ...] = (),
+        danger_intents: re.Pattern[str] | None = None,
     ) -> None:
         order = {kind: i for i, kind in enumerate(DANGER_KINDS)}
         self.rules = tuple(sorted(rules, key=lambda r: order.get(r.kind, len(order))))
@@ -244,6 +276,7 @@ class SafetyLayer:
         self._legal_intents = legal_intents
         self._unspecified = unspecified
         self._unspecified_kinds = unspecified_kinds
+        self._danger_intents = danger_intents
 
     @classmethod
     def load(cls, path: Path = DEFAULT_SAFETY_PATH) -> SafetyLayer:
@@ -265,6 +298,9 @@ class SafetyLayer:
                     exceptions=_optional(spec.get("except"), where + ":except"),
                     look_alikes=_optional(spec.get("look_alikes"), where + ":look_alikes"),
                     related=_optional(spec.get("related"), where + ":related"),
+                    farewell=tuple(
+                        _compile([p], f"{where}:farewell") for p in spec.get("farewell") or ()
+                    ),
                 )
             )
         context = {
@@ -279,6 +315,8 @@ class SafetyLayer:
                 "consequence",
                 "question",
                 "others",
+                "media",
+                "supposed",
             )
         }
         unspecified = raw.get("unspecified") or {}
@@ -286,12 +324,14 @@ class SafetyLayer:
         if set(kinds) - set(DANGER_KINDS):
             raise ValueError(f"{path.name}:unspecified: unknown kinds {kinds}")
         legal_intents = raw.get("legal_intents")
+        danger_intents = raw.get("danger_intents")
         return cls(
             rules,
             context,
             re.compile(str(legal_intents)) if legal_intents else None,
             _optional(unspecified.get("patterns"), f"{path.name}:unspecified"),
             kinds,
+            re.compile(str(danger_intents)) if danger_intents else None,
         )
 
     @property
@@ -324,19 +364,25 @@ class SafetyLayer:
             self_harm_over=found("self_harm_over"),
             habitual=found("habitual"),
             legal_words=legal_words,
+            other_topic=legal_words or self._classifier_sees_a_legal_topic(ranking, other=True),
             legal_question=legal_topic and question,
             consequence_question=found("consequence") and question,
             others=found("others"),
+            media=found("media"),
         )
 
-    def _classifier_sees_a_legal_topic(self, ranking: Sequence[IntentScore]) -> bool:
+    def _classifier_sees_a_legal_topic(
+        self, ranking: Sequence[IntentScore], *, other: bool = False
+    ) -> bool:
         # The best intent that is not a safety one: 累得想死 puts crisis_self_harm on top, but
-        # the question that follows is still an overtime question.
+        # the question that follows is still an overtime question. ``other``: a topic other
+        # than the danger itself (``danger_intents``: forced labour).
         best = next((s for s in ranking if s.name not in self.intents), None)
         return (
             best is not None
             and best.confidence >= LEGAL_INTENT_CONFIDENCE
             and _search(self._legal_intents, best.name)
+            and not (other and _search(self._danger_intents, best.name))
         )
 
     def levels(self, text: str, ranking: Sequence[IntentScore] = ()) -> dict[str, Level]:
@@ -345,7 +391,7 @@ class SafetyLayer:
         ``ranking`` is the classifier's; its best intent may tell that a question is a legal one.
         """
         normalized = _normalize(text)
-        return self._rule_levels(normalized, self.context(normalized, ranking))
+        return self._rule_levels(normalized, self.context(normalized, ranking), ranking)
 
     def signal(self, text: str) -> SafetySignal | None:
         """The rules' signal for ``text`` (None: no danger found)."""
@@ -366,7 +412,7 @@ class SafetyLayer:
         """
         normalized = _normalize(text)
         context = self.context(normalized, ranking)
-        levels = self._rule_levels(normalized, context)
+        levels = self._rule_levels(normalized, context, ranking)
         opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)
         if not levels:
             if not self._speaks_against_a_guess(normalized, context):
@@ -384,13 +430,34 @@ class SafetyLayer:
             return Judgement(_demote(safety_intents, ranking), signal)
         return Judgement(list(ranking), signal)
 
-    def _rule_levels(self, normalized: str, context: Context) -> dict[str, Level]:
-        levels = {rule.kind: rule.level(normalized, context) for rule in self.rules}
+    def _rule_levels(
+        self, normalized: str, context: Context, ranking: Sequence[IntentScore] = ()
+    ) -> dict[str, Level]:
+        told, told_context = self._told(normalized, context, ranking)
+        levels = {
+            rule.kind: rule.level(normalized, context)
+            if rule.kind == SELF_HARM
+            else rule.level(told, told_context)
+            for rule in self.rules
+        }
         found = {kind: level for kind, level in levels.items() if level > Level.NONE}
         calm = context.legal_question or context.past
         if not found and not calm and _search(self._unspecified, normalized):
             found = dict.fromkeys(self._unspecified_kinds, Level.EMERGENCY)
         return found
+
+    def _told(
+        self, normalized: str, context: Context, ranking: Sequence[IntentScore]
+    ) -> tuple[str, Context]:
+        """The text without the clauses that only suppose a physical danger (如果车间着火, 万一被
+        锁) when the message asks a legal question, and its context: a fire or a lock supposed
+        in a question about the law is not one happening now. Self-harm is never read this way
+        (如果我死了 is a goodbye)."""
+        supposed = self._context.get("supposed")
+        if supposed is None or not context.legal_question or not _search(supposed, normalized):
+            return normalized, context
+        told = alternation(supposed).blank(normalized)
+        return told, self.context(told, ranking)
 
     def _speaks_against_a_guess(self, normalized: str, context: Context) -> bool:
         # A legal question or a look-alike phrase (累死了, 锁在门外) outweighs any model's guess.
@@ -409,7 +476,7 @@ class SafetyLayer:
         # The rules found nothing and nothing speaks against a guess: the models may know a
         # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
         # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
-        calm = context.past and not context.urgent
+        calm = (context.past or context.media) and not context.urgent
         if not calm and opinion.reaches(_bar(context)):
             return dict.fromkeys(self._plausible_kinds(opinion), Level.EMERGENCY)
         if not ranking or ranking[0].name not in self.intents:
@@ -434,9 +501,11 @@ class SafetyLayer:
         # legal question and no past event, is an emergency when the models read danger in the
         # whole message. Self-harm doubt (累得想死 beside a question) is never raised this way.
         doubtful = [k for k, level in levels.items() if k != SELF_HARM and level == Level.DOUBT]
-        if not doubtful or context.legal_question or context.past:
+        if not doubtful or context.legal_question or context.past or context.media:
             return {}
-        return dict.fromkeys(doubtful, Level.EMERGENCY) if opinion.physical >= CONFIRM else {}
+        nothing_else = not context.other_topic and not context.habitual
+        bar = CONFIRM_NOTHING_ELSE if nothing_else else CONFIRM
+        return dict.fromkeys(doubtful, Level.EMERGENCY) if opinion.physical >= bar else {}
 
     def _related_kinds(
         self, normalized: str, levels: Mapping[str, Level], opinion: Opinion

@@ -396,6 +396,60 @@ def test_the_models_confirm_a_physical_danger_the_rules_only_doubt() -> None:
     assert judged.signal == SafetySignal((HELD,), True)
 
 
+def test_signs_of_a_goodbye_add_up() -> None:
+    # Round 16: each sign alone says little (谢谢 再见 closes many chats); two different ones
+    # are a goodbye, an emergency even beside a legal question.
+    layer = SafetyLayer.load()
+    assert layer.signal("谢谢你们一直陪我聊 再见") is None
+    two = layer.signal("工资也不要了 手机号月底就停 加班费怎么算")
+    assert two == SafetySignal((SELF,), True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # retold from the news or a film: a gentle line, never an alarm
+        ("新闻里说有人被关在厂里 扣押工人犯法吗", SafetySignal((HELD,), False)),
+        ("看新闻说有人在宿舍烧炭 我们宿舍能装电暖器吗", SafetySignal((SELF,), False)),
+        # supposed beside a legal question: the supposed clause is not read as told
+        ("如果车间着火老板锁门不让走 法律怎么规定的", None),
+        # ... but a danger told beside the supposition still is one
+        ("他们把我关在宿舍 如果我报警 工资还能要回来吗", SafetySignal((HELD,), True)),
+        # ... and a self-harm goodbye is never a supposition
+        ("如果我死了 工资能不能给我妈", SafetySignal((SELF,), True)),
+    ],
+)
+def test_news_and_suppositions_are_not_told_dangers(
+    text: str, expected: SafetySignal | None
+) -> None:
+    assert SafetyLayer.load().judge(text, _ranking(greet=1.0)).signal == expected
+
+
+def test_dialect_forms_are_read_as_their_common_form() -> None:
+    # Cantonese 嚟 is 来 (又嚟拍门: they are back at the door), Northern 俺 is 我.
+    signal = SafetyLayer.load().signal("佢又嚟拍门 话唔开就撬门入嚟")
+    assert signal == SafetySignal((HELD,), True)
+
+
+def test_a_doubt_with_nothing_else_said_needs_little_from_the_models() -> None:
+    # Round 16: a phrase that may be holding (不让我们走), with no labour-law topic and no
+    # question, is help first when the models read even a little danger; beside wage words
+    # they must read as much as before.
+    layer = SafetyLayer.load()
+    ranking = _ranking(urgent_danger=0.3, greet=0.7)
+    alone = layer.judge("说是培训 不让我们走", ranking, FixedOpinion(0.0, 0.1)).signal
+    wages = layer.judge("说是培训 不让我们走 工资也没发", ranking, FixedOpinion(0.0, 0.1)).signal
+    assert (alone, wages) == (SafetySignal((HELD,), True), SafetySignal((HELD,), False))
+
+
+def test_forced_labour_as_the_topic_is_not_something_else() -> None:
+    # The classifier reading "forced labour" does not make 不让我们走 a labour question.
+    layer = SafetyLayer.load()
+    ranking = _ranking(ask_child_or_forced_labor=0.5, urgent_danger=0.3, greet=0.2)
+    judged = layer.judge("说是培训 不让我们走", ranking, FixedOpinion(0.0, 0.1))
+    assert judged.signal == SafetySignal((HELD,), True)
+
+
 @pytest.mark.parametrize(
     ("text", "kinds"),
     [
