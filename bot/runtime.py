@@ -90,9 +90,9 @@ class Runtime:
 
     def warm_up(self) -> None:
         """Load what the first message would otherwise wait for: the word cutters of the
-        knowledge base and the NLU, the name tagger of the complaint description (jieba, which the
-        NLU's cutter shares), the place names; in production also the safety layer's sentence
-        encoder."""
+        knowledge base and the NLU, the safety rules' patterns, the name tagger of the complaint
+        description (jieba, which the NLU's cutter shares), the place names; in production also
+        the safety layer's sentence encoder."""
         from bot.flows.intake.pii import identifying_kinds
         from handoff.places import find_places
         from nlu.embedded import semantic
@@ -107,6 +107,9 @@ class Runtime:
             # development server (and every test) starts without it and loads it on first need.
             threading.Thread(target=semantic.warm_up, name="encoder-warm-up", daemon=True).start()
         get_cutter()
+        # One parse builds the safety rules' compiled patterns (about half a second), which
+        # the first worker's message would otherwise pay for.
+        self.nlu.parse("你好 工资没发 厂里着火了")
         identifying_kinds("王小明")
         find_places("广东东莞")
 

@@ -59,6 +59,8 @@ _DATE_PATTERNS: Final = (
     # keeps the relative year, so a calculator reads it against today.
     re.compile(rf"(?:大前年|前年|去年|今年){_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
 )
+#: Per date pattern, the characters it cannot match without: one of each string.
+_DATE_NEEDS: Final = (("-/.",), ("年", "月"), ("年", "月"), ("年",), ("月",), ("年", "月"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +319,9 @@ class EntityExtractor:
 
     def _dates(self, text: str, norm: str) -> list[Entity]:
         candidates = []
-        for pattern in _DATE_PATTERNS:
+        for pattern, needs in zip(_DATE_PATTERNS, _DATE_NEEDS, strict=True):
+            if not all(any(char in norm for char in chars) for chars in needs):
+                continue  # most messages name no date: six searches in vain
             for match in pattern.finditer(norm):
                 value = self._date_value(match)
                 if value is not None:

@@ -13,6 +13,7 @@ has the same length as the original, so spans are offsets into the original text
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
@@ -399,7 +400,8 @@ def _count(match: re.Match[str]) -> Quantity | None:
     return Quantity("count", value, match.start(), match.end(), _approx(match))
 
 
-_SCANNERS: Final = (
+Scanner = Callable[[re.Match[str]], Quantity | None]
+_SCANNERS: Final[tuple[tuple[re.Pattern[str], Scanner], ...]] = (
     (_PERCENT_RE, _percent),
     (_MONEY_RE, _money),
     (_HOURS_RE, _hours),
@@ -409,6 +411,22 @@ _SCANNERS: Final = (
     (_HALF_DURATION_RE, _half_duration),
     (_COUNT_RE, _count),
 )
+
+
+#: Per scanner: True when it needs a 半 rather than a numeral (the others all hold NUMERAL).
+_NEEDS_HALF: Final = tuple(r is _HALF_HOURS_RE or r is _HALF_DURATION_RE for r, _ in _SCANNERS)
+
+
+def _scanners_for(norm: str) -> list[tuple[re.Pattern[str], Scanner]]:
+    """The scanners that can match in ``norm``: without a numeral in it (a third of the
+    messages) none but the 半 ones, and those only with a 半; the rest would search in vain."""
+    numeral = _NUMERAL_RE.search(norm) is not None
+    half = "半" in norm
+    return [
+        scanner
+        for scanner, needs_half in zip(_SCANNERS, _NEEDS_HALF, strict=True)
+        if (half if needs_half else numeral)
+    ]
 
 
 def _preceded_by_ordinal(text: str, start: int) -> bool:
@@ -436,7 +454,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """
     norm = normalize(text[:SCAN_CHARS])
     found: list[Quantity] = []
-    for regex, build in _SCANNERS:
+    for regex, build in _scanners_for(norm):
         for match in _finditer_overlapping(regex, norm):
             quantity = build(match)
             if quantity is not None and _keep(norm, quantity.start, quantity.end):

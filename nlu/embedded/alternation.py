@@ -9,6 +9,9 @@ there, in their original order. Alternatives that cannot start with that charact
 position in the full pattern too, so the first alternative that matches, and the match (its
 start and end), are the same as ``re``'s: only how fast they are found changes.
 
+The dispatch itself is one more regular expression (``_dispatch``), so ``re`` skips to the
+characters that start some alternative and picks their alternatives without a Python loop.
+
 A pattern it cannot take apart safely (an alternative that may start with any character or
 match the empty text, flags, back-references) is searched with ``re`` itself.
 """
@@ -16,9 +19,11 @@ match the empty text, flags, back-references) is searched with ``re`` itself.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from re import _parser as _sre_parse  # type: ignore[attr-defined]  # re's own parser (3.11+)
 from typing import Any, Final
 
@@ -202,6 +207,96 @@ def _decimal_digits() -> frozenset[str]:
     return frozenset(ch for ch in map(chr, range(0x110000)) if ch.isdecimal())
 
 
+def _has_back_reference(items: Any) -> bool:
+    """True when parsed ``items`` refer back to a group (copies of them would renumber it)."""
+    c = _constants
+    return any(
+        op in (c.GROUPREF, c.GROUPREF_EXISTS)
+        or any(_has_back_reference(sub.data) for sub in _subpatterns(av))
+        for op, av in items
+    )
+
+
+def _subpatterns(av: Any) -> Iterator[Any]:
+    """The parsed sub-patterns inside an item's argument (a group's, a branch's, a repeat's)."""
+    for part in av if isinstance(av, tuple | list) else (av,):
+        if isinstance(part, _sre_parse.SubPattern):
+            yield part
+        elif isinstance(part, list):
+            yield from (x for x in part if isinstance(x, _sre_parse.SubPattern))
+
+
+def _char_class(chars: list[str]) -> str:
+    """A character class of exactly ``chars``."""
+    return "[" + "".join(re.escape(ch) for ch in chars) + "]"
+
+
+def _without_groups(source: str) -> str:
+    """``source`` with each capturing group made non-capturing (the same whole matches: it has
+    no back-references; ``re`` saves and restores every group's marks while it backtracks)."""
+    pieces: list[str] = []
+    last = 0
+    for index, char, _depth in _structure(source):
+        if char == "(" and not source.startswith("?", index + 1):
+            pieces += (source[last : index + 1], "?:")
+            last = index + 1
+    return "".join(pieces) + source[last:]
+
+
+@dataclass(frozen=True, slots=True)
+class _Dispatch:
+    """The alternatives grouped by start character, and one pattern trying only those."""
+
+    #: characters that start the same alternatives, with those alternatives (``a|b|…``)
+    groups: list[tuple[list[str], str]]
+    #: index into ``groups`` by start character
+    group_of: dict[str, int]
+    source: str
+
+
+def _dispatch(alternatives: list[str], firsts: list[frozenset[str]]) -> _Dispatch:
+    """Group the alternatives by start character and build the pattern that dispatches on it.
+
+    Characters that start the same alternatives share a branch ``[cs](?<=(?=P)[cs])``: the
+    class consumes the character (``re`` skips a branch whose first character differs without
+    entering it), the lookbehind steps back onto it, and the lookahead tries ``P``, those
+    alternatives in their original order, from there. No character is in two classes, so at
+    most one branch gets past its first character, and it matches where ``re`` would.
+    """
+    by_set: dict[tuple[int, ...], list[str]] = {}
+    for char in sorted(frozenset().union(*firsts)):
+        chosen = tuple(i for i, first in enumerate(firsts) if char in first)
+        by_set.setdefault(chosen, []).append(char)
+    plain = [_without_groups(alternative) for alternative in alternatives]
+    groups = [
+        (chars, "|".join(f"(?:{plain[i]})" for i in chosen)) for chosen, chars in by_set.items()
+    ]
+    group_of = {char: number for number, (chars, _) in enumerate(groups) for char in chars}
+    branches = [
+        (chars, f"{_char_class(chars)}(?<=(?=(?:{body})){_char_class(chars)})")
+        for chars, body in groups
+    ]
+    return _Dispatch(groups, group_of, _branch_tree(branches))
+
+
+def _branch_tree(branches: list[tuple[list[str], str]]) -> str:
+    """``[cs](?<=b1|b2|…)`` over the branches (each one character wide), in chunks of about
+    the square root of their number under one class each, so ``re`` tests a character against
+    a few dozen classes rather than hundreds before it enters the one branch that can match.
+    """
+    size = max(4, math.isqrt(len(branches)))
+    if len(branches) > size:
+        parts = [branches[i : i + size] for i in range(0, len(branches), size)]
+        branches = [([c for chars, _ in part for c in chars], _chunk(part)) for part in parts]
+    return _chunk(branches)
+
+
+def _chunk(branches: list[tuple[list[str], str]]) -> str:
+    """``[all their characters](?<=b1|b2|…)``: one character wide, like each branch."""
+    chars = [char for chars, _ in branches for char in chars]
+    return f"{_char_class(chars)}(?<={'|'.join(source for _, source in branches)})"
+
+
 class Alternation:
     """A compiled pattern searched alternative by alternative from each start character.
 
@@ -212,16 +307,30 @@ class Alternation:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self._alternatives: list[str] = []
-        self._firsts: list[frozenset[str]] = []
-        self._starts: re.Pattern[str] | None = None
-        self._by_char: dict[str, re.Pattern[str] | None] = {}
+        # The dispatching pattern (None: plain ``re``) finds where a match starts; the
+        # alternatives of the start character, matched there, give its end.
+        self._search: re.Pattern[str] | None = None
+        self._groups: list[tuple[list[str], str]] = []
+        self._group_of: dict[str, int] = {}
+        self._matchers: dict[int, re.Pattern[str]] = {}
         self._lock = threading.Lock()
         prepared = self._prepare(pattern)
         if prepared is not None:
-            self._alternatives, self._firsts = prepared
-            every = sorted(set().union(*self._firsts))
-            self._starts = re.compile("[" + "".join(re.escape(ch) for ch in every) + "]")
+            dispatch = _dispatch(*prepared)
+            self._groups, self._group_of = dispatch.groups, dispatch.group_of
+            self._search = re.compile(dispatch.source, pattern.flags)
+
+    def _matcher(self, char: str) -> re.Pattern[str]:
+        """The alternatives that can start with ``char``, compiled on the first match there."""
+        number = self._group_of[char]
+        try:
+            return self._matchers[number]
+        except KeyError:
+            pass
+        with self._lock:
+            compiled = re.compile(self._groups[number][1], self.pattern.flags)
+            self._matchers[number] = compiled
+        return compiled
 
     @staticmethod
     def _prepare(pattern: re.Pattern[str]) -> tuple[list[str], list[frozenset[str]]] | None:
@@ -237,8 +346,8 @@ class Alternation:
                 parsed = _sre_parse.parse(alternative, pattern.flags)
             except re.error:
                 return None
-            if parsed.getwidth()[0] < 1:
-                return None  # could match the empty text
+            if parsed.getwidth()[0] < 1 or _has_back_reference(parsed.data):
+                return None  # could match the empty text, or refers to a group by number
             found = _first_of_sequence(parsed.data)
             if found is None or found[1] or not found[0]:
                 return None
@@ -248,54 +357,28 @@ class Alternation:
     @property
     def dispatched(self) -> bool:
         """True when searching goes by start character (False: plain ``re``)."""
-        return self._starts is not None
-
-    def _for_char(self, char: str) -> re.Pattern[str] | None:
-        # Compiled on first sight of a start character, keyed by that character only.
-        try:
-            return self._by_char[char]
-        except KeyError:
-            pass
-        with self._lock:
-            chosen = [
-                f"(?:{alt})"
-                for alt, first in zip(self._alternatives, self._firsts, strict=True)
-                if char in first
-            ]
-            compiled = re.compile("|".join(chosen), self.pattern.flags) if chosen else None
-            self._by_char[char] = compiled
-        return compiled
-
-    def _match_from(self, text: str, pos: int) -> tuple[int, int] | None:
-        starts = self._starts
-        if starts is None:
-            found = self.pattern.search(text, pos)
-            return None if found is None else found.span()
-        for candidate in starts.finditer(text, pos):
-            index = candidate.start()
-            pattern = self._for_char(text[index])
-            if pattern is not None:
-                matched = pattern.match(text, index)
-                if matched is not None:
-                    return matched.span()
-        return None
+        return self._search is not None
 
     def search(self, text: str) -> bool:
         """True when the pattern matches somewhere in ``text`` (``pattern.search``)."""
-        return self._match_from(text, 0) is not None
+        return (self._search or self.pattern).search(text) is not None
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each non-overlapping match, left to right (``pattern.finditer``)."""
-        if self._starts is None:
-            for found in self.pattern.finditer(text):
-                yield found.span()
+        if self._search is None:
+            for matched in self.pattern.finditer(text):
+                yield matched.span()
             return
         pos = 0
-        while (span := self._match_from(text, pos)) is not None:
-            yield span
+        search = self._search.search
+        while (found := search(text, pos)) is not None:
+            start = found.start()
+            # Matches are rare: finding the end with a second ``match`` costs little.
+            end = self._matcher(text[start]).match(text, start).end()  # type: ignore[union-attr]
+            yield start, end
             # Every alternative matches at least one character, so the next search starts
             # where this match ended, as ``finditer`` does.
-            pos = span[1]
+            pos = end
 
     def count(self, text: str) -> int:
         """How many non-overlapping matches ``text`` holds (``len(pattern.findall)``)."""
@@ -326,7 +409,24 @@ class Alternation:
         return "".join(pieces)
 
 
-@functools.lru_cache(maxsize=256)
+_CACHE_SIZE: Final = 256
+_cache: dict[int, tuple[re.Pattern[str], Alternation]] = {}
+_cache_lock = threading.Lock()
+
+
 def alternation(pattern: re.Pattern[str]) -> Alternation:
-    """The :class:`Alternation` of a compiled pattern (built once per pattern)."""
-    return Alternation(pattern)
+    """The :class:`Alternation` of a compiled pattern (built once per pattern object).
+
+    Kept by the pattern's identity: hashing a compiled pattern hashes all its code, which
+    cost more than a whole search of the safety rules' long word lists.
+    """
+    cached = _cache.get(id(pattern))
+    if cached is not None and cached[0] is pattern:
+        return cached[1]
+    built = Alternation(pattern)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        # The entry holds the pattern, so its id cannot be reused while the entry lives.
+        _cache[id(pattern)] = (pattern, built)
+    return built

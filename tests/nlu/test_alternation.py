@@ -100,3 +100,42 @@ def test_lookbehind_digits_and_order_of_alternatives() -> None:
     for text in ("心酸 胃酸", "七级伤残", "３级伤残", "三楼 abab a", "伤心", "没事"):
         assert list(fast.spans(text)) == [m.span() for m in pattern.finditer(text)], text
     assert alternation(pattern) is fast  # built once per pattern
+
+
+def test_capturing_groups_nested_classes_and_escapes_keep_the_same_matches() -> None:
+    # Capturing groups are made non-capturing inside the dispatcher; "(" in a class or escaped
+    # is no group.
+    pattern = re.compile(r"(火|烟)(灾)?|[(]火|\(烟|火(?=(很)大)|(?:(大|小)(火))|烟(?!雾)")
+    fast = Alternation(pattern)
+    assert fast.dispatched
+    for text in ("火灾 (火 (烟 火很大 大火 小火 烟雾 烟", "火火火", "((烟", ""):
+        assert list(fast.spans(text)) == [m.span() for m in pattern.finditer(text)], text
+        assert fast.search(text) == (pattern.search(text) is not None)
+
+
+def test_back_references_are_searched_with_re() -> None:
+    for source in (r"(火)\1|烟", r"烟|火(a)(?(1)b|c)"):
+        pattern = re.compile(source)
+        fast = Alternation(pattern)
+        assert not fast.dispatched
+        for text in ("火火 烟", "火ab 火c"):
+            assert list(fast.spans(text)) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_many_start_characters_are_chunked_and_still_exact() -> None:
+    # Hundreds of distinct start characters: the dispatcher nests them in chunks.
+    words = [chr(0x4E00 + i) + chr(0x4E00 + (i * 7) % 300) for i in range(300)]
+    pattern = re.compile("|".join(words) + r"|\d+")
+    fast = Alternation(pattern)
+    assert fast.dispatched
+    text = "".join(chr(0x4E00 + (i * 13) % 320) for i in range(2000)) + " 123"
+    assert list(fast.spans(text)) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_built_once_per_pattern_object_not_per_equal_pattern() -> None:
+    first = re.compile("火|烟灾")
+    # An equal pattern compiled apart (the re cache bypassed by a flag of no effect here).
+    second = re.compile("火|烟灾", re.UNICODE)
+    assert first == second
+    assert alternation(first) is alternation(first)
+    assert alternation(second).pattern is second

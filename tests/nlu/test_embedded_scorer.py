@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from nlu.embedded import EmbeddedBackend
-from nlu.embedded.features import build_features
+from nlu.embedded.features import build_features, char_preprocessor
 from nlu.embedded.model import ClassifierConfig, train_embedded
-from nlu.embedded.scorer import compile_scorer
+from nlu.embedded.scorer import _char_wb_analyzer, compile_scorer
 from nlu.settings import PROJECT_ROOT, NluSettings
 from nlu.training_data import load_training_data
 from tests.nlu.conftest import SMALL_DATA_DIR, load_cases
@@ -113,3 +114,39 @@ def test_cached_model_keeps_its_compiled_scorer(
             cached.model.scorer.predict_proba(text),
             embedded_backend.model.scorer.predict_proba(text),  # type: ignore[union-attr]
         )
+
+
+# Every character str.split() and re's \s treat as whitespace, and a few that look like it.
+_SPACES = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\u200b", "\ufeff", "\u180e"]
+_CHAR_WB_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from([*_SPACES, "a", "B", "中", "闆", "1", "２", "😀"]),
+        st.characters(exclude_categories=["Cs"]),  # parse replaces lone surrogates first
+    ),
+    max_size=40,
+)
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 3), (2, 4), (1, 1), (3, 5)])
+@settings(max_examples=300, deadline=None)
+@given(text=_CHAR_WB_TEXT)
+def test_char_wb_analyzer_gives_sklearns_ngrams_in_order(
+    ngram_range: tuple[int, int], text: str
+) -> None:
+    vectoriser = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=ngram_range, preprocessor=char_preprocessor, lowercase=False
+    )
+    fast = _char_wb_analyzer(vectoriser)
+    assert fast is not None
+    assert fast(text) == vectoriser.build_analyzer()(text)
+
+
+def test_char_wb_analyzer_on_the_training_texts() -> None:
+    vectoriser = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(1, 3), preprocessor=char_preprocessor, lowercase=False
+    )
+    fast, reference = _char_wb_analyzer(vectoriser), vectoriser.build_analyzer()
+    assert fast is not None
+    data = load_training_data(PROJECT_ROOT / "nlu" / "data")
+    for text in [e.text for e in data.examples] + ODD_TEXTS + [" a  b\t\u3000c\n", "x"]:
+        assert fast(text) == reference(text), text

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from nlu import entities
 from nlu.entities import NUMERIC_ENTITIES, PHRASE_ENTITIES, EntityExtractor, extract_entities
 from nlu.settings import PROJECT_ROOT
 from nlu.training_data import load_training_data
@@ -193,3 +196,15 @@ def test_numeric_entities_have_numeric_values() -> None:
             continue
         assert entity.entity in NUMERIC_ENTITIES | {"worker_count"}
         assert isinstance(entity.value, int | float)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("0123456789一二十两〇年月日号份去今前大-/. 第个级")),
+        max_size=24,
+    )
+)
+def test_date_patterns_skipped_for_a_missing_character_would_find_nothing(text: str) -> None:
+    for pattern, needs in zip(entities._DATE_PATTERNS, entities._DATE_NEEDS, strict=True):
+        if not all(any(char in text for char in chars) for chars in needs):
+            assert pattern.search(text) is None, (pattern.pattern, text)

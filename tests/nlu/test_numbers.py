@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nlu import numbers
 from nlu.numbers import (
     CN_DIGITS,
     chinese_to_int,
@@ -18,6 +19,7 @@ from nlu.numbers import (
     parse_number,
     parse_percent,
 )
+from nlu.tokenizer import normalize
 
 NUMBERS = [
     ("三千五", 3500),
@@ -239,3 +241,19 @@ def test_long_runs_of_digits_end(text: str) -> None:
     # Once, 40 digits never ended (every way of cutting the run was tried).
     quantities = find_quantities(text)
     assert all(0 <= q.start < q.end <= len(text) for q in quantities)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("0123456789一二三两十百千万半个月年天小时钟块元人%百分之第a ¥")
+        ),
+        max_size=30,
+    )
+)
+def test_only_scanners_that_can_match_are_skipped(text: str) -> None:
+    # find_quantities runs no numeral scanner without a numeral and no 半 scanner without 半.
+    norm = normalize(text)
+    skipped = [s for s in numbers._SCANNERS if s not in numbers._scanners_for(norm)]
+    for regex, _build in skipped:
+        assert regex.search(norm) is None
