@@ -31,6 +31,7 @@ from knowledge_base.retrieval import (
 )
 from knowledge_base.statutes import DEFAULT_LAWS_DIR, Article, StatuteLibrary
 from knowledge_base.text import normalize
+from knowledge_base.topic_cues import topic_cues
 from knowledge_base.topics import TOPICS, intent_for_topic, topic_for_intent
 
 if TYPE_CHECKING:
@@ -67,6 +68,9 @@ class RankingWeights:
     articles: float = 0.1
     # An age under 16 stated next to work is child labour in law (see minor_age.py).
     minor_age: float = 0.6
+    #: A topic with cue words (topic_cues.yml) none of which the question names keeps this
+    #: share of its combined score.
+    uncued_share: float = 0.25
     # Prior belief per topic: (entries of the topic / mean entries per topic) ** this. The
     # answer book is written weighted toward what workers ask most, so its shape is the prior
     # that class-balanced training takes away (0 = off).
@@ -191,6 +195,7 @@ class KnowledgeBase:
         self._cited_keys = {
             entry.id: tuple(citation.key for citation in entry.citations) for entry in book.entries
         }
+        self._topic_cues = topic_cues()
         self._situation_entries = frozenset(
             entry.id for entry in book.entries if entry.kind == "situation"
         )
@@ -329,7 +334,23 @@ class KnowledgeBase:
         if weight_sum == 0:
             return {}
         scores = {topic: score / weight_sum for topic, score in combined.items()}
-        return self._apply_prior(scores)
+        return self._apply_prior(self._discount_uncued(scores, found.text))
+
+    def _discount_uncued(self, scores: dict[str, float], question: str) -> dict[str, float]:
+        """Scores with topics whose cue words the question never names (topic_cues.yml:
+        上夜班没有夜班补贴 names no woman, pregnancy or birth) discounted, keeping the total."""
+        share = self.weights.uncued_share
+        uncued = [
+            topic
+            for topic, cues in self._topic_cues.items()
+            if scores.get(topic) and not any(cue in question for cue in cues)
+        ]
+        if not uncued or share >= 1.0:
+            return scores
+        weighted = {t: v * share if t in uncued else v for t, v in scores.items()}
+        total, new_total = sum(scores.values()), sum(weighted.values())
+        scale = total / new_total if new_total > 0 else 0.0
+        return {topic: score * scale for topic, score in weighted.items()}
 
     def _apply_prior(self, scores: dict[str, float]) -> dict[str, float]:
         """Scores reweighted by the topic prior, keeping their total (a weak belief stays weak)."""

@@ -95,3 +95,15 @@ def test_a_told_situation_prefers_a_what_to_do_answer(
     if situation:
         assert result.entry is not None
         assert result.entry.kind == "situation"
+
+
+@pytest.mark.parametrize("question", ["上夜班没有夜班补贴", "天天上夜班 厂里不给夜班费"])
+def test_night_shifts_without_a_woman_named_are_not_the_rules_on_women(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert kb.answer(question).topic != "female_protection"
+
+
+@pytest.mark.parametrize("question", ["怀孕了还让我上夜班", "女工能上夜班吗"])
+def test_night_shifts_of_a_pregnant_worker_are(kb: KnowledgeBase, question: str) -> None:
+    assert kb.answer(question).topic == "female_protection"
