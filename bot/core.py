@@ -253,10 +253,11 @@ class ConversationCore:
         return await self._parse(message.text or payload)
 
     async def _parse(self, text: str) -> ParseResult:
-        # A backend that waits on a server (Rasa over HTTP) is asked from a worker thread; one
-        # that only computes (the embedded model: a millisecond, text length capped) runs right
-        # here — under the GIL a thread adds no parallelism, only hand-offs (about 12% of a
-        # message's CPU in bench/chat_side_by_side.py).
+        # A backend that waits on a server (Rasa over HTTP) or on loading is asked from a worker
+        # thread; one that only computes (the embedded model once its sentence encoder is
+        # loaded: a millisecond, text length capped) runs right here — under the GIL a thread
+        # adds no parallelism, only hand-offs (about 10% of a message's CPU in
+        # bench/chat_side_by_side.py).
         if getattr(self._nlu, "computes_only", False):
             return self._nlu.parse(text)
         return await asyncio.to_thread(self._nlu.parse, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -101,15 +102,18 @@ class Runtime:
         warm = getattr(self.core.answerer, "warm_up", None)
         if callable(warm):
             warm()
-        if self.settings.config.mode == "production":
+        preload = os.environ.get("GONGYOU_PRELOAD_ENCODER", "") == "1"
+        if self.settings.config.mode == "production" or preload:
             # The encoder takes ~5 s to load and most messages never need it. In production it
             # loads beside the start-up, ready long before a worker's message asks for it; a
-            # development server (and every test) starts without it and loads it on first need.
+            # development server (and every test) starts without it and loads it on first need,
+            # unless GONGYOU_PRELOAD_ENCODER=1 (the benchmarks: as in production).
             threading.Thread(target=semantic.warm_up, name="encoder-warm-up", daemon=True).start()
         get_cutter()
         # One parse builds the safety rules' compiled patterns (about half a second), which
         # the first worker's message would otherwise pay for.
-        self.nlu.parse("你好 工资没发 厂里着火了")
+        # (A message the rules decide alone: no danger, so the sentence encoder stays unloaded.)
+        self.nlu.parse("你好 工资三个月没发 怎么办")
         identifying_kinds("王小明")
         find_places("广东东莞")
 

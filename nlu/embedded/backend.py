@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nlu.embedded import semantic
 from nlu.embedded.cache import load_or_train
 from nlu.embedded.model import BACKEND_NAME, EmbeddedModel
 from nlu.settings import NluSettings
@@ -14,9 +15,6 @@ class EmbeddedBackend:
     """jieba + scikit-learn intent model with rule/lookup entities; no server needed."""
 
     name = BACKEND_NAME
-    #: Parsing only computes (no I/O, text length capped): callers may run it on their own
-    #: thread rather than hand it to a worker thread.
-    computes_only = True
 
     def __init__(self, settings: NluSettings | None = None, *, force_train: bool = False) -> None:
         """Load the cached model for ``settings`` (config.yml by default), training if stale."""
@@ -39,6 +37,13 @@ class EmbeddedBackend:
         backend.cache_hit = False
         backend.load_seconds = 0.0
         return backend
+
+    @property
+    def computes_only(self) -> bool:
+        """Parsing only computes (no I/O, text length capped), so callers may run it on their
+        own thread — once the sentence encoder is loaded: its first use reads 32 MB of weights
+        (seconds), which must not hold an event loop."""
+        return semantic.encoder_ready()
 
     def parse(self, text: str) -> ParseResult:
         """Intent ranking and entities of one message (its readable beginning, see

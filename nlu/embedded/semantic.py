@@ -53,6 +53,12 @@ def encoder() -> Any | None:
         return _encoder
 
 
+def encoder_ready() -> bool:
+    """True once loading the encoder was tried (loaded, or not installed): asking it no longer
+    waits seconds for its weights."""
+    return _tried and not _lock.locked()
+
+
 def encoder_version() -> str:
     """The installed encoder's version ("" when absent): part of the model cache key."""
     try:

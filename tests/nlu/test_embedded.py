@@ -125,3 +125,14 @@ def test_a_huge_or_strange_message_is_read_by_its_beginning(
     result = embedded_backend.parse(text)
     assert result.intent.name
     assert all(e.end <= READ_CHARS for e in result.entities)
+
+
+def test_parsing_only_computes_once_the_sentence_encoder_is_loaded(
+    embedded_backend: EmbeddedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nlu.embedded import semantic
+
+    monkeypatch.setattr(semantic, "_tried", False)
+    assert not embedded_backend.computes_only  # its first use may read weights for seconds
+    monkeypatch.setattr(semantic, "_tried", True)
+    assert embedded_backend.computes_only
