@@ -113,6 +113,8 @@ class FastTokenizer(jieba.Tokenizer):  # type: ignore[misc]
 # the one place where jieba-rs cuts differently (it keeps such a run whole where jieba
 # splits it at the punctuation), so text containing one is cut by jieba itself.
 _ASCII_JOINED = re.compile(r"[A-Za-z0-9][-_.+#&%]+[A-Za-z0-9]")
+# A run jieba cuts on its own (its ``re_han_default``): cutting text block by block is cutting it.
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
 
 class WordCutter:
@@ -181,24 +183,62 @@ class WordCutter:
 
     def cut(self, text: str) -> list[str]:
         """jieba's ``lcut(text, HMM=True)``: the pieces, whitespace included."""
-        if _ASCII_JOINED.search(text):
-            return list(self._jieba_itself().lcut(text, HMM=True))
-        pieces: list[str] = self._jieba.cut(text, True)
-        return pieces
+        if not _ASCII_JOINED.search(text):
+            pieces: list[str] = self._jieba.cut(text, True)
+            return pieces
+        jieba_itself = self._jieba_itself()
+        cut: list[str] = []
+        for part, by_jieba in _parts(text):
+            cut += jieba_itself.lcut(part, HMM=True) if by_jieba else self._jieba.cut(part, True)
+        return cut
 
     def cut_for_search(self, text: str) -> list[str]:
         """jieba's search-mode cut (long words followed by the dictionary words inside)."""
-        if _ASCII_JOINED.search(text):
-            return list(self._jieba_itself().cut_for_search(text, HMM=True))
-        pieces: list[str] = self._jieba.cut_for_search(text, True)
-        return pieces
+        if not _ASCII_JOINED.search(text):
+            pieces: list[str] = self._jieba.cut_for_search(text, True)
+            return pieces
+        jieba_itself = self._jieba_itself()
+        cut: list[str] = []
+        for part, by_jieba in _parts(text):
+            if by_jieba:
+                cut += jieba_itself.cut_for_search(part, HMM=True)
+            else:
+                cut += self._jieba.cut_for_search(part, True)
+        return cut
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """jieba's ``tokenize``: each piece of ``cut`` with its start and end offsets."""
-        if _ASCII_JOINED.search(text):
-            return list(self._jieba_itself().tokenize(text, HMM=True))
-        spans: list[tuple[str, int, int]] = self._jieba.tokenize(text, "default", True)
-        return spans
+        if not _ASCII_JOINED.search(text):
+            spans: list[tuple[str, int, int]] = self._jieba.tokenize(text, "default", True)
+            return spans
+        jieba_itself = self._jieba_itself()
+        found: list[tuple[str, int, int]] = []
+        offset = 0
+        for part, by_jieba in _parts(text):
+            if by_jieba:
+                pieces = jieba_itself.tokenize(part, HMM=True)
+            else:
+                pieces = self._jieba.tokenize(part, "default", True)
+            found += [(word, start + offset, end + offset) for word, start, end in pieces]
+            offset += len(part)
+        return found
+
+
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """``text`` in consecutive parts, each marked True when jieba itself must cut it: a jieba
+    block (jieba cuts each block on its own) that holds an ASCII-joined run. Only those go to
+    Python jieba; the text around them is cut by jieba-rs, fifteen times faster."""
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for block in _JIEBA_BLOCK.finditer(text):
+        if _ASCII_JOINED.search(block.group()):
+            if block.start() > last:
+                parts.append((text[last : block.start()], False))
+            parts.append((block.group(), True))
+            last = block.end()
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
 
 
 #: Never in text (Unicode private use): carries jieba-rs's total up to jieba's.

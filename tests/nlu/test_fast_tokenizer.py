@@ -143,3 +143,18 @@ def _equally_likely(plain: jieba.Tokenizer, *cuts: list[str]) -> bool:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我的 n+1, 怎么 算 3.5天",  # the run in a block of its own: only that block by jieba
+        "补偿n+1是多少",  # the run inside a Chinese block: the whole block by jieba
+        "回执 gy-7k3p-q9mx 案件，查询 进度 5.5年",
+    ],
+)
+def test_only_the_block_holding_an_ascii_joined_run_needs_jieba(text: str) -> None:
+    plain, cutter = _plain_and_cutter()
+    assert cutter.cut(text) == plain.lcut(text, HMM=True)
+    assert cutter.cut_for_search(text) == list(plain.cut_for_search(text, HMM=True))
+    assert cutter.spans(text) == list(plain.tokenize(text, HMM=True))
