@@ -554,20 +554,17 @@ class ConversationCore:
             return self._requested_calculator(ctx) is not None
         return self._calculator_flow().wanted(ctx.intent, ctx.text, ctx.parse)
 
-    def _facts_calculator(self, ctx: TurnContext) -> str | None:
-        """The calculator that facts told right after an answer continue (or None)."""
+    def _tells_facts_for_answer(self, ctx: TurnContext) -> bool:
         if ctx.parse.backend == "payload" or not ctx.text:
-            return None
+            return False
         last = ctx.state.context.get("last_answer_id")
         topic = str(last).split(".", 1)[0] if last else None
-        return self._calculator_flow().continuing(topic, ctx.text, ctx.parse)
-
-    def _tells_facts_for_answer(self, ctx: TurnContext) -> bool:
-        return self._facts_calculator(ctx) is not None
+        ctx.facts_calculator = self._calculator_flow().continuing(topic, ctx.text, ctx.parse)
+        return ctx.facts_calculator is not None
 
     async def _continue_answer(self, ctx: TurnContext) -> list[Reply]:
         # 年假怎么算 → 我工作了8年: the calculator of the answer just given, with the facts.
-        intent = self._facts_calculator(ctx)
+        intent = ctx.facts_calculator
         assert intent is not None  # noqa: S101 - the route's check said so
         calculator = self._calculator_flow()
         replies = calculator.begin(ctx.state, intent, ctx.parse.entities)

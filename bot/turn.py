@@ -27,6 +27,8 @@ class TurnContext:
     direct: str | None = None
     # Replies that fit a message that is not a labour question (emoji, English, a bare number).
     not_a_question: list[Reply] | None = None
+    # The calculator that facts told right after an answer continue (年假怎么算 → 我工作了8年).
+    facts_calculator: str | None = None
 
     @property
     def state(self) -> ConversationState:

@@ -169,6 +169,13 @@ def _softmax(scores: dict[str, float], temperature: float) -> dict[str, float]:
     return {k: v / total for k, v in exps.items()}
 
 
+def _keeping_total(scores: dict[str, float], weighted: dict[str, float]) -> dict[str, float]:
+    """``weighted`` scaled back to the total of ``scores`` (a weak belief stays weak)."""
+    total, new_total = sum(scores.values()), sum(weighted.values())
+    scale = total / new_total if new_total > 0 else 0.0
+    return {topic: score * scale for topic, score in weighted.items()}
+
+
 def _normalise(scores: dict[str, float]) -> dict[str, float]:
     total = sum(scores.values())
     return {k: v / total for k, v in scores.items()} if total > 0 else {}
@@ -347,19 +354,16 @@ class KnowledgeBase:
         ]
         if not uncued or share >= 1.0:
             return scores
-        weighted = {t: v * share if t in uncued else v for t, v in scores.items()}
-        total, new_total = sum(scores.values()), sum(weighted.values())
-        scale = total / new_total if new_total > 0 else 0.0
-        return {topic: score * scale for topic, score in weighted.items()}
+        return _keeping_total(
+            scores, {t: v * share if t in uncued else v for t, v in scores.items()}
+        )
 
     def _apply_prior(self, scores: dict[str, float]) -> dict[str, float]:
         """Scores reweighted by the topic prior, keeping their total (a weak belief stays weak)."""
         if not self._prior:
             return scores
         weighted = {topic: score * self._prior.get(topic, 1.0) for topic, score in scores.items()}
-        total, new_total = sum(scores.values()), sum(weighted.values())
-        scale = total / new_total if new_total > 0 else 0.0
-        return {topic: score * scale for topic, score in weighted.items()}
+        return _keeping_total(scores, weighted)
 
     def answer(
         self,

@@ -17,6 +17,7 @@ from functools import lru_cache
 from math import log
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import opencc
 import rjieba
@@ -30,6 +31,7 @@ with warnings.catch_warnings():
     import jieba
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_T = TypeVar("_T")
 
 
 class FastTokenizer(jieba.Tokenizer):  # type: ignore[misc]
@@ -186,42 +188,50 @@ class WordCutter:
         if not _ASCII_JOINED.search(text):
             pieces: list[str] = self._jieba.cut(text, True)
             return pieces
-        jieba_itself = self._jieba_itself()
-        cut: list[str] = []
-        for part, by_jieba in _parts(text):
-            cut += jieba_itself.lcut(part, HMM=True) if by_jieba else self._jieba.cut(part, True)
-        return cut
+        parts = self._by_part(
+            text, lambda part: self._jieba.cut(part, True), lambda j, part: j.lcut(part, HMM=True)
+        )
+        return [word for _, words in parts for word in words]
 
     def cut_for_search(self, text: str) -> list[str]:
         """jieba's search-mode cut (long words followed by the dictionary words inside)."""
         if not _ASCII_JOINED.search(text):
             pieces: list[str] = self._jieba.cut_for_search(text, True)
             return pieces
-        jieba_itself = self._jieba_itself()
-        cut: list[str] = []
-        for part, by_jieba in _parts(text):
-            if by_jieba:
-                cut += jieba_itself.cut_for_search(part, HMM=True)
-            else:
-                cut += self._jieba.cut_for_search(part, True)
-        return cut
+        parts = self._by_part(
+            text,
+            lambda part: self._jieba.cut_for_search(part, True),
+            lambda j, part: j.cut_for_search(part, HMM=True),
+        )
+        return [word for _, words in parts for word in words]
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """jieba's ``tokenize``: each piece of ``cut`` with its start and end offsets."""
         if not _ASCII_JOINED.search(text):
             spans: list[tuple[str, int, int]] = self._jieba.tokenize(text, "default", True)
             return spans
+        parts = self._by_part(
+            text,
+            lambda part: self._jieba.tokenize(part, "default", True),
+            lambda j, part: j.tokenize(part, HMM=True),
+        )
+        return [(w, start + at, end + at) for at, found in parts for w, start, end in found]
+
+    def _by_part(
+        self,
+        text: str,
+        fast: Callable[[str], list[_T]],
+        by_jieba: Callable[[jieba.Tokenizer, str], Iterable[_T]],
+    ) -> list[tuple[int, list[_T]]]:
+        """(offset, pieces) of each of :func:`_parts`, cut by jieba-rs (``fast``) or, for the
+        block holding an ASCII-joined run, by jieba itself."""
         jieba_itself = self._jieba_itself()
-        found: list[tuple[str, int, int]] = []
+        cut: list[tuple[int, list[_T]]] = []
         offset = 0
-        for part, by_jieba in _parts(text):
-            if by_jieba:
-                pieces = jieba_itself.tokenize(part, HMM=True)
-            else:
-                pieces = self._jieba.tokenize(part, "default", True)
-            found += [(word, start + offset, end + offset) for word, start, end in pieces]
+        for part, needs_jieba in _parts(text):
+            cut.append((offset, list(by_jieba(jieba_itself, part)) if needs_jieba else fast(part)))
             offset += len(part)
-        return found
+        return cut
 
 
 def _parts(text: str) -> list[tuple[str, bool]]:
