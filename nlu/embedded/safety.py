@@ -43,6 +43,7 @@ from typing import Any, Final, Protocol
 import yaml
 
 from nlu.embedded.alternation import alternation
+from nlu.embedded.pinyin import PinyinReader
 from nlu.tokenizer import normalize
 from nlu.types import DANGER_KINDS, IntentScore, SafetySignal
 
@@ -123,9 +124,11 @@ class Context:
     @property
     def asks_about_someone_else(self) -> bool:
         """A past event or someone else's, asked as a legal question (工友跳楼了 厂里赔吗) or
-        retold from the news (看新闻说有人烧炭)."""
+        retold from the news (看新闻说有人烧炭); or a retelling itself asked about as a legal
+        question (抖音上说跳楼讨薪才拿得到钱 真的吗, round 17)."""
         asked = self.legal_question or self.media
-        return (self.past or self.others) and asked and not self.urgent
+        retold_and_asked = self.media and self.legal_question
+        return (self.past or self.others or retold_and_asked) and asked and not self.urgent
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,7 @@ class SafetyLayer:
         unspecified: re.Pattern[str] | None = None,
         unspecified_kinds: tuple[str, ...] = (),
         danger_intents: re.Pattern[str] | None = None,
+        pinyin: PinyinReader | None = None,
     ) -> None:
         order = {kind: i for i, kind in enumerate(DANGER_KINDS)}
         self.rules = tuple(sorted(rules, key=lambda r: order.get(r.kind, len(order))))
@@ -277,6 +281,7 @@ class SafetyLayer:
         self._unspecified = unspecified
         self._unspecified_kinds = unspecified_kinds
         self._danger_intents = danger_intents
+        self._pinyin = pinyin
 
     @classmethod
     def load(cls, path: Path = DEFAULT_SAFETY_PATH) -> SafetyLayer:
@@ -332,7 +337,13 @@ class SafetyLayer:
             _optional(unspecified.get("patterns"), f"{path.name}:unspecified"),
             kinds,
             re.compile(str(danger_intents)) if danger_intents else None,
+            PinyinReader.build(str(w) for w in raw.get("pinyin_words") or ()),
         )
+
+    def _read(self, text: str) -> str:
+        """``text`` normalised, with danger words typed in pinyin read as characters."""
+        normalized = _normalize(text)
+        return normalized if self._pinyin is None else self._pinyin.read(normalized)
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -390,7 +401,7 @@ class SafetyLayer:
 
         ``ranking`` is the classifier's; its best intent may tell that a question is a legal one.
         """
-        normalized = _normalize(text)
+        normalized = self._read(text)
         return self._rule_levels(normalized, self.context(normalized, ranking), ranking)
 
     def signal(self, text: str) -> SafetySignal | None:
@@ -410,7 +421,7 @@ class SafetyLayer:
         of its kinds go on top. Doubt or no danger: every safety intent goes below the best
         other intent, so the answer is the one to a legal question.
         """
-        normalized = _normalize(text)
+        normalized = self._read(text)
         context = self.context(normalized, ranking)
         levels = self._rule_levels(normalized, context, ranking)
         opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)

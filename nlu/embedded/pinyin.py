@@ -1,0 +1,134 @@
+"""Reading danger words typed in pinyin (bei guan qi lai le jiu ming) as Chinese characters.
+
+A worker without a Chinese keyboard, or in a hurry, may type pinyin without tones. The safety
+rules are written in characters, so runs of pinyin syllables are rewritten with the words of
+``safety.yml``'s ``pinyin_words`` list wherever their syllables match (every reading of each
+character is tried: 血 is xue or xie); syllables no word matches stay as typed. Syllables typed
+joined (buxianghuole) are split by the longest known syllable first. Readings come from
+``pypinyin`` (MIT, its dictionary inside the package), used only when the rules are loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+# A run of Latin letters and the spaces or apostrophes between them (pinyin as typed).
+_LATIN_RUN: Final = re.compile(r"[a-z]+(?:[\s']+[a-z]+)*")
+_LATIN_WORD: Final = re.compile(r"[a-z]+")
+# A run is read as pinyin when it holds at least this many syllables, every word splitting
+# into known syllables: a lone "a" or an English word is left alone.
+MIN_SYLLABLES: Final = 2
+LONGEST_SYLLABLE: Final = 6  # zhuang, shuang
+
+
+# Tone marks off (and ü as v, as it is typed): 血 xuè → xue, 绿 lǜ → lv.
+_TONELESS: Final = str.maketrans(
+    {
+        **dict.fromkeys("āáǎà", "a"),
+        **dict.fromkeys("ēéěèếề", "e"),
+        **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"),
+        **dict.fromkeys("ūúǔù", "u"),
+        **dict.fromkeys("üǖǘǚǜ", "v"),
+        **dict.fromkeys("ńňǹ", "n"),
+        "ḿ": "m",
+        "ê": "e",
+        "\u0300": None,
+        "\u0304": None,
+        "\u030c": None,
+    }
+)
+
+
+def _toneless(reading: str) -> str:
+    return reading.translate(_TONELESS)
+
+
+@functools.cache
+def _all_syllables() -> frozenset[str]:
+    """Every toneless syllable of Mandarin (read once per process)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(
+        _toneless(reading) for readings in pinyin_dict.values() for reading in readings.split(",")
+    )
+
+
+def _readings(word: str) -> list[tuple[str, ...]]:
+    """Every toneless reading of ``word``: each character's readings alone, combined (in a
+    phrase the dictionary gives one reading, 流血 liu xie, but workers type liu xue)."""
+    from pypinyin import Style, pinyin
+
+    per_char = [
+        sorted({_toneless(r) for r in pinyin(char, style=Style.TONE, heteronym=True)[0]})
+        for char in word
+    ]
+    return list(itertools.product(*per_char))
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinReader:
+    """Rewrites pinyin runs with known words; built once from the rule file's word list."""
+
+    words: dict[tuple[str, ...], str]
+    syllables: frozenset[str]
+    longest: int
+
+    @classmethod
+    def build(cls, words: Iterable[str]) -> PinyinReader:
+        """A reader for ``words`` (Chinese characters), every reading of each."""
+        table: dict[tuple[str, ...], str] = {}
+        for word in words:
+            for reading in _readings(word):
+                table.setdefault(reading, word)
+        longest = max((len(key) for key in table), default=0)
+        return cls(table, _all_syllables(), longest)
+
+    def read(self, text: str) -> str:
+        """``text`` with its pinyin runs rewritten (the same text when there is none)."""
+        if not self.words or _LATIN_RUN.search(text) is None:
+            return text
+        return _LATIN_RUN.sub(self._rewrite_run, text)
+
+    def _rewrite_run(self, match: re.Match[str]) -> str:
+        run = match.group(0)
+        syllables: list[str] = []
+        for word in _LATIN_WORD.findall(run):
+            split = self._split(word)
+            if split is None:
+                return run
+            syllables += split
+        if len(syllables) < MIN_SYLLABLES:
+            return run
+        out: list[str] = []
+        i = 0
+        while i < len(syllables):
+            for size in range(min(self.longest, len(syllables) - i), 0, -1):
+                word = self.words.get(tuple(syllables[i : i + size]))
+                if word is not None:
+                    out.append(word)
+                    i += size
+                    break
+            else:
+                out.append(f" {syllables[i]} ")
+                i += 1
+        return "".join(out)
+
+    def _split(self, word: str) -> list[str] | None:
+        """``word`` as known syllables, longest first from the left (None: not pinyin)."""
+        parts: list[str] = []
+        i = 0
+        while i < len(word):
+            for size in range(min(LONGEST_SYLLABLE, len(word) - i), 0, -1):
+                if word[i : i + size] in self.syllables:
+                    parts.append(word[i : i + size])
+                    i += size
+                    break
+            else:
+                return None
+        return parts
