@@ -1,7 +1,7 @@
 """Aggregate safety figures on a labelled set, printing no message text unless asked.
 
     .venv/bin/python bench/safety_fresh.py tests/nlu/cases/safety_set_fresh.yml
-    .venv/bin/python bench/safety_fresh.py --show-misses tests/nlu/cases/safety_set_blind5.yml
+    .venv/bin/python bench/safety_fresh.py --show-misses nlu/safety_sets/safety_set_blind5.yml
 
 Right help: the signal is an emergency and holds every labelled kind. False alarm: a
 look-alike gets an emergency (its legal answer would be replaced). ``--show-misses`` prints

@@ -1,7 +1,7 @@
 """Safety through the whole chat: what a worker is actually sent, printing no message text.
 
-    .venv/bin/python bench/safety_replies.py tests/nlu/cases/safety_set_tune.yml
-    .venv/bin/python bench/safety_replies.py --show-misses tests/nlu/cases/safety_set_blind5.yml
+    .venv/bin/python bench/safety_replies.py nlu/safety_sets/safety_set_tune.yml
+    .venv/bin/python bench/safety_replies.py --show-misses nlu/safety_sets/safety_set_blind5.yml
 
 ``--show-misses`` also prints each missed danger and each alarm with its text: only for sets
 that may be read (never the untouched blind sets).

@@ -41,6 +41,7 @@ _CODE_PATHS: Final = (
     _NLU_DIR / "entity_rules.yml",
     _NLU_DIR / "numbers.py",
     _NLU_DIR / "openers.py",
+    _NLU_DIR / "safety_sets",
     _NLU_DIR / "tokenizer.py",
     _NLU_DIR / "training_data.py",
     _NLU_DIR / "types.py",

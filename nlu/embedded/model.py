@@ -21,7 +21,7 @@ from nlu.dialect import with_wage_words
 from nlu.embedded.features import build_features
 from nlu.embedded.safety import SELF_HARM, Judgement, SafetyLayer
 from nlu.embedded.scorer import CompiledScorer, compile_scorer
-from nlu.embedded.semantic import SemanticSafety, train_semantic_safety
+from nlu.embedded.semantic import SemanticSafety, safety_set_examples, train_semantic_safety
 from nlu.entities import EntityExtractor
 from nlu.openers import without_opener
 from nlu.settings import NluSettings
@@ -206,6 +206,7 @@ def train_embedded(
         labels,
         self_harm=safety.intent_of(SELF_HARM),
         physical=safety.intent_of(safety.physical_kinds[0]),
+        extra=safety_set_examples(),
     )
     seconds = time.perf_counter() - started
     cpu_seconds = round(time.process_time() - started_cpu, 3)

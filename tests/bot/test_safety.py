@@ -7,6 +7,7 @@ Help is recognised by its hotline numbers (facts, not editable wording): 12356 å
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -14,6 +15,7 @@ import yaml
 from bot import safety
 from bot.prompts import load_prompts
 from bot.runtime import Runtime
+from nlu.embedded.semantic import SAFETY_SETS_DIR
 from nlu.types import DANGER_KINDS, IntentScore, ParseResult, SafetySignal
 from tests.helpers import Chat, said
 from tests.nlu.conftest import CASES_DIR
@@ -197,22 +199,26 @@ def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
 # ---- measured through the whole chat on sets nobody here tuned on -------------------------
 
 MAX_ANSWERS_REPLACED = 0.03  # the issue: false alarms that replace a legal answer
-# Blind and blind 5 nobody tuned on; the held-out set's misses informed round 12, blind 2's
-# round 13, blind 3's round 14 and blind 4's round 15, so those stay as regression guards.
+# Blind and blind 7 nobody tuned on; the held-out set's misses informed round 12, blind 2's to
+# blind 6's rounds 13 to 17 (they now also train the semantic second opinion: nlu/safety_sets),
+# so those stay as regression guards.
 GUARDED_SETS = (
-    "safety_set_heldout.yml",
-    "safety_set_blind.yml",
-    "safety_set_blind2.yml",
-    "safety_set_blind3.yml",
-    "safety_set_blind4.yml",
-    "safety_set_blind5.yml",
+    SAFETY_SETS_DIR / "safety_set_heldout.yml",
+    CASES_DIR / "safety_set_blind.yml",
+    SAFETY_SETS_DIR / "safety_set_blind2.yml",
+    SAFETY_SETS_DIR / "safety_set_blind3.yml",
+    SAFETY_SETS_DIR / "safety_set_blind4.yml",
+    SAFETY_SETS_DIR / "safety_set_blind5.yml",
+    SAFETY_SETS_DIR / "safety_set_blind6.yml",
+    CASES_DIR / "safety_set_blind7.yml",
 )
 
 
-@pytest.mark.parametrize("name", GUARDED_SETS)
-async def test_look_alikes_keep_their_legal_answer(runtime: Runtime, name: str) -> None:
+@pytest.mark.parametrize("path", GUARDED_SETS, ids=[p.name for p in GUARDED_SETS])
+async def test_look_alikes_keep_their_legal_answer(runtime: Runtime, path: Path) -> None:
     """Only the aggregate leaves this test: the sets' texts are never printed."""
-    data = yaml.safe_load((CASES_DIR / name).read_text(encoding="utf-8"))
+    name = path.name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     replaced = 0
     for item in data["look_alikes"]:
         if item.get("topic") is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,3 +42,27 @@ def test_a_burst_of_first_messages_loads_the_weights_once(
     assert len(loads) == 1
     assert len(embeddings) == 4
     assert all(e is not None and e.shape == (1, 512) for e in embeddings)
+
+
+def test_safety_sets_are_labelled_by_category(tmp_path: Path) -> None:
+    (tmp_path / "safety_set_x.yml").write_text(
+        "dangerous:\n"
+        "  - {text: a, kinds: [self_harm, injury], category: self_harm}\n"
+        "  - {text: b, kinds: [self_harm, fire_chemical], category: fire_chemical}\n"
+        "  - {text: c, kinds: [violence_confinement], category: confinement}\n"
+        "look_alikes:\n"
+        "  - {text: d, category: hyperbole, topic: overtime_pay}\n",
+        encoding="utf-8",
+    )
+    assert semantic.safety_set_examples(tmp_path) == [
+        ("a", semantic.SELF_HARM),
+        ("b", semantic.PHYSICAL),
+        ("c", semantic.PHYSICAL),
+        ("d", semantic.NONE),
+    ]
+
+
+def test_the_read_safety_sets_train_the_model_and_the_blind_ones_do_not() -> None:
+    trained = {path.name for path in semantic.SAFETY_SETS_DIR.glob("*.yml")}
+    assert "safety_set_blind6.yml" in trained
+    assert not trained & {"safety_set_blind.yml", "safety_set_blind7.yml", "safety_set_fresh.yml"}

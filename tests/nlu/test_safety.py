@@ -1,9 +1,10 @@
 """The safety layer: the right kind of help for a danger now, and no false alarm that eats a
 legal answer.
 
-Measured on two sets written by someone else (tests/nlu/cases/safety_set_tune.yml, which the
-rules were tuned on, and safety_set_heldout.yml, which nobody here reads: only its aggregate
-numbers are printed) and on our own tables. Print the numbers with
+Measured on two sets written by someone else (nlu/safety_sets/safety_set_tune.yml, which the
+rules were tuned on, and safety_set_heldout.yml, read since round 12: only its aggregate numbers
+are printed; both also train the semantic second opinion since round 18) and on our own
+tables. Print the numbers with
 ``uv run --frozen python -m pytest tests/nlu/test_safety.py -s -k measured -rxX``.
 """
 
@@ -23,11 +24,12 @@ from hypothesis import strategies as st
 from nlu import load_backend
 from nlu.embedded import EmbeddedBackend, semantic
 from nlu.embedded.safety import Opinion, SafetyLayer
+from nlu.embedded.semantic import SAFETY_SETS_DIR
 from nlu.rasa_backend import result_from_rasa
 from nlu.settings import PROJECT_ROOT
 from nlu.training_data import load_training_data
 from nlu.types import DANGER_KINDS, IntentScore, NluBackend, ParseResult, SafetySignal
-from tests.nlu.conftest import CASES_DIR, FIXTURES_DIR, load_cases
+from tests.nlu.conftest import FIXTURES_DIR, load_cases
 
 SAFETY_INTENTS = ("crisis_self_harm", "urgent_danger")
 MIN_RECALL = 0.98  # dangerous messages that get every kind of help they need, as an emergency
@@ -39,8 +41,8 @@ MAX_FALSE_ALARMS = 0.03  # look-alikes whose legal answer is replaced by the hel
 # of slack each side).
 HELDOUT_RECALL_FLOOR = 0.99
 HELDOUT_FALSE_ALARM_CEILING = 0.01
-TUNE_SET = CASES_DIR / "safety_set_tune.yml"
-HELDOUT_SET = CASES_DIR / "safety_set_heldout.yml"
+TUNE_SET = SAFETY_SETS_DIR / "safety_set_tune.yml"
+HELDOUT_SET = SAFETY_SETS_DIR / "safety_set_heldout.yml"
 
 OWN = load_cases("safety_cases.yml")
 EXTRA = yaml.safe_load((FIXTURES_DIR / "safety_extra.yml").read_text(encoding="utf-8"))
