@@ -74,7 +74,14 @@ def test_the_safety_layer_reads_pinyin_dangers(layer: SafetyLayer, text: str, ki
 
 
 @pytest.mark.parametrize(
-    "text", ["wo de gong zi mei fa zen me ban", "ni hao", "lao ban bu gei jia ban fei"]
+    "text",
+    [
+        "wo de gong zi mei fa zen me ban",
+        "ni hao",
+        "lao ban bu gei jia ban fei",
+        "wo xiang si ni le",  # 我想死你了: I miss you
+        "lei si le jin tian you jia ban",  # 累死了: a figure of speech
+    ],
 )
 def test_everyday_pinyin_raises_nothing(layer: SafetyLayer, text: str) -> None:
     assert layer.signal(text) is None
