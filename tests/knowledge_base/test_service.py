@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from knowledge_base.service import KnowledgeBase
+from nlu import load_backend
 
 
 @pytest.mark.parametrize("age", ["13岁", "十四岁", "15岁"])
@@ -102,6 +103,17 @@ def test_night_shifts_without_a_woman_named_are_not_the_rules_on_women(
     kb: KnowledgeBase, question: str
 ) -> None:
     assert kb.answer(question).topic != "female_protection"
+
+
+@pytest.mark.parametrize(
+    "question", ["天天上夜班 厂里不给夜班费", "上夜班没有夜班补贴", "夜班津贴厂里说取消就取消了"]
+)
+def test_night_shift_pay_withheld_gets_the_allowances_answer_with_the_nlu(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # The NLU read 天天上夜班 as rest days (2026-12-06): the allowance is what is asked.
+    parse = load_backend("embedded").parse(question)
+    assert kb.answer(question, parse).answer_id == "wages_arrears.bonus_and_allowances"
 
 
 @pytest.mark.parametrize("question", ["怀孕了还让我上夜班", "女工能上夜班吗"])
