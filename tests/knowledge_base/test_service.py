@@ -116,6 +116,21 @@ def test_night_shift_pay_withheld_gets_the_allowances_answer_with_the_nlu(
     assert kb.answer(question, parse).answer_id == "wages_arrears.bonus_and_allowances"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "想换工作 老板说要提前三个月通知 不然就扣一个月工资 合理吗",
+        "我喺廠做咗兩年 想轉工 老細話要提前三個月通知 唔係就扣一個月人工",
+    ],
+)
+def test_a_longer_notice_demanded_on_pain_of_a_deduction_is_a_resignation_question(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # 扣一个月工资 pulled these to unpaid wages (2026-12-06): the 30 days' notice is the answer.
+    parse = load_backend("embedded").parse(question)
+    assert kb.answer(question, parse).topic == "resignation"
+
+
 @pytest.mark.parametrize("question", ["怀孕了还让我上夜班", "女工能上夜班吗"])
 def test_night_shifts_of_a_pregnant_worker_are(kb: KnowledgeBase, question: str) -> None:
     assert kb.answer(question).topic == "female_protection"
