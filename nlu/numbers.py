@@ -53,10 +53,13 @@ _ARABIC: Final = r"\d{1,32}(?:,\d{3}(?!\d)){0,10}(?:\.\d{1,32})?"
 # of its length.
 _ARABIC_K: Final = rf"(?>{_ARABIC}(?:[kw](?![a-z]))?)"
 # A numeral starts with a digit or 十 (so 千万别… or 万一 do not start a number) and continues
-# with digits, units, and k/w right after an Arabic digit.
+# with digits, units, and k/w right after an Arabic digit. After 千, k or 万, a 一 that starts
+# "one month / day / year / week" (4k一个月, 三千一天) is that period, not the hundreds of an
+# abbreviated amount (三千一 = 3100).
+_PERIOD_ONE: Final = r"(?<=[k千仟万萬w])一(?=个|天|年|周|月|礼拜|星期)"
 NUMERAL: Final = (
     rf"(?:[{_CN_DIGIT_CLASS}]点[{_CN_DIGIT_CLASS}]+(?=[万萬亿億千])|{_ARABIC_K}|[{_CN_DIGIT_CLASS}十拾])"
-    rf"(?:{_ARABIC_K}|[{_CN_DIGIT_CLASS}{_CN_UNIT_CLASS}]){{0,31}}"
+    rf"(?:{_ARABIC_K}|(?!{_PERIOD_ONE})[{_CN_DIGIT_CLASS}{_CN_UNIT_CLASS}]){{0,31}}"
 )
 _NUMERAL_RE: Final = re.compile(NUMERAL)
 #: How much of a message :func:`find_quantities` reads.

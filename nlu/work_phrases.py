@@ -175,6 +175,8 @@ class PhraseRules:
     eve_words: tuple[str, ...]
     lunar_statutory: tuple[int, int]
     range_words: tuple[str, ...]
+    #: Rest-day words that may be counted (4个周六): that many whole days of rest-day work.
+    counted_days: tuple[str, ...]
     #: Days off (月休2天): period words, the verbs and what may sit between them.
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
@@ -217,6 +219,7 @@ class PhraseRules:
             eve_words=words(lunar["eve"]),
             lunar_statutory=(first_day, last_day),
             range_words=words(lunar["range_words"]),
+            counted_days=words(time.get("counted_days") or ()),
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
@@ -471,6 +474,86 @@ def _days_off(norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]]) -
     return found
 
 
+@lru_cache(maxsize=4)
+def _counted_days_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    either = "|".join(re.escape(w) for w in words)
+    return re.compile(f"([0-9]+|[{CN_DIGITS}两]+)个({either})")
+
+
+def _counted_days(
+    norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]], *, need_verb: bool
+) -> list[Found]:
+    """4个周六都去上班了: that many whole rest days worked (a work verb in the clause)."""
+    if not rules.counted_days:
+        return []
+    found: list[Found] = []
+    verbs = (*rules.overtime_verbs, *rules.work_verbs)
+    for match in _counted_days_pattern(rules.counted_days).finditer(norm):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        clause = norm[match.start() : _clause_end(norm, match.end())]
+        if need_verb and not any(verb in clause for verb in verbs):
+            continue
+        amount = parse_number(match.group(1))
+        if amount is None or amount <= 0:
+            continue
+        fact = WorkTimeFact("rest_day", amount, "d", None)
+        found.append(Found(fact, match.start(), match.end()))
+    return found
+
+
+#: Hours a day beside a count of days (4个周六 … 每天8小时) are at most a day's.
+_MAX_DAY_HOURS: Final = 24
+#: Kinds whose days may be told apart from the hours worked on each.
+_DAY_KINDS: Final = frozenset({"rest_day", "holiday"})
+
+
+def _hours_a_day(found: Found, days: WorkTimeFact) -> bool:
+    fact = found.fact
+    return (
+        isinstance(fact, WorkTimeFact)
+        and fact.kind in (days.kind, "work")
+        and fact.unit == "h"
+        and fact.per == "day"
+        and fact.amount <= _MAX_DAY_HOURS
+    )
+
+
+def _days_with_their_hours(found: list[Found]) -> list[Found]:
+    """Days of rest-day or holiday work with the hours worked on each said after them
+    (4个周六都去上班了，每天8小时; 国庆三天都上班，每天干8个小时: hours of no named kind
+    belong to the days before them) as one total of hours; days said alone stay whole days."""
+    facts = sorted(found, key=lambda f: f.start)
+    out: list[Found] = []
+    used: set[int] = set()
+    for index, days in enumerate(facts):
+        if index in used:
+            continue
+        count = days.fact
+        if not (
+            isinstance(count, WorkTimeFact)
+            and count.kind in _DAY_KINDS
+            and count.unit == "d"
+            and count.per is None
+        ):
+            out.append(days)
+            continue
+        later = (
+            i
+            for i in range(index + 1, len(facts))
+            if i not in used and _hours_a_day(facts[i], count)
+        )
+        match = next(later, None)
+        if match is None:
+            out.append(days)
+            continue
+        used.add(match)
+        hours = cast(WorkTimeFact, facts[match].fact).amount
+        total = WorkTimeFact(count.kind, count.amount * hours, "h")
+        out.append(Found(total, days.start, facts[match].end))
+    return out
+
+
 def find_work_times(
     norm: str,
     quantities: Sequence[Quantity],
@@ -494,7 +577,10 @@ def find_work_times(
         and not _overlaps(q.start, q.end, inside_kind_word)
     ]
     found: list[Found] = _days_off(norm, rules, taken)
-    taken = [*taken, *((f.start, f.end) for f in found)]
+    counted = _counted_days(
+        norm, rules, [*taken, *((f.start, f.end) for f in found)], need_verb=need_verb
+    )
+    taken = [*taken, *((f.start, f.end) for f in (*found, *counted))]
     for span in lunar:
         clause = norm[_clause_start(norm, span.start) : _clause_end(norm, span.end)]
         worked = any(verb in clause for verb in (*rules.overtime_verbs, *rules.work_verbs))
@@ -536,7 +622,7 @@ def find_work_times(
                 WorkTimeFact(cast(WorkKind, kind), amount, unit, per), word, rules
             )
         ]
-    return found
+    return _days_with_their_hours([*found, *counted])
 
 
 #: 每天12小时 said with no verb: more hours a day than a standard day can only be working time.

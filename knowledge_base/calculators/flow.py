@@ -198,6 +198,14 @@ def _most_specific(found: list[Entity]) -> list[Entity]:
     return cities if len(cities) == 1 else found
 
 
+def _same_fact_once(found: list[Entity]) -> list[Entity]:
+    """One fact said twice (春节4天 … 除夕到初三: both four holiday days) is one fact; two
+    different facts for one field stay two, to be asked."""
+    if len({(e.entity, str(e.value)) for e in found}) == 1:
+        return found[:1]
+    return found
+
+
 def _as_typed(entity: Entity, entities: Sequence[Entity]) -> str:
     """What the worker would have typed at the question for this fact: its own words, unless
     the same words state two facts (国庆7天: three holiday days and four rest days), which
@@ -222,7 +230,7 @@ def prefill(spec: CalculatorSpec, entities: Sequence[Entity], today: date) -> Pr
     stated: list[str] = []
     assigned = _assign(spec, _usable(entities))
     for field in spec.fields:
-        found = _most_specific(assigned.get(field.name, []))
+        found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
         if len(found) != 1 or field.prefill_only:
             continue
         if not field.is_relevant({**answers, TODAY: today}):

@@ -650,6 +650,8 @@ SPEC: Final = CalculatorSpec(
         "work_time:work/day": "weekday_hours",
         "work_time:work/week": "rest_day_hours",
         "work_time:work/month": "weekday_days",
+        # 这个月上了22天班 beside 每天多干2个钟: the days the daily overtime was worked.
+        "work_time:work": "weekday_days",
         "work_time:off": "rest_day_hours",
         "work_time:rest_day": "rest_day_hours",
         "work_time:holiday": "holiday_hours",

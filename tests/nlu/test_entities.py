@@ -93,6 +93,17 @@ PHRASE_CASES: list[tuple[str, Found]] = [
      [("work_time", "holiday:4d", "大年三十到初五"),
       ("work_time", "rest_day:2d", "大年三十到初五")]),
     ("一周上六天班", [("work_time", "work:6d/week", "一周上六天")]),
+    # Days of a kind counted, with the hours worked on each: one total of hours (2026-12-06:
+    # each used to be read as one day).
+    ("4个周六都去上班了，每天8小时",
+     [("work_time", "rest_day:32h", "4个周六都去上班了，每天8小时")]),
+    ("3个星期天各上了8个钟的班", [("work_time", "rest_day:24h", "3个星期天各上了8个钟")]),
+    ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
+    ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
+    # 法定假 names the holiday (the festival's name may sit before its dates).
+    ("五一劳动节5月1号和2号两天法定假我都上了班", [("work_time", "holiday:2d", "两天")]),
+    ("每天都多干2个钟", [("work_time", "overtime:2h/day", "每天都多干2个钟")]),
+    ("工资4k一个月", [("wage", "4000/month", "4k一个月")]),
     ("干了两年零七个月被辞退", [("service_length", "31m", "两年零七个月")]),
     ("干了快五年 公司裁员", [("service_length", "60m-", "快五年")]),
     ("进厂一年多了", [("service_length", "12m+", "一年多")]),

@@ -164,3 +164,22 @@ def _parsed_entities(text: str) -> list[object]:
     from nlu.backend import load_backend
 
     return list(load_backend("embedded").parse(text).entities)
+
+
+def test_one_fact_said_twice_is_one_fact() -> None:
+    read = facts(OVERTIME, "月薪5220，春节法定的4天假（除夕到初三）我全都上班了")
+    holiday = read.answers["holiday_hours"]
+    assert isinstance(holiday, WorkTime)
+    assert (holiday.amount, holiday.unit) == (D(4), "d")
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("底薪3500，这个月4个周六都去上班了，每天正常8小时", "rest_day_hours", WorkTime(D(32))),
+        ("一个钟20块，还有3个星期天各上了8个钟的班", "rest_day_hours", WorkTime(D(24))),
+        ("一天250，这个月上了22天班，每天都多干2个钟", "weekday_days", D(22)),
+    ],
+)
+def test_counted_days_and_the_days_of_daily_overtime(text: str, field: str, value: object) -> None:
+    assert facts(OVERTIME, text).answers[field] == value
