@@ -567,7 +567,7 @@ class ConversationCore:
         intent = ctx.facts_calculator
         assert intent is not None  # noqa: S101 - the route's check said so
         calculator = self._calculator_flow()
-        replies = calculator.begin(ctx.state, intent, ctx.parse.entities)
+        replies = calculator.begin(ctx.state, intent, ctx.parse.entities, ctx.text)
         flow = ctx.state.flow
         words = calculator.first_answer(intent, ctx.text, ctx.parse)
         if flow is None or flow.data.get("stated") or words is None:
@@ -581,7 +581,7 @@ class ConversationCore:
         intent = self._requested_calculator(ctx) or calculator_meant(
             ctx.intent, ctx.text, ctx.parse.entities
         )
-        return self._calculator_flow().begin(ctx.state, intent, ctx.parse.entities)
+        return self._calculator_flow().begin(ctx.state, intent, ctx.parse.entities, ctx.text)
 
     @staticmethod
     def _requested_calculator(ctx: TurnContext) -> str | None:

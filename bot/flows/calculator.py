@@ -74,13 +74,18 @@ class CalculatorFlow(Flow):
     # ---- starting -------------------------------------------------------------------
 
     def begin(
-        self, state: ConversationState, intent: str, entities: tuple[Entity, ...] = ()
+        self,
+        state: ConversationState,
+        intent: str,
+        entities: tuple[Entity, ...] = (),
+        text: str = "",
     ) -> list[Reply]:
-        """Start the calculator for ``intent``; facts the message states are shown to confirm."""
+        """Start the calculator for ``intent``; facts the message (``text``, read as
+        ``entities``) states are shown to confirm."""
         spec = calculator_for(intent)
         if spec is None:
             raise KeyError(intent)
-        facts = calc.prefill(spec, entities, self._today())
+        facts = calc.prefill(spec, entities, self._today(), text)
         data = {
             "intent": intent,
             "answers": engine.dump_answers(spec, facts.answers),

@@ -20,6 +20,7 @@ ServiceLength, or None for a skipped optional question). Store them between turn
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from typing import Final
 
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import TODAY, CalculationResult, WorkTime
+from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
 from knowledge_base.forms.engine import (
@@ -44,6 +46,7 @@ from knowledge_base.forms.engine import (
     read_answer,
     relevant_fields,
 )
+from knowledge_base.forms.fields import InputField
 from nlu.types import Entity
 from nlu.work_phrases import WorkTimeFact
 
@@ -128,10 +131,12 @@ _PHRASES = frozenset({"wage", "work_time", "service_length"})
 _ENTITY_KINDS: dict[str, tuple[str, ...]] = {
     "wage": ("wage",),
     "money": ("wage", "money"),
-    "service_length": ("date_or_length",),
+    # Years of work are said with a verb (工作了8年, 累计工作6年): a bare duration (前12个月的
+    # 平均工资) is not taken as them.
+    "service_length": ("date_or_length", "years"),
     "date": ("date_or_length", "date"),
     "hours": ("hours",),
-    "duration": ("months", "years"),
+    "duration": ("months",),
     "city": ("city",),
     "province": ("city",),
 }
@@ -198,6 +203,32 @@ def _most_specific(found: list[Entity]) -> list[Entity]:
     return cities if len(cities) == 1 else found
 
 
+def _choice_in_message(field: InputField, text: str) -> str | None:
+    """The option of ``field`` whose ``in_message`` words (and no other option's) ``text``
+    says, unnegated; None when none or several do."""
+    norm = normalize(text)
+    said = [
+        key
+        for key in field.choices
+        if any(
+            said_unnegated(normalize(str(word)), norm)
+            for word in texts.choice_entry(field.prompt_key, key).get("in_message") or ()
+        )
+    ]
+    return said[0] if len(said) == 1 else None
+
+
+_CLAUSE_BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、\s]")
+
+
+def _of_this_employer(entity: Entity, text: str) -> bool:
+    """Whether the clause before ``entity`` names this employer (在这个厂干了3年)."""
+    before = text[: entity.start]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    clause = normalize(before[breaks[-1] if breaks else 0 :])
+    return any(word in clause for word in texts.words("parsing.this_employer_words"))
+
+
 def _same_fact_once(found: list[Entity]) -> list[Entity]:
     """One fact said twice (春节4天 … 除夕到初三: both four holiday days) is one fact; two
     different facts for one field stay two, to be asked."""
@@ -222,15 +253,27 @@ def _as_typed(entity: Entity, entities: Sequence[Entity]) -> str:
     return f"{fact.amount}{'小时' if fact.unit == 'h' else '天'}"
 
 
-def prefill(spec: CalculatorSpec, entities: Sequence[Entity], today: date) -> Prefill:
+def prefill(
+    spec: CalculatorSpec, entities: Sequence[Entity], today: date, text: str = ""
+) -> Prefill:
     """Answers the first message states, each read as if typed at its question (so 一天250
     is a daily wage either way). A fact that does not read, or one of several for the same
-    field, is left to be asked."""
+    field, is left to be asked. A choice the whole ``text`` settles by the words of exactly one
+    option's ``in_message`` list (prompts.yml: 裁员 → economic compensation) is stated too."""
     answers: dict[str, object] = {}
     stated: list[str] = []
     assigned = _assign(spec, _usable(entities))
     for field in spec.fields:
+        if text and field.kind == "choice" and not field.prefill_only:
+            key = _choice_in_message(field, text)
+            if key is not None and field.is_relevant({**answers, TODAY: today}):
+                answers[field.name] = key
+                stated.append(field.name)
+            continue
         found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
+        if len(found) > 1 and field.kind == "years" and text:
+            # 累计工作6年，在这个厂干了3年: the years at this employer are not the total.
+            found = [e for e in found if not _of_this_employer(e, text)]
         if len(found) != 1 or field.prefill_only:
             continue
         if not field.is_relevant({**answers, TODAY: today}):

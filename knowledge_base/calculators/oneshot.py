@@ -67,8 +67,8 @@ def _choose(
 ) -> tuple[CalculatorSpec, flow.Prefill] | None:
     named = calculator_for(calculator_meant(intent, text, entities, today)) if intent else None
     if named is not None:
-        return named, flow.prefill(named, entities, today)
-    readings = [(spec, flow.prefill(spec, entities, today)) for spec in CALCULATORS.values()]
+        return named, flow.prefill(named, entities, today, text)
+    readings = [(spec, flow.prefill(spec, entities, today, text)) for spec in CALCULATORS.values()]
     for spec, facts in readings:
         if topic is not None and spec.topic == topic and facts.stated:
             return spec, facts

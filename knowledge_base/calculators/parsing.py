@@ -369,7 +369,7 @@ def parse_bool(raw: str) -> ParseOutcome:
     return Unparsed("not_yes_no")
 
 
-def _said_unnegated(word: str, text: str) -> bool:
+def said_unnegated(word: str, text: str) -> bool:
     """Whether ``word`` occurs in ``text`` other than right after a negation (both are
     normalised: Traditional 沒 is 没)."""
     negations = words("parsing.negations")
@@ -393,7 +393,7 @@ def parse_choice(raw: str, choices: tuple[Choice, ...]) -> ParseOutcome:
     # word right after a negation does not count (没签过 is not 签过).
     best: dict[str, int] = {}
     for choice in choices:
-        lengths = [len(word) for word in choice.match if _said_unnegated(normalize(word), text)]
+        lengths = [len(word) for word in choice.match if said_unnegated(normalize(word), text)]
         if lengths:
             best[choice.key] = max(lengths)
     if best:

@@ -183,3 +183,30 @@ def test_one_fact_said_twice_is_one_fact() -> None:
 )
 def test_counted_days_and_the_days_of_daily_overtime(text: str, field: str, value: object) -> None:
     assert facts(OVERTIME, text).answers[field] == value
+
+
+def _read_with_text(spec: object, text: str) -> flow.Prefill:
+    return flow.prefill(spec, extract_entities(text), TODAY, text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("厂里经济不好裁员把我裁了，干了3年零4个月，平均工资5000", "economic"),
+        ("仲裁员也说这是违法解除，违法解除的赔偿金该多少", "unlawful"),  # 仲裁员 is no 裁员
+        ("公司裁员，这是违法解除吧", None),  # words of both: asked
+        ("被开除了 补偿怎么算", None),  # 开除 alone may be lawful: asked
+    ],
+)
+def test_the_kind_of_compensation_is_read_from_settling_words_only(
+    text: str, kind: str | None
+) -> None:
+    assert _read_with_text(COMPENSATION, text).answers.get("kind") == kind
+
+
+def test_years_at_this_employer_are_not_the_total_years_of_work() -> None:
+    spec = CALCULATORS["calc_annual_leave"]
+    read = _read_with_text(spec, "我累计工作6年了，在现在这个厂已经干了3年，前12个月平均工资4350")
+    assert read.answers["cumulative_years"] == D(6)
+    bare = _read_with_text(spec, "前12个月平均工资4350 年假怎么算")
+    assert "cumulative_years" not in bare.answers  # a bare duration is not years of work
