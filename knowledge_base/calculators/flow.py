@@ -264,23 +264,20 @@ def prefill(
     stated: list[str] = []
     assigned = _assign(spec, _usable(entities))
     for field in spec.fields:
-        if text and field.kind == "choice" and not field.prefill_only:
-            key = _choice_in_message(field, text)
-            if key is not None and field.is_relevant({**answers, TODAY: today}):
-                answers[field.name] = key
-                stated.append(field.name)
+        if field.prefill_only or not field.is_relevant({**answers, TODAY: today}):
             continue
         found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
         if len(found) > 1 and field.kind == "years" and text:
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total.
             found = [e for e in found if not _of_this_employer(e, text)]
-        if len(found) != 1 or field.prefill_only:
-            continue
-        if not field.is_relevant({**answers, TODAY: today}):
-            continue
-        outcome = read_answer(spec, field, _as_typed(found[0], entities), answers, today)
-        if isinstance(outcome, Accepted) and outcome.value is not None:
-            answers[field.name] = outcome.value
+        value: object = None
+        if len(found) == 1:
+            outcome = read_answer(spec, field, _as_typed(found[0], entities), answers, today)
+            value = outcome.value if isinstance(outcome, Accepted) else None
+        elif text and field.kind == "choice":
+            value = _choice_in_message(field, text)
+        if value is not None:
+            answers[field.name] = value
             stated.append(field.name)
     assumed: list[str] = []
     if any(name in stated for name in spec.said_or_zero):
