@@ -474,6 +474,11 @@ def _days_off(norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]]) -
     return found
 
 
+def _says_worked(clause: str, rules: PhraseRules) -> bool:
+    """Whether ``clause`` has a verb of working or of overtime (上班, 干了, 加班 …)."""
+    return any(verb in clause for verb in (*rules.overtime_verbs, *rules.work_verbs))
+
+
 @lru_cache(maxsize=4)
 def _counted_days_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     either = "|".join(re.escape(w) for w in words)
@@ -487,12 +492,11 @@ def _counted_days(
     if not rules.counted_days:
         return []
     found: list[Found] = []
-    verbs = (*rules.overtime_verbs, *rules.work_verbs)
     for match in _counted_days_pattern(rules.counted_days).finditer(norm):
         if _overlaps(match.start(), match.end(), taken):
             continue
         clause = norm[match.start() : _clause_end(norm, match.end())]
-        if need_verb and not any(verb in clause for verb in verbs):
+        if need_verb and not _says_worked(clause, rules):
             continue
         amount = parse_number(match.group(1))
         if amount is None or amount <= 0:
@@ -582,8 +586,8 @@ def find_work_times(
     )
     taken = [*taken, *((f.start, f.end) for f in (*found, *counted))]
     for span in lunar:
-        clause = norm[_clause_start(norm, span.start) : _clause_end(norm, span.end)]
-        worked = any(verb in clause for verb in (*rules.overtime_verbs, *rules.work_verbs))
+        clause = norm[clause_start(norm, span.start) : _clause_end(norm, span.end)]
+        worked = _says_worked(clause, rules)
         if (need_verb and not worked) or _overlaps(span.start, span.end, taken):
             continue
         found += [Found(fact, span.start, span.end) for fact in _lunar_work(span, rules)]
@@ -593,7 +597,7 @@ def find_work_times(
         # Kind words may sit in an earlier clause (周末加班，一共16个小时), back to the previous
         # amount; verbs and the period belong to the amount's own clause.
         region_start = amounts[index - 1].end if index else 0
-        clause_start = _clause_start(norm, q.start)
+        own_start = clause_start(norm, q.start)
         next_start = amounts[index + 1].start if index + 1 < len(amounts) else len(norm)
         region_end = min(next_start, _clause_end(norm, q.end))
         word = _kind_before(kind_words, region_start, q.start) or _kind_after(
@@ -601,21 +605,21 @@ def find_work_times(
         )
         kind = word.kind if word is not None else None
         # A kind word in an earlier clause carries its verb along (周末加班，一共16个小时).
-        clause_from = region_start if kind is not None else max(region_start, clause_start)
+        clause_from = region_start if kind is not None else max(region_start, own_start)
         clause = norm[clause_from:region_end]
         overtime = any(verb in clause for verb in rules.overtime_verbs)
         worked = overtime or any(verb in clause for verb in rules.work_verbs)
         worked = worked or _period_then_shang(norm, q, rules) or _long_day(norm, q, rules)
         if need_verb and not worked:
             continue
-        own = _strip_tail(norm[clause_start : q.start], rules.verbs_and_fillers)
+        own = _strip_tail(norm[own_start : q.start], rules.verbs_and_fillers)
         per_cue = _ending(own, rules.per)
         per = cast(Period | None, per_cue[1] if per_cue else None)
         if kind is None:
             kind = "work" if worked and not overtime else "overtime"
         unit: TimeUnit = "h" if q.kind == "hours" else "d"
         amount = q.amount if q.amount is not None else q.value
-        start = clause_start + len(own) - len(per_cue[0]) if per_cue else q.start
+        start = own_start + len(own) - len(per_cue[0]) if per_cue else q.start
         found += [
             Found(fact, start, q.end)
             for fact in _split_holiday(
@@ -669,7 +673,8 @@ def _split_holiday(
     ]
 
 
-def _clause_start(norm: str, index: int) -> int:
+def clause_start(norm: str, index: int) -> int:
+    """Where the clause holding ``index`` starts (after the last break before it)."""
     breaks = [m.end() for m in _BREAK.finditer(norm, 0, index)]
     return breaks[-1] if breaks else 0
 
@@ -685,7 +690,7 @@ def find_service_lengths(
     for q in quantities:
         if q.kind != "duration" or q.unit not in _SPAN_UNITS:
             continue
-        before = norm[_clause_start(norm, q.start) : q.start]
+        before = norm[clause_start(norm, q.start) : q.start]
         close = _strip_tail(before, rules.almost, limit=1)
         almost = close != before
         # The verb must be near, with no other number between (干12个小时 一个月 is not service).

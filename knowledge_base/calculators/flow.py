@@ -20,7 +20,6 @@ ServiceLength, or None for a skipped optional question). Store them between turn
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,7 +47,7 @@ from knowledge_base.forms.engine import (
 )
 from knowledge_base.forms.fields import InputField
 from nlu.types import Entity
-from nlu.work_phrases import WorkTimeFact
+from nlu.work_phrases import WorkTimeFact, clause_start
 
 __all__ = [
     "Accepted",
@@ -218,14 +217,9 @@ def _choice_in_message(field: InputField, text: str) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
-_CLAUSE_BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、\s]")
-
-
 def _of_this_employer(entity: Entity, text: str) -> bool:
     """Whether the clause before ``entity`` names this employer (在这个厂干了3年)."""
-    before = text[: entity.start]
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
-    clause = normalize(before[breaks[-1] if breaks else 0 :])
+    clause = normalize(text[clause_start(text, entity.start) : entity.start])
     return any(word in clause for word in texts.words("parsing.this_employer_words"))
 
 

@@ -91,9 +91,7 @@ class PinyinReader:
 
     def read(self, text: str) -> str:
         """``text`` with its pinyin runs rewritten (the same text when there is none)."""
-        if not self.words or _LATIN_RUN.search(text) is None:
-            return text
-        return _LATIN_RUN.sub(self._rewrite_run, text)
+        return _LATIN_RUN.sub(self._rewrite_run, text) if self.words else text
 
     def _rewrite_run(self, match: re.Match[str]) -> str:
         run = match.group(0)
