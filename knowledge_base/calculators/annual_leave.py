@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import Final
@@ -27,11 +28,15 @@ from knowledge_base.calculators.base import (
     split_citations,
 )
 from knowledge_base.calculators.dates import inclusive_days
+from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
+from knowledge_base.calculators.tenure import read_tenure
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField, When
+from nlu.numbers import NUMERAL_CHARS
+from nlu.types import Entity
 
 NAME: Final = "annual_leave"
 WHOLE_YEAR: Final = "whole_year"
@@ -237,6 +242,45 @@ def _cross_check(
     return None
 
 
+#: 休了2天, 请过两天年假: leave taken, as days (the leave named after it, if any, is 年假).
+_TAKEN: Final = re.compile(rf"(?:休|请|放)(?:了|过)(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})")
+
+
+def _taken_days(text: str) -> str | None:
+    norm = normalize(text)
+    if any(said_unnegated(normalize(w), norm) for w in texts.words(f"{NAME}.message.none_taken")):
+        return "0"
+    for match in _TAKEN.finditer(norm):
+        after = match.group(2)
+        names = texts.words(f"{NAME}.message.leave_names")
+        other_leave = any(n in after for n in texts.words(f"{NAME}.message.any_leave")) and not (
+            after.startswith(names)
+        )
+        if not other_leave:
+            return f"{match.group(1)}天"
+    return None
+
+
+def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
+    """How this year went here (在这个厂干了3年 → the whole year; 进厂5个月 → joined this year)
+    and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them. Leaving
+    with no join date says nothing of the year's start, so the status is left to ask."""
+    facts: dict[str, str] = {}
+    tenure = read_tenure(text, entities, today)
+    start = tenure.start()
+    joined_now = start is not None and start.year == today.year
+    if tenure.left and tenure.joined is not None:
+        facts["year_status"] = JOINED_AND_LEAVING if joined_now else LEAVING
+    elif not tenure.left and start is not None:
+        facts["year_status"] = JOINED if joined_now else WHOLE_YEAR
+        if joined_now and tenure.joined is None and tenure.length is not None:
+            facts["join_date"] = f"{tenure.length}前"
+    taken = _taken_days(text)
+    if taken is not None:
+        facts["taken_days"] = taken
+    return facts
+
+
 _ENTITLED: Final = (When("cumulative_years", "ge", MIN_YEARS),)
 
 SPEC: Final = CalculatorSpec(
@@ -289,5 +333,6 @@ SPEC: Final = CalculatorSpec(
     ),
     compute=compute,
     cross_check=_cross_check,
+    message_facts=_message_facts,
     topic="annual_leave",
 )

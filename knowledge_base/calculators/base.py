@@ -118,6 +118,12 @@ class MonthDate(date):
     __slots__ = ()
 
 
+class CountedBackDate(date):
+    """A date counted back from today by a length the worker said (进厂5个月 → 5 months ago)."""
+
+    __slots__ = ()
+
+
 # --------------------------------------------------------------------------- results
 
 

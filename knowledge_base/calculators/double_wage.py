@@ -15,7 +15,7 @@ last day of February next year.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -31,10 +31,12 @@ from knowledge_base.calculators.base import (
 )
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
+from knowledge_base.calculators.tenure import read_tenure
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField, When
+from nlu.types import Entity
 
 NAME: Final = "double_wage"
 SIGNED: Final = "signed"
@@ -124,6 +126,21 @@ def _end_reason(inputs: Mapping[str, object], period: DoubleWagePeriod) -> str:
     if get_str(inputs, "contract_status") == SIGNED:
         return _t("steps.end_signed", last=period.stop.isoformat())
     return _t("steps.end_date", last=period.stop.isoformat())
+
+
+def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
+    """Still working here, the period runs to today; a length said of this employer
+    (进厂5个月了) counts the start back from today. Nothing when the worker has left: the
+    length then ends on a day the message does not give."""
+    tenure = read_tenure(text, entities, today)
+    if tenure.left:
+        return {}
+    facts: dict[str, str] = {}
+    if tenure.joined is None and tenure.length is not None:
+        facts["start_date"] = f"{tenure.length}前"
+    if tenure.start() is not None or any(e.entity == "date" for e in entities):
+        facts["end_date"] = "今天"
+    return facts
 
 
 def compute(inputs: Mapping[str, object]) -> CalculationResult:
@@ -322,4 +339,5 @@ SPEC: Final = CalculatorSpec(
     compute=compute,
     prompt_vars=_prompt_vars,
     cross_check=_cross_check,
+    message_facts=_message_facts,
 )

@@ -31,6 +31,7 @@ from knowledge_base.calculators.base import TODAY, CalculationResult, WorkTime
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
+from knowledge_base.calculators.tenure import of_this_employer
 from knowledge_base.forms.engine import (
     Accepted,
     Outcome,
@@ -47,7 +48,7 @@ from knowledge_base.forms.engine import (
 )
 from knowledge_base.forms.fields import InputField
 from nlu.types import Entity
-from nlu.work_phrases import WorkTimeFact, clause_start
+from nlu.work_phrases import WorkTimeFact
 
 __all__ = [
     "Accepted",
@@ -217,12 +218,6 @@ def _choice_in_message(field: InputField, text: str) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
-def _of_this_employer(entity: Entity, text: str) -> bool:
-    """Whether the clause before ``entity`` names this employer (在这个厂干了3年)."""
-    clause = normalize(text[clause_start(text, entity.start) : entity.start])
-    return any(word in clause for word in texts.words("parsing.this_employer_words"))
-
-
 def _same_fact_once(found: list[Entity]) -> list[Entity]:
     """One fact said twice (春节4天 … 除夕到初三: both four holiday days) is one fact; two
     different facts for one field stay two, to be asked."""
@@ -253,23 +248,28 @@ def prefill(
     """Answers the first message states, each read as if typed at its question (so 一天250
     is a daily wage either way). A fact that does not read, or one of several for the same
     field, is left to be asked. A choice the whole ``text`` settles by the words of exactly one
-    option's ``in_message`` list (prompts.yml: 裁员 → economic compensation) is stated too."""
+    option's ``in_message`` list (prompts.yml: 裁员 → economic compensation) is stated too, and
+    so is what the calculator's ``message_facts`` reads from the words (进厂5个月了)."""
     answers: dict[str, object] = {}
     stated: list[str] = []
     assigned = _assign(spec, _usable(entities))
+    said = spec.message_facts(text, entities, today) if text else {}
     for field in spec.fields:
         if field.prefill_only or not field.is_relevant({**answers, TODAY: today}):
             continue
         found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
         if len(found) > 1 and field.kind == "years" and text:
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total.
-            found = [e for e in found if not _of_this_employer(e, text)]
+            found = [e for e in found if not of_this_employer(e, text)]
         value: object = None
         if len(found) == 1:
             outcome = read_answer(spec, field, _as_typed(found[0], entities), answers, today)
             value = outcome.value if isinstance(outcome, Accepted) else None
         elif text and field.kind == "choice":
             value = _choice_in_message(field, text)
+        if value is None and field.name in said:
+            outcome = read_answer(spec, field, said[field.name], answers, today)
+            value = outcome.value if isinstance(outcome, Accepted) else None
         if value is not None:
             answers[field.name] = value
             stated.append(field.name)

@@ -17,12 +17,14 @@ from typing import Final
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import (
     Choice,
+    CountedBackDate,
     MonthDate,
     ServiceLength,
     Wage,
     WageUnit,
     WorkTime,
 )
+from knowledge_base.calculators.dates import ONE_DAY, add_months
 from knowledge_base.calculators.texts import words
 from knowledge_base.forms.spec import Parsed, ParseOutcome, Unparsed
 from knowledge_base.text import to_simplified
@@ -302,6 +304,19 @@ def _relative_date(text: str, today: date) -> ParseOutcome | None:
     return None
 
 
+def _counted_back(text: str, today: date) -> ParseOutcome | None:
+    """5个月前, 一年半以前: a length said back from today, counted so that the days from it
+    up to today inclusive are exactly that long (5个月前 on 6 December is 7 July)."""
+    for word in sorted(words("parsing.ago_words"), key=len, reverse=True):
+        if text.endswith(word) and len(text) > len(word):
+            fact = read_service_length(text[: -len(word)])
+            if fact is None or fact.months <= 0:
+                return None
+            back = add_months(today, -int(fact.months)) + ONE_DAY
+            return Parsed(CountedBackDate(back.year, back.month, back.day))
+    return None
+
+
 def _part_of_month(text: str, today: date) -> ParseOutcome | None:
     """上个月底, 2024年3月底, 去年12月中: a part of a month said by name (its last day, 15th …)."""
     parts: dict[str, int] = texts.node("parsing.month_parts")
@@ -318,15 +333,15 @@ def _part_of_month(text: str, today: date) -> ParseOutcome | None:
 
 def parse_date(raw: str, today: date) -> ParseOutcome:
     """A calendar date: ``2024-03-01``, ``2024/3/1``, ``2024年3月1号``, ``20240301``, ``今天``,
-    dates said relative to today (``去年12月``, ``上个月``; a month alone is its 1st) and parts
-    of a month (``上个月底`` is its last day)."""
+    dates said relative to today (``去年12月``, ``上个月``; a month alone is its 1st), lengths
+    back from today (``5个月前``) and parts of a month (``上个月底`` is its last day)."""
     if _is_today(raw):
         return Parsed(today)
     text = normalize(raw)
     part = _part_of_month(text, today)
     if part is not None:
         return part
-    relative = _relative_date(text, today)
+    relative = _relative_date(text, today) or _counted_back(text, today)
     if relative is not None:
         return relative
     for pattern in (_FULL_DATE, _COMPACT_DATE):

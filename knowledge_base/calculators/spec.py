@@ -9,7 +9,7 @@ unit (a monthly wage of 250) is confirmed before it is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,7 @@ from knowledge_base.calculators.base import (
     TIME_WAGE_UNITS,
     TODAY,
     CalculationResult,
+    CountedBackDate,
     FieldKind,
     MonthDate,
     ServiceLength,
@@ -37,12 +38,15 @@ from knowledge_base.calculators.stored import dump_value, load_value
 from knowledge_base.forms.engine import field_named
 from knowledge_base.forms.fields import Choice, InputField
 from knowledge_base.forms.spec import Doubt, ParseOutcome
+from nlu.types import Entity
 
 ComputeFn = Callable[[Mapping[str, object]], CalculationResult]
 ChoicesFn = Callable[[str, Mapping[str, object]], tuple[Choice, ...]]
 PromptVarsFn = Callable[[Mapping[str, object]], Mapping[str, str]]
 #: (field name, parsed value, answers so far) → (error text key, format vars) or None.
 CrossCheckFn = Callable[[str, object, Mapping[str, object]], tuple[str, Mapping[str, str]] | None]
+#: (first message, its entities, today) → field name → the answer as if typed at its question.
+MessageFactsFn = Callable[[str, Sequence[Entity], date], Mapping[str, str]]
 
 _KINDS: Final = frozenset(get_args(FieldKind))
 
@@ -52,6 +56,10 @@ def _no_choices(_field: str, _inputs: Mapping[str, object]) -> tuple[Choice, ...
 
 
 def _no_vars(_inputs: Mapping[str, object]) -> Mapping[str, str]:
+    return {}
+
+
+def _no_message_facts(_text: str, _entities: Sequence[Entity], _today: date) -> Mapping[str, str]:
     return {}
 
 
@@ -79,7 +87,9 @@ class CalculatorSpec:
     (``wage``, ``work_time:rest_day``, ``work_time:work/week``, ``service_length``, ``date``,
     ``money`` …) to the field it fills; facts without a key fill the first free field of their
     kind. When any field of ``said_or_zero`` was stated, the others of that group are taken as 0
-    (and shown so, to be corrected). ``topic`` is the knowledge-base topic the calculator serves.
+    (and shown so, to be corrected). ``message_facts`` reads what no entity carries from the
+    message's words (在这个厂干了3年 → this year spent here whole). ``topic`` is the
+    knowledge-base topic the calculator serves.
     """
 
     name: str
@@ -92,6 +102,7 @@ class CalculatorSpec:
     cross_check: CrossCheckFn = _no_check
     prefill_fields: Mapping[str, str] = field(default_factory=dict)
     said_or_zero: tuple[str, ...] = ()
+    message_facts: MessageFactsFn = _no_message_facts
     topic: str | None = None
 
     def __post_init__(self) -> None:
@@ -204,6 +215,8 @@ class CalculatorSpec:
             return service_length_text(value)
         if isinstance(value, MonthDate):
             return texts.text("common.month_date", date=value.isoformat())
+        if isinstance(value, CountedBackDate):
+            return texts.text("common.counted_back_date", date=value.isoformat())
         if field.kind == "money" and isinstance(value, Decimal):
             return texts.yuan(value)
         if field.kind in NUMERIC_KINDS and isinstance(value, Decimal):

@@ -16,11 +16,15 @@ from typing import Any, cast
 
 from knowledge_base.calculators.base import (
     ALL_WAGE_UNITS,
+    CountedBackDate,
     MonthDate,
     ServiceLength,
     Wage,
     WorkTime,
 )
+
+#: Marks a stored date counted back from the day it was said (``2026-07-06~``).
+_COUNTED_BACK = "~"
 
 #: Kinds whose answers are JSON values already (keys, text, yes/no).
 _PLAIN_KINDS = frozenset({"bool", "choice", "city"})
@@ -42,6 +46,8 @@ def dump_value(value: object) -> Any:
         return {"months": str(value.months), "qualifier": value.qualifier}
     if isinstance(value, MonthDate):
         return value.isoformat()[:7]
+    if isinstance(value, CountedBackDate):
+        return value.isoformat() + _COUNTED_BACK
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -91,4 +97,6 @@ def _load_date_or_length(value: Any) -> date | ServiceLength:
     text = str(value)
     if len(text) == 7:
         return MonthDate.fromisoformat(text + "-01")
+    if text.endswith(_COUNTED_BACK):
+        return CountedBackDate.fromisoformat(text.removesuffix(_COUNTED_BACK))
     return date.fromisoformat(text)

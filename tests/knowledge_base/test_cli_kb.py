@@ -137,6 +137,37 @@ def test_ask_counts_holiday_days_as_the_law_does(
     assert calculation["amount"] == amount
 
 
+@pytest.mark.parametrize(
+    ("question", "calculator", "amount"),
+    [
+        # 8 years of work → 5 days (职工带薪年休假条例 第三条), none taken, the whole year here:
+        # 5000 ÷ 21.75 = 229.89 a day × 200% extra × 5 days (实施办法 第十条、第十一条).
+        (
+            "我工作了8年了 在这个厂干了3年 今年一天年假都没休 月工资5000 没休的年假能拿多少钱",
+            "annual_leave",
+            2298.9,
+        ),
+        # 12 years → 10 days, 2 taken: 6000 ÷ 21.75 = 275.86 × 200% × 8.
+        (
+            "2019年进的厂 今年休了2天年假 月薪6000 累计工作12年 没休的年假怎么算",
+            "annual_leave",
+            4413.76,
+        ),
+        # A year and a half here, still no contract: the first month is the grace month and
+        # the anniversary ends it, so 11 months (劳动合同法 第八十二条; 实施条例 第六条、第七条).
+        ("在这个厂干了一年半了 一直没签合同 月薪5000 二倍工资能拿多少", "double_wage", 55000.0),
+    ],
+)
+def test_ask_reads_the_time_at_this_employer_from_the_message(
+    runner: CliRunner, question: str, calculator: str, amount: float
+) -> None:
+    calculation = ask_json(runner, question)["calculation"]
+    assert isinstance(calculation, dict)
+    assert calculation["calculator"] == calculator
+    assert calculation["missing"] == []
+    assert calculation["amount"] == amount
+
+
 def test_ask_says_which_facts_are_missing(runner: CliRunner) -> None:
     calculation = ask_json(runner, "月薪4500 加班费能拿多少")["calculation"]
     assert isinstance(calculation, dict)

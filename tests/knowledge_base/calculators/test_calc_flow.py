@@ -209,6 +209,15 @@ def test_a_month_without_a_day_assumes_the_first_and_says_so() -> None:
     assert type(restored["start_date"]) is type(outcome.value)
 
 
+def test_a_date_counted_back_from_today_keeps_its_kind_in_the_store() -> None:
+    spec = CALCULATORS["calc_double_wage"]
+    outcome = flow.read_answer(spec, "start_date", "5个月前", {}, TODAY)
+    assert isinstance(outcome, flow.Accepted)
+    restored = flow.load_answers(spec, flow.dump_answers(spec, {"start_date": outcome.value}))
+    assert restored["start_date"] == outcome.value
+    assert type(restored["start_date"]) is type(outcome.value)
+
+
 def test_answers_stored_before_units_existed_still_load() -> None:
     spec = CALCULATORS["calc_overtime"]
     loaded = flow.load_answers(spec, {"wage": "4350", "weekday_hours": "10", "gone": "1"})

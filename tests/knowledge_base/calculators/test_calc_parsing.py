@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge_base.calculators.base import Choice, MonthDate
+from knowledge_base.calculators.base import Choice, CountedBackDate, MonthDate
 from knowledge_base.calculators.parsing import (
     Parsed,
     Unparsed,
@@ -171,6 +171,10 @@ def test_years(text: str, years: Decimal) -> None:
         ("2024年2月末", date(2024, 2, 29)),
         ("去年12月中旬", date(2025, 12, 15)),
         ("前年3月初", date(2024, 3, 1)),
+        # A length back from today, so that up to today inclusive is exactly that long.
+        ("5个月前", CountedBackDate(2026, 6, 23)),
+        ("一年半以前", CountedBackDate(2025, 5, 23)),
+        ("两年零七个月前", CountedBackDate(2024, 4, 23)),
     ],
 )
 def test_dates(text: str, value: date) -> None:
@@ -183,6 +187,8 @@ def test_dates(text: str, value: date) -> None:
         ("3月1号", "date_needs_year"),
         ("2024-02-30", "not_a_date"),
         ("去年", "not_a_date"),
+        ("前", "not_a_date"),
+        ("个月前", "not_a_date"),
     ],
 )
 def test_dates_rejected(text: str, error: str) -> None:

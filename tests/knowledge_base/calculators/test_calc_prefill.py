@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -210,3 +211,51 @@ def test_years_at_this_employer_are_not_the_total_years_of_work() -> None:
     assert read.answers["cumulative_years"] == D(6)
     bare = _read_with_text(spec, "前12个月平均工资4350 年假怎么算")
     assert "cumulative_years" not in bare.answers  # a bare duration is not years of work
+
+
+ANNUAL_LEAVE = CALCULATORS["calc_annual_leave"]
+DOUBLE_WAGE = CALCULATORS["calc_double_wage"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "taken"),
+    [
+        ("工作了8年了 在这个厂干了3年 今年一天年假都没休", "whole_year", D(0)),
+        ("2019年进的厂 今年休了2天年假 累计工作12年", "whole_year", D(2)),
+        ("进厂5个月了 累计工作6年 年假没休过", "joined", D(0)),
+        ("今年3月入职 之前工作了5年 请了两天年假", "joined", D(2)),
+        ("2018年进的厂 上个月辞职了 累计工作9年", "leaving", None),
+        ("今年3月进厂 上个月辞职了 累计工作9年", "joined_and_leaving", None),
+        ("上个月辞职了 累计工作9年 休了3天病假", None, None),  # left, start unknown; sick leave
+    ],
+)
+def test_annual_leave_reads_how_the_year_went_and_the_leave_taken(
+    text: str, status: str | None, taken: Decimal | None
+) -> None:
+    read = _read_with_text(ANNUAL_LEAVE, text)
+    assert read.answers.get("year_status") == status
+    assert read.answers.get("taken_days") == taken
+    assert {"year_status", "taken_days"} & set(read.answers) <= set(read.stated)  # to confirm
+
+
+def test_joining_this_year_by_a_length_counts_the_join_date_back() -> None:
+    read = _read_with_text(ANNUAL_LEAVE, "进厂5个月了 累计工作6年")
+    assert read.answers["join_date"] == date(2026, 6, 23)  # 2026-06-23 … 2026-11-22: 5 months
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("进厂5个月了一直没签合同", date(2026, 6, 23), TODAY),
+        ("在这个厂干了一年半 一直没签合同", date(2025, 5, 23), TODAY),
+        ("2025年3月进厂 一直没签劳动合同", MonthDate(2025, 3, 1), TODAY),
+        ("在厂里干了一年半没签合同 上个月走了", None, None),  # the length ends when they left
+        ("干了5个月 一直没签合同", None, None),  # not said of this employer
+    ],
+)
+def test_double_wages_read_the_start_and_run_to_today_while_still_working(
+    text: str, start: date | None, end: date | None
+) -> None:
+    read = _read_with_text(DOUBLE_WAGE, text)
+    assert read.answers.get("start_date") == start
+    assert read.answers.get("end_date") == end

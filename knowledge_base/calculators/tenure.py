@@ -1,0 +1,94 @@
+"""What a first message says about the worker's time at this employer, for calculators that
+ask it as dates and statuses (annual leave, double wages): how long they have been there
+(在这个厂干了3年, 进厂5个月了), when they joined (2019年进的厂, 今年3月入职) and whether they
+have left or are leaving (辞职了, 被辞退). The words live in prompts.yml under ``tenure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from knowledge_base.calculators import texts
+from knowledge_base.calculators.dates import add_months
+from knowledge_base.calculators.parsing import normalize, parse_date, said_unnegated
+from knowledge_base.forms.spec import Parsed
+from nlu.types import Entity
+from nlu.work_phrases import clause_start
+
+_JOIN_WORD_REACH: Final = 8
+_YEAR_DIGITS: Final = 4
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """This employer's part of a message. ``length`` is the time said (5个月) as typed, and
+    ``since`` the day it counts back to when the worker has not left; ``joined`` a join date
+    said with a join word (a year alone is its 1 January); ``left`` whether they left or are
+    leaving."""
+
+    length: str | None
+    since: date | None
+    joined: date | None
+    left: bool
+
+    def start(self) -> date | None:
+        """The day work here began, as far as the message tells."""
+        return self.joined or self.since
+
+
+def of_this_employer(entity: Entity, text: str) -> bool:
+    """Whether the clause before ``entity`` names this employer (在这个厂干了3年, 进厂5个月)."""
+    clause = normalize(text[clause_start(text, entity.start) : entity.start])
+    return any(
+        word in clause
+        for word in (*texts.words("parsing.this_employer_words"), *texts.words("tenure.join_words"))
+    )
+
+
+def _length_here(entities: Sequence[Entity], text: str) -> Entity | None:
+    found = [e for e in entities if e.entity == "service_length" and of_this_employer(e, text)]
+    return found[0] if len(found) == 1 else None
+
+
+def _join_date(entities: Sequence[Entity], text: str, today: date) -> date | None:
+    joins = texts.words("tenure.join_words")
+    for entity in entities:
+        if entity.entity != "date":
+            continue
+        after = normalize(text[entity.end : entity.end + _JOIN_WORD_REACH])
+        if not after.lstrip(texts.text("tenure.between_date_and_join")).startswith(joins):
+            continue
+        outcome = parse_date(entity.text, today)
+        if isinstance(outcome, Parsed) and isinstance(outcome.value, date):
+            return outcome.value
+        year = str(entity.value)
+        if year.isdigit() and len(year) == _YEAR_DIGITS:
+            return date(int(year), 1, 1)  # 2019年进的厂: the year is what the message tells
+    return None
+
+
+def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
+    """What ``text`` (with its ``entities``) says about the time at this employer."""
+    norm = normalize(text)
+    left = any(said_unnegated(normalize(w), norm) for w in texts.words("tenure.left_words"))
+    length = _length_here(entities, text)
+    months = _months(length) if length is not None else 0
+    since = add_months(today, -months) if months > 0 and not left else None
+    return Tenure(
+        length=length.text if length is not None else None,
+        since=since,
+        joined=_join_date(entities, text, today),
+        left=left,
+    )
+
+
+def _months(entity: Entity) -> int:
+    """Whole months of a ``service_length`` entity (its value is ``"18m"``)."""
+    raw = str(entity.value).removesuffix("m")
+    try:
+        return int(float(raw))
+    except ValueError:
+        return 0

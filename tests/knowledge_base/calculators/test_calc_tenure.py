@@ -1,0 +1,54 @@
+"""What a first message says about the time at this employer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge_base.calculators.tenure import read_tenure
+from nlu.entities import extract_entities
+from tests.knowledge_base.calculators.conftest import TODAY
+
+
+def tenure(text: str):  # type: ignore[no-untyped-def]
+    return read_tenure(text, extract_entities(text), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("在这个厂干了3年", "3年"),
+        ("进厂5个月了", "5个月"),
+        ("我在厂里上班一年半了", "一年半"),
+        ("工作了8年", None),  # years of work, not of this employer
+    ],
+)
+def test_a_length_counts_only_when_said_of_this_employer(text: str, length: str | None) -> None:
+    assert tenure(text).length == length
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("2019年进的厂", date(2019, 1, 1)),  # a year alone: the year is what counts
+        ("今年3月份入职的", date(2026, 3, 1)),
+        ("2024年5月1号开始上班", date(2024, 5, 1)),
+        ("2024年5月1号签的合同", None),  # a date, but not of joining
+    ],
+)
+def test_a_date_is_the_join_date_only_with_a_join_word(text: str, joined: date | None) -> None:
+    assert tenure(text).joined == joined
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [("上个月辞职了", True), ("被辞退了", True), ("还没辞职", False), ("没辞职 还在做", False)],
+)
+def test_leaving_is_read_unless_negated(text: str, left: bool) -> None:
+    assert tenure(text).left is left
+
+
+def test_a_length_counts_back_from_today_only_while_still_there() -> None:
+    assert tenure("进厂5个月了").since == date(2026, 6, 22)
+    assert tenure("进厂5个月了 上周辞职了").since is None
