@@ -189,6 +189,8 @@ class PhraseRules:
     time_fillers: tuple[str, ...]
     service_verbs: tuple[str, ...]
     service_max_gap: int
+    #: Words written with a numeral that are no number (一共, 一直), between a verb and a length.
+    service_not_numbers: tuple[str, ...]
     almost: tuple[str, ...]
     more: tuple[str, ...]
 
@@ -230,6 +232,7 @@ class PhraseRules:
             time_fillers=words(time["fillers"]),
             service_verbs=words(service["verbs"]),
             service_max_gap=int(service["max_gap"]),
+            service_not_numbers=words(service["not_numbers"]),
             almost=words(service["almost"]),
             more=words(service["more"]),
         )
@@ -693,7 +696,10 @@ def find_service_lengths(
         before = norm[clause_start(norm, q.start) : q.start]
         close = _strip_tail(before, rules.almost, limit=1)
         almost = close != before
-        # The verb must be near, with no other number between (干12个小时 一个月 is not service).
+        # The verb must be near, with no other number between (干12个小时 一个月 is not service;
+        # 工作一共11年 is).
+        for word in rules.service_not_numbers:
+            close = close.replace(word, "_" * len(word))
         near = re.split(r"[\d" + "".join(CN_DIGITS) + "]", close)[-1][-rules.service_max_gap - 2 :]
         if need_verb and not any(verb in near for verb in rules.service_verbs):
             continue

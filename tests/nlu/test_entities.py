@@ -108,6 +108,7 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("干了快五年 公司裁员", [("service_length", "60m-", "快五年")]),
     ("进厂一年多了", [("service_length", "12m+", "一年多")]),
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
+    ("工作一共11年了", [("service_length", "132m", "11年")]),  # 一共 holds no number
     # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).
     ("月休2天", [("work_time", "off:2d/month", "月休2天")]),
     ("每周上6天", [("work_time", "work:6d/week", "每周上6天")]),
