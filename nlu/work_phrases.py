@@ -181,6 +181,9 @@ class PhraseRules:
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
     off_fillers: tuple[str, ...]
+    #: Said right after a weekday or rest-day word: days off (周六周日休息), unless negated.
+    off_after: tuple[str, ...]
+    off_negations: tuple[str, ...]
     #: The verb 上 of 一周上6天, counted only right between a period and days.
     shang: str
     overtime_verbs: tuple[str, ...]
@@ -225,6 +228,8 @@ class PhraseRules:
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
+            off_after=words(time["off_after"]),
+            off_negations=words(time["off_negations"]),
             shang=normalize(str(time["period_verb"])),
             overtime_verbs=words(time["overtime_verbs"]),
             work_verbs=words(time["work_verbs"]),
@@ -295,7 +300,7 @@ def find_wages(
     an answer to the pay question it need not."""
     found: list[Found] = []
     for q in quantities:
-        if q.kind not in ("money", "number"):
+        if q.kind not in ("money", "number") or _is_word(norm, q):
             continue
         hit = _wage_unit(norm, q, rules)
         if hit is None:
@@ -354,6 +359,11 @@ def _is_word(norm: str, q: Quantity) -> bool:
     return q.kind == "number" and norm[q.start : q.end] == "一"
 
 
+def _is_date_part(norm: str, q: Quantity) -> bool:
+    """10 and 1 of 10月1号: a number naming a month or a day."""
+    return q.kind == "number" and norm[q.end : q.end + 1] in _DATE_UNITS
+
+
 def _clause_end(norm: str, index: int) -> int:
     match = _BREAK.search(norm, index)
     return match.start() if match else len(norm)
@@ -385,6 +395,27 @@ def _kind_words(norm: str, quantities: Sequence[Quantity], rules: PhraseRules) -
                 found.append(_KindWord(index, end, cue, kind))
             index = norm.find(cue, index + 1)
     return found
+
+
+_DATE_UNITS: Final = frozenset("月号日")
+#: 这三天, 那两天: days named again.
+_BACK_REFERENCES: Final = ("这", "那")
+#: Kinds a following rest word makes days off (holidays are named with 放假 and still worked).
+_OFF_KINDS: Final = frozenset({"weekday", "rest_day"})
+#: How far after a kind word its rest word may stand (周六周日休息: 周日 in between).
+_OFF_REACH: Final = 4
+
+
+def _said_off(norm: str, word: _KindWord, rules: PhraseRules) -> bool:
+    """周六周日休息, 周日休: the kind word names days off, not days worked."""
+    if word.kind not in _OFF_KINDS:
+        return False
+    after = norm[word.end : word.end + _OFF_REACH]
+    for verb in rules.off_after:
+        index = after.find(verb)
+        if index >= 0 and not after[:index].endswith(rules.off_negations):
+            return True
+    return False
 
 
 def _kind_before(words: Sequence[_KindWord], start: int, end: int) -> _KindWord | None:
@@ -498,7 +529,7 @@ def _counted_days(
     for match in _counted_days_pattern(rules.counted_days).finditer(norm):
         if _overlaps(match.start(), match.end(), taken):
             continue
-        clause = norm[match.start() : _clause_end(norm, match.end())]
+        clause = norm[clause_start(norm, match.start()) : _clause_end(norm, match.end())]
         if need_verb and not _says_worked(clause, rules):
             continue
         amount = parse_number(match.group(1))
@@ -511,54 +542,89 @@ def _counted_days(
 
 #: Hours a day beside a count of days (4个周六 … 每天8小时) are at most a day's.
 _MAX_DAY_HOURS: Final = 24
+#: Hours of a kind said without a period beside a count of its days (周六干8个钟 … 4个周六)
+#: are a day's when no more than a long day's; more is a total.
+_MAX_UNSAID_DAY_HOURS: Final = 12
 #: Kinds whose days may be told apart from the hours worked on each.
 _DAY_KINDS: Final = frozenset({"rest_day", "holiday"})
 
 
+def _refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
+    """这三天 after three days already found: the same days named again, not more work."""
+    if not norm[: q.start].endswith(_BACK_REFERENCES):
+        return False
+    amount = q.amount if q.amount is not None else q.value
+    return any(
+        isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and f.fact.amount == amount
+        for f in found
+        if f.end <= q.start
+    )
+
+
+def _after_day_count(found: Sequence[Found], start: int) -> bool:
+    """Whether the last working time found before ``start`` is a count of rest or holiday
+    days (国庆这三天, 4个周六)."""
+    before = [f for f in found if f.end <= start]
+    if not before:
+        return False
+    last = max(before, key=lambda f: f.end).fact
+    return (
+        isinstance(last, WorkTimeFact)
+        and last.kind in _DAY_KINDS
+        and last.unit == "d"
+        and last.per is None
+    )
+
+
 def _hours_a_day(found: Found, days: WorkTimeFact) -> bool:
+    """Hours a day (每天8小时) beside a count of days; or hours of the same kind said without
+    a period (周六还要干8个钟 … 4个周六), no more than a long day's."""
     fact = found.fact
+    if not isinstance(fact, WorkTimeFact) or fact.unit != "h":
+        return False
+    if fact.per is None:
+        return fact.kind == days.kind and fact.amount <= _MAX_UNSAID_DAY_HOURS
+    return fact.kind in (days.kind, "work") and fact.per == "day" and fact.amount <= _MAX_DAY_HOURS
+
+
+def _is_day_count(fact: object) -> bool:
     return (
         isinstance(fact, WorkTimeFact)
-        and fact.kind in (days.kind, "work")
-        and fact.unit == "h"
-        and fact.per == "day"
-        and fact.amount <= _MAX_DAY_HOURS
+        and fact.kind in _DAY_KINDS
+        and fact.unit == "d"
+        and fact.per is None
     )
 
 
 def _days_with_their_hours(found: list[Found]) -> list[Found]:
-    """Days of rest-day or holiday work with the hours worked on each said after them
+    """Days of rest-day or holiday work with the hours worked on each said beside them
     (4个周六都去上班了，每天8小时; 国庆三天都上班，每天干8个小时: hours of no named kind
-    belong to the days before them) as one total of hours; days said alone stay whole days."""
+    belong to the days before them; 周六还要干8个钟 … 4个周六都上了: hours of the days' own
+    kind, before or after) as one total of hours; days said alone stay whole days."""
     facts = sorted(found, key=lambda f: f.start)
-    out: list[Found] = []
+    merged: dict[int, Found] = {}
     used: set[int] = set()
     for index, days in enumerate(facts):
-        if index in used:
-            continue
         count = days.fact
-        if not (
-            isinstance(count, WorkTimeFact)
-            and count.kind in _DAY_KINDS
-            and count.unit == "d"
-            and count.per is None
-        ):
-            out.append(days)
+        if index in used or not isinstance(count, WorkTimeFact) or not _is_day_count(count):
             continue
-        later = (
+        after = (i for i in range(index + 1, len(facts)) if _hours_a_day(facts[i], count))
+        before = (
             i
-            for i in range(index + 1, len(facts))
-            if i not in used and _hours_a_day(facts[i], count)
+            for i in range(index - 1, -1, -1)
+            if cast(WorkTimeFact, facts[i].fact).per is None and _hours_a_day(facts[i], count)
         )
-        match = next(later, None)
+        match = next((i for i in (*after, *before) if i not in used), None)
         if match is None:
-            out.append(days)
             continue
-        used.add(match)
+        used.update((index, match))
         hours = cast(WorkTimeFact, facts[match].fact).amount
         total = WorkTimeFact(count.kind, count.amount * hours, "h")
-        out.append(Found(total, days.start, facts[match].end))
-    return out
+        if match > index:
+            merged[index] = Found(total, days.start, facts[match].end)
+        else:  # hours said earlier, maybe far: the total stands where the days are counted
+            merged[index] = Found(total, days.start, days.end)
+    return [merged.get(i, f) for i, f in enumerate(facts) if i in merged or i not in used]
 
 
 def find_work_times(
@@ -572,6 +638,7 @@ def find_work_times(
     """Hours or days of work with their kind and period. In a whole message the words around
     the amount must say it was worked (``need_verb``); an answer to an hours question need not."""
     kind_words = _kind_words(norm, quantities, rules)
+    working_kinds = [w for w in kind_words if not _said_off(norm, w, rules)]
     lunar = _lunar_spans(norm, rules)
     # A number inside a kind word (五一, 十一假期) or a day's name (初三) names the day, it is
     # not an amount.
@@ -597,14 +664,18 @@ def find_work_times(
     for index, q in enumerate(amounts):
         if not _is_time(q) or _overlaps(q.start, q.end, taken):
             continue
+        if _refers_back(norm, q, [*found, *counted]):
+            continue
         # Kind words may sit in an earlier clause (周末加班，一共16个小时), back to the previous
         # amount; verbs and the period belong to the amount's own clause.
-        region_start = amounts[index - 1].end if index else 0
+        # Numbers of a date (国庆10月1号2号3号这三天) are no amount that ends the region.
+        earlier = [a for a in amounts[:index] if not _is_date_part(norm, a)]
+        region_start = earlier[-1].end if earlier else 0
         own_start = clause_start(norm, q.start)
         next_start = amounts[index + 1].start if index + 1 < len(amounts) else len(norm)
         region_end = min(next_start, _clause_end(norm, q.end))
-        word = _kind_before(kind_words, region_start, q.start) or _kind_after(
-            kind_words, q.end, region_end
+        word = _kind_before(working_kinds, region_start, q.start) or _kind_after(
+            working_kinds, q.end, region_end
         )
         kind = word.kind if word is not None else None
         # A kind word in an earlier clause carries its verb along (周末加班，一共16个小时).
@@ -613,13 +684,18 @@ def find_work_times(
         overtime = any(verb in clause for verb in rules.overtime_verbs)
         worked = overtime or any(verb in clause for verb in rules.work_verbs)
         worked = worked or _period_then_shang(norm, q, rules) or _long_day(norm, q, rules)
-        if need_verb and not worked:
-            continue
         own = _strip_tail(norm[own_start : q.start], rules.verbs_and_fillers)
         per_cue = _ending(own, rules.per)
         per = cast(Period | None, per_cue[1] if per_cue else None)
+        # 国庆这三天叫我去上班 每天8个钟: hours a day right after days worked are worked too.
+        worked = worked or (per == "day" and _after_day_count([*found, *counted], q.start))
+        if need_verb and not worked:
+            continue
         if kind is None:
             kind = "work" if worked and not overtime else "overtime"
+        elif kind == "weekday" and worked and not overtime and per == "day":
+            # 平时周一到周五上班 每天8个钟: a weekday's whole working time, not overtime.
+            kind = "work" if q.kind == "hours" and q.value >= _STANDARD_DAY_HOURS else kind
         unit: TimeUnit = "h" if q.kind == "hours" else "d"
         amount = q.amount if q.amount is not None else q.value
         start = own_start + len(own) - len(per_cue[0]) if per_cue else q.start

@@ -247,17 +247,19 @@ _TAKEN: Final = re.compile(rf"(?:休|请|放)(?:了|过)(\d+|[{NUMERAL_CHARS}]{{
 
 
 def _taken_days(text: str) -> str | None:
+    """Days of annual leave the message says were taken: a count (休了2天), else 0 when it
+    says none were (一天年假都没休); a count wins (休过1天 剩下的不给休 is 1)."""
     norm = normalize(text)
-    if any(said_unnegated(normalize(w), norm) for w in texts.words(f"{NAME}.message.none_taken")):
-        return "0"
+    names = texts.words(f"{NAME}.message.leave_names")
     for match in _TAKEN.finditer(norm):
         after = match.group(2)
-        names = texts.words(f"{NAME}.message.leave_names")
         other_leave = any(n in after for n in texts.words(f"{NAME}.message.any_leave")) and not (
             after.startswith(names)
         )
         if not other_leave:
             return f"{match.group(1)}天"
+    if any(said_unnegated(normalize(w), norm) for w in texts.words(f"{NAME}.message.none_taken")):
+        return "0"
     return None
 
 

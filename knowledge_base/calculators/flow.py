@@ -154,6 +154,8 @@ def fact_key(entity: Entity) -> str:
         return entity.entity
     if fact.kind == "work":
         return f"work_time:work/{fact.per}" if fact.per else "work_time:work"
+    if fact.kind == "weekday" and fact.unit == "d" and fact.per is None:
+        return "work_time:work"  # 周一到周五上了21天: the days worked, not overtime
     return f"work_time:{fact.kind}"
 
 
@@ -226,20 +228,21 @@ def _same_fact_once(found: list[Entity]) -> list[Entity]:
     return found
 
 
-def _as_typed(entity: Entity, entities: Sequence[Entity]) -> str:
-    """What the worker would have typed at the question for this fact: its own words, unless
-    the same words state two facts (国庆7天: three holiday days and four rest days), which
-    each read as their own amount."""
-    shared = any(
-        other is not entity
-        and other.entity == entity.entity
-        and (other.start, other.end) == (entity.start, entity.end)
-        for other in entities
-    )
-    fact = WorkTimeFact.from_value(str(entity.value)) if shared else None
-    if fact is None or fact.per is not None:
+def _as_typed(entity: Entity) -> str:
+    """What the worker would have typed at the question for this fact: its own words for
+    overtime said per period (每天3个钟), all working time per period said plainly (每天上班8小时:
+    the words may have put the verb in another clause), otherwise the amount itself — the
+    words may state two facts (国庆7天: three holiday days and four rest days) or hold the days
+    beside the hours worked on each (两天也叫去加班 每天8个钟: 16 hours)."""
+    fact = WorkTimeFact.from_value(str(entity.value)) if entity.entity == "work_time" else None
+    if fact is None:
         return entity.text
-    return f"{fact.amount}{'小时' if fact.unit == 'h' else '天'}"
+    amount = f"{fact.amount}{'小时' if fact.unit == 'h' else '天'}"
+    if fact.per is None:
+        return amount
+    if fact.kind == "work":  # 平时周一到周五上班 每天8个钟: all working time, said so
+        return texts.text(f"parsing.typed_work.{fact.per}") + amount
+    return entity.text
 
 
 def prefill(
@@ -263,7 +266,7 @@ def prefill(
             found = [e for e in found if not of_this_employer(e, text)]
         value: object = None
         if len(found) == 1:
-            outcome = read_answer(spec, field, _as_typed(found[0], entities), answers, today)
+            outcome = read_answer(spec, field, _as_typed(found[0]), answers, today)
             value = outcome.value if isinstance(outcome, Accepted) else None
         elif text and field.kind == "choice":
             value = _choice_in_message(field, text)
@@ -276,6 +279,8 @@ def prefill(
     assumed: list[str] = []
     if any(name in stated for name in spec.said_or_zero):
         for name in spec.said_or_zero:
+            if name in assigned:
+                continue  # said, but not readable alone (two facts for it): asked, not 0
             if name not in answers and spec.field(name).is_relevant({**answers, TODAY: today}):
                 kind = spec.field(name).kind
                 answers[name] = WorkTime(Decimal(0)) if kind == "work_time" else Decimal(0)

@@ -149,6 +149,14 @@ def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
     if said.per not in _WEEKDAY_RATES:
         return _Time(hours=said.amount)
     count_field, standard, overtime_key, work_key = _WEEKDAY_RATES[str(said.per)]
+    if _within_standard(said):
+        step = _t(
+            "time.work_day_within",
+            label=_label("weekday"),
+            amount=plain_number(said.amount),
+            limit=plain_number(standard),
+        )
+        return _Time(hours=_ZERO, steps=[step], used_standard_day=True)
     steps: list[str] = []
     implied = _weekdays_implied(inputs) if count_field not in inputs else None
     if implied is not None:
@@ -171,6 +179,13 @@ def _weekday_time(said: WorkTime, inputs: Mapping[str, object]) -> _Time:
         hours=plain_number(hours),
     )
     return _Time(hours=hours, steps=[*steps, step], used_standard_day=work)
+
+
+def _within_standard(said: WorkTime) -> bool:
+    """每天上班8小时: a weekday's whole working time within the standard day, no overtime
+    (so the number of days does not matter)."""
+    within = said.unit == "h" and said.amount <= HOURS_PER_DAY
+    return said.base == "work" and said.per == "day" and within
 
 
 def _weekdays_implied(inputs: Mapping[str, object]) -> Decimal | None:
@@ -540,9 +555,16 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
 _TIME_BASED: Final = Derived(f"{NAME}.time_based_pay", (), _time_based)
 
 
-# 月休2天 already says how many weekdays were worked (see ``_weekdays_implied``).
+def _weekday_days_needed(inputs: Mapping[str, object]) -> bool:
+    """月休2天 already says how many weekdays were worked (see ``_weekdays_implied``), and a
+    working day within the standard (每天上班8小时) has no overtime to count."""
+    said = _said(inputs, "weekday_hours")
+    within = said is not None and _within_standard(said)
+    return _weekdays_implied(inputs) is None and not within
+
+
 _WEEKDAYS_NOT_IMPLIED: Final = Derived(
-    f"{NAME}.weekdays_not_implied", (), lambda inputs: _weekdays_implied(inputs) is None
+    f"{NAME}.weekdays_not_implied", ("weekday_hours",), _weekday_days_needed
 )
 
 

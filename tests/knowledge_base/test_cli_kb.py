@@ -138,6 +138,34 @@ def test_ask_counts_holiday_days_as_the_law_does(
 
 
 @pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        # 4350 ÷ 21.75 ÷ 8 = 25 an hour (劳动法 第四十四条): weekdays 2 hours over the standard
+        # day × 22 days × 150% = 1650; four Saturdays of 8 hours said before the count × 200% =
+        # 1600; Sundays were days off and name no work.
+        (
+            "周一到周五每天干10个钟 周六还要干8个钟 周日休息 周六不给补休 上个月周一到周五上了22天 "
+            "4个周六都上了 月薪4350 加班费多少",
+            3250.0,
+        ),
+        # A weekday of 8 hours is no overtime; the three 国庆 days × 8 hours × 300% = 1800.
+        (
+            "平时周一到周五上班 每天8个钟 月工资4350 国庆三天也叫我回去上班 每天干8个钟 "
+            "这三天加班费多少",
+            1800.0,
+        ),
+    ],
+)
+def test_ask_reads_a_working_week_said_in_pieces(
+    runner: CliRunner, question: str, amount: float
+) -> None:
+    calculation = ask_json(runner, question)["calculation"]
+    assert isinstance(calculation, dict)
+    assert calculation["calculator"] == "overtime"
+    assert calculation["amount"] == amount
+
+
+@pytest.mark.parametrize(
     ("question", "calculator", "amount"),
     [
         # 8 years of work → 5 days (职工带薪年休假条例 第三条), none taken, the whole year here:

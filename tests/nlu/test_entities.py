@@ -109,6 +109,22 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("进厂一年多了", [("service_length", "12m+", "一年多")]),
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
     ("工作一共11年了", [("service_length", "132m", "11年")]),  # 一共 holds no number
+    # 一 of 一直 is no wage of 1 yuan; 一直 may sit between the pay word and the amount.
+    ("工资一直是每月5000", [("wage", "5000/month", "每月5000")]),
+    ("月工资一直4200没变过", [("wage", "4200/month", "月工资一直4200")]),
+    # Days named as days off (周六周日休息) name no work said later.
+    ("周一到周五上班 周六周日休息 上个月上了22天班", [("work_time", "weekday:22d", "22天")]),
+    ("周六不休息 上了4天", [("work_time", "rest_day:4d", "4天")]),
+    # A holiday named before its dates; the days named again (这三天) are no more days.
+    ("国庆10月1号2号3号这三天也叫我去上班 每天8个钟 这三天的加班费",
+     [("work_time", "holiday:24h", "三天也叫我去上班 每天8个钟")]),
+    # Hours of each counted day: 每次, or said of the day's own kind before the count.
+    ("上个月3个周日都被叫去加班 每次10小时",
+     [("work_time", "rest_day:30h", "3个周日都被叫去加班 每次10小时")]),
+    ("周六还要干9个钟 周日休息 上个月4个周六都上了", [("work_time", "rest_day:36h", "4个周六")]),
+    ("上个月做了3个周六", [("work_time", "rest_day:3d", "3个周六")]),
+    # A weekday's whole working time, not overtime.
+    ("平时周一到周五上班 每天8个钟", [("work_time", "work:8h/day", "每天8个钟")]),
     # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).
     ("月休2天", [("work_time", "off:2d/month", "月休2天")]),
     ("每周上6天", [("work_time", "work:6d/week", "每周上6天")]),

@@ -259,3 +259,10 @@ def test_double_wages_read_the_start_and_run_to_today_while_still_working(
     read = _read_with_text(DOUBLE_WAGE, text)
     assert read.answers.get("start_date") == start
     assert read.answers.get("end_date") == end
+
+
+def test_a_field_said_twice_is_asked_not_taken_as_zero() -> None:
+    read = _read_with_text(OVERTIME, "平时加了20个小时 周六加了8个钟 周日加了10个钟 月薪4350")
+    assert "rest_day_hours" not in read.answers  # two facts for it: asked
+    assert "rest_day_hours" not in read.assumed
+    assert read.answers["holiday_hours"] == WorkTime(D(0))  # never said: 0, shown to confirm
