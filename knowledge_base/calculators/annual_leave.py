@@ -30,7 +30,7 @@ from knowledge_base.calculators.base import (
 from knowledge_base.calculators.dates import inclusive_days
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
-from knowledge_base.calculators.tenure import read_tenure
+from knowledge_base.calculators.tenure import read_tenure, typed_date
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
@@ -242,6 +242,7 @@ def _cross_check(
     return None
 
 
+_MONTHS_IN_A_YEAR: Final = 12
 #: 休了2天, 请过两天年假: leave taken, as days (the leave named after it, if any, is 年假).
 _TAKEN: Final = re.compile(rf"(?:休|请|放)(?:了|过)(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})")
 
@@ -266,13 +267,17 @@ def _taken_days(text: str) -> str | None:
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """How this year went here (在这个厂干了3年 → the whole year; 进厂5个月 → joined this year)
     and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them. Leaving
-    with no join date says nothing of the year's start, so the status is left to ask."""
+    with neither a join date nor a year here says nothing of the year's start, so the status
+    is left to ask; the day of leaving is read when said before the leaving word."""
     facts: dict[str, str] = {}
     tenure = read_tenure(text, entities, today)
     start = tenure.start()
     joined_now = start is not None and start.year == today.year
-    if tenure.left and tenure.joined is not None:
+    if tenure.left and (tenure.joined is not None or tenure.months >= _MONTHS_IN_A_YEAR):
+        # A year or more here up to a day this year: here since before this year began.
         facts["year_status"] = JOINED_AND_LEAVING if joined_now else LEAVING
+        if tenure.left_on is not None and tenure.left_on.year == today.year:
+            facts["leave_date"] = typed_date(tenure.left_on)
     elif not tenure.left and start is not None:
         facts["year_status"] = JOINED if joined_now else WHOLE_YEAR
         if joined_now and tenure.joined is None and tenure.length is not None:

@@ -31,7 +31,7 @@ from knowledge_base.calculators.base import (
 )
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
-from knowledge_base.calculators.tenure import read_tenure
+from knowledge_base.calculators.tenure import read_tenure, typed_date
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
@@ -130,11 +130,11 @@ def _end_reason(inputs: Mapping[str, object], period: DoubleWagePeriod) -> str:
 
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """Still working here, the period runs to today; a length said of this employer
-    (进厂5个月了) counts the start back from today. Nothing when the worker has left: the
-    length then ends on a day the message does not give."""
+    (进厂5个月了) counts the start back from today. Left, it runs to the day of leaving when
+    said (上个月底走了), and the start is asked."""
     tenure = read_tenure(text, entities, today)
     if tenure.left:
-        return {}
+        return {"end_date": typed_date(tenure.left_on)} if tenure.left_on is not None else {}
     facts: dict[str, str] = {}
     if tenure.joined is None and tenure.length is not None:
         facts["start_date"] = f"{tenure.length}前"
@@ -322,7 +322,9 @@ SPEC: Final = CalculatorSpec(
             kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
             ask_when=(
-                Derived("double_wage.owes_something", ("contract_status",), _owes_something),
+                Derived(
+                    "double_wage.owes_something", ("start_date", "contract_status"), _owes_something
+                ),
             ),
         ),
         InputField(
@@ -330,7 +332,9 @@ SPEC: Final = CalculatorSpec(
             kind="days",
             prompt_key=f"{NAME}.part_month_days",
             ask_when=(
-                Derived("double_wage.has_part_month", ("contract_status",), _has_part_month),
+                Derived(
+                    "double_wage.has_part_month", ("start_date", "contract_status"), _has_part_month
+                ),
             ),
             min_value=Decimal(0),
             max_value=Decimal(31),

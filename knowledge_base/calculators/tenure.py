@@ -12,11 +12,13 @@ from datetime import date
 from typing import Final
 
 from knowledge_base.calculators import texts
+from knowledge_base.calculators.base import MonthDate
 from knowledge_base.calculators.dates import add_months
 from knowledge_base.calculators.parsing import normalize, parse_date, said_unnegated
-from knowledge_base.forms.spec import Parsed
+from knowledge_base.forms.spec import Parsed, Unparsed
+from knowledge_base.text import to_simplified
 from nlu.types import Entity
-from nlu.work_phrases import clause_start
+from nlu.work_phrases import clause_start, read_service_length
 
 _JOIN_WORD_REACH: Final = 8
 _YEAR_DIGITS: Final = 4
@@ -27,16 +29,30 @@ class Tenure:
     """This employer's part of a message. ``length`` is the time said (5个月) as typed, and
     ``since`` the day it counts back to when the worker has not left; ``joined`` a join date
     said with a join word (a year alone is its 1 January); ``left`` whether they left or are
-    leaving."""
+    leaving, and ``left_on`` the day said right before the word (11月30号离职了, 上个月底辞职了;
+    a day without a year is the last such day up to today)."""
 
     length: str | None
     since: date | None
     joined: date | None
     left: bool
+    left_on: date | None = None
+
+    @property
+    def months(self) -> int:
+        """Whole months of the length said (0 when none was)."""
+        return _months_of(self.length)
 
     def start(self) -> date | None:
         """The day work here began, as far as the message tells."""
         return self.joined or self.since
+
+
+def typed_date(day: date) -> str:
+    """A date as the worker would type it at a date question (a month alone stays a month)."""
+    if isinstance(day, MonthDate):
+        return f"{day.year}-{day.month:02d}"
+    return day.isoformat()
 
 
 def of_this_employer(entity: Entity, text: str) -> bool:
@@ -70,25 +86,53 @@ def _join_date(entities: Sequence[Entity], text: str, today: date) -> date | Non
     return None
 
 
+def _day_before(clause: str, today: date, *, ahead: bool) -> date | None:
+    """The date a clause ends with (11月30号, 上个月底), the year supplied when not said: this
+    year's, unless that is still to come and the leaving is not (``ahead``)."""
+    said = clause.strip(texts.text("tenure.around_a_day"))
+    outcome = parse_date(said, today)
+    if isinstance(outcome, Unparsed) and outcome.error == "date_needs_year":
+        outcome = parse_date(f"{today.year}-{said}", today)
+        if (
+            isinstance(outcome, Parsed)
+            and isinstance(outcome.value, date)
+            and (outcome.value > today and not ahead)
+        ):
+            outcome = parse_date(f"{today.year - 1}-{said}", today)
+    if isinstance(outcome, Parsed) and isinstance(outcome.value, date):
+        return outcome.value
+    return None
+
+
+def _left_on(text: str, today: date) -> date | None:
+    """The day said right before the first leaving word, in its own clause."""
+    simplified = to_simplified(text)
+    for word in texts.words("tenure.left_words"):
+        index = simplified.find(word)
+        if index > 0:
+            clause = simplified[clause_start(simplified, index) : index]
+            ahead = word in texts.words("tenure.leaving_soon_words")
+            return _day_before(normalize(clause), today, ahead=ahead)
+    return None
+
+
 def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
     """What ``text`` (with its ``entities``) says about the time at this employer."""
     norm = normalize(text)
     left = any(said_unnegated(normalize(w), norm) for w in texts.words("tenure.left_words"))
     length = _length_here(entities, text)
-    months = _months(length) if length is not None else 0
+    months = _months_of(length.text) if length is not None else 0
     since = add_months(today, -months) if months > 0 and not left else None
     return Tenure(
         length=length.text if length is not None else None,
         since=since,
         joined=_join_date(entities, text, today),
         left=left,
+        left_on=_left_on(text, today) if left else None,
     )
 
 
-def _months(entity: Entity) -> int:
-    """Whole months of a ``service_length`` entity (its value is ``"18m"``)."""
-    raw = str(entity.value).removesuffix("m")
-    try:
-        return int(float(raw))
-    except ValueError:
-        return 0
+def _months_of(length: str | None) -> int:
+    """Whole months of a length as said (一年半 → 18; 0 for none)."""
+    fact = read_service_length(length) if length else None
+    return int(fact.months) if fact is not None else 0

@@ -225,6 +225,11 @@ DOUBLE_WAGE = CALCULATORS["calc_double_wage"]
         ("进厂5个月了 累计工作6年 年假没休过", "joined", D(0)),
         ("今年3月入职 之前工作了5年 请了两天年假", "joined", D(2)),
         ("2018年进的厂 上个月辞职了 累计工作9年", "leaving", None),
+        (
+            "在这个厂干了4年 11月10号离职了 工作了6年",
+            "leaving",
+            None,
+        ),  # here since before this year
         ("今年3月进厂 上个月辞职了 累计工作9年", "joined_and_leaving", None),
         ("上个月辞职了 累计工作9年 休了3天病假", None, None),  # left, start unknown; sick leave
     ],
@@ -238,6 +243,14 @@ def test_annual_leave_reads_how_the_year_went_and_the_leave_taken(
     assert {"year_status", "taken_days"} & set(read.answers) <= set(read.stated)  # to confirm
 
 
+def test_the_day_of_leaving_this_year_is_read_for_annual_leave_and_double_wages() -> None:
+    leave = _read_with_text(ANNUAL_LEAVE, "2018年进的厂 上个月底辞职了 累计工作9年")
+    assert leave.answers["leave_date"] == date(2026, 10, 31)
+    double = _read_with_text(DOUBLE_WAGE, "2025年3月进厂 一直没签合同 上个月底辞职了")
+    assert double.answers["end_date"] == date(2026, 10, 31)
+    assert "end_date" not in _read_with_text(DOUBLE_WAGE, "一直没签合同 辞职了").answers
+
+
 def test_joining_this_year_by_a_length_counts_the_join_date_back() -> None:
     read = _read_with_text(ANNUAL_LEAVE, "进厂5个月了 累计工作6年")
     assert read.answers["join_date"] == date(2026, 6, 23)  # 2026-06-23 … 2026-11-22: 5 months
@@ -249,7 +262,8 @@ def test_joining_this_year_by_a_length_counts_the_join_date_back() -> None:
         ("进厂5个月了一直没签合同", date(2026, 6, 23), TODAY),
         ("在这个厂干了一年半 一直没签合同", date(2025, 5, 23), TODAY),
         ("2025年3月进厂 一直没签劳动合同", MonthDate(2025, 3, 1), TODAY),
-        ("在厂里干了一年半没签合同 上个月走了", None, None),  # the length ends when they left
+        # The length ends when they left: the start is asked; the month they left is the end.
+        ("在厂里干了一年半没签合同 上个月走了", None, MonthDate(2026, 10, 1)),
         ("干了5个月 一直没签合同", None, None),  # not said of this employer
     ],
 )

@@ -52,3 +52,19 @@ def test_leaving_is_read_unless_negated(text: str, left: bool) -> None:
 def test_a_length_counts_back_from_today_only_while_still_there() -> None:
     assert tenure("进厂5个月了").since == date(2026, 6, 22)
     assert tenure("进厂5个月了 上周辞职了").since is None
+
+
+@pytest.mark.parametrize(
+    ("text", "left_on"),
+    [
+        ("11月20号离职了", date(2026, 11, 20)),  # the year not said: this year's
+        ("12月20号离职了", date(2025, 12, 20)),  # still to come this year: last year's
+        ("12月20号要离职", date(2026, 12, 20)),  # leaving still to come: this year's
+        ("上个月底辞职了", date(2026, 10, 31)),
+        ("辞职了", None),
+    ],
+)
+def test_the_day_of_leaving_is_the_day_said_before_the_word(
+    text: str, left_on: date | None
+) -> None:
+    assert tenure(text).left_on == left_on
