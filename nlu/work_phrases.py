@@ -177,6 +177,10 @@ class PhraseRules:
     range_words: tuple[str, ...]
     #: Rest-day words that may be counted (4个周六): that many whole days of rest-day work.
     counted_days: tuple[str, ...]
+    counted_weekdays: tuple[str, ...]
+    counted_verbs: tuple[str, ...]
+    counted_set_after: tuple[str, ...]
+    standard_words: tuple[str, ...]
     #: Days off (月休2天): period words, the verbs and what may sit between them.
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
@@ -225,6 +229,10 @@ class PhraseRules:
             lunar_statutory=(first_day, last_day),
             range_words=words(lunar["range_words"]),
             counted_days=words(time.get("counted_days") or ()),
+            counted_weekdays=words(time.get("counted_weekdays") or ()),
+            counted_verbs=words(time.get("counted_verbs") or ()),
+            counted_set_after=words(time.get("counted_set_after") or ()),
+            standard_words=words(time.get("standard_words") or ()),
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
@@ -522,21 +530,26 @@ def _counted_days_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 def _counted_days(
     norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]], *, need_verb: bool
 ) -> list[Found]:
-    """4个周六都去上班了: that many whole rest days worked (a work verb in the clause)."""
-    if not rules.counted_days:
-        return []
+    """4个周六都去上班了: that many whole rest days worked; 19个工作日每天都干12个钟: that many
+    weekdays worked (a work verb, or going there, in the clause)."""
     found: list[Found] = []
-    for match in _counted_days_pattern(rules.counted_days).finditer(norm):
-        if _overlaps(match.start(), match.end(), taken):
+    for words, kind in ((rules.counted_days, "rest_day"), (rules.counted_weekdays, "weekday")):
+        if not words:
             continue
-        clause = norm[clause_start(norm, match.start()) : _clause_end(norm, match.end())]
-        if need_verb and not _says_worked(clause, rules):
-            continue
-        amount = parse_number(match.group(1))
-        if amount is None or amount <= 0:
-            continue
-        fact = WorkTimeFact("rest_day", amount, "d", None)
-        found.append(Found(fact, match.start(), match.end()))
+        for match in _counted_days_pattern(words).finditer(norm):
+            if _overlaps(match.start(), match.end(), taken):
+                continue
+            if norm.startswith(rules.counted_set_after, match.end()):
+                continue  # 5个礼拜天里头去了3个: the Sundays there were, not those worked
+            clause = norm[clause_start(norm, match.start()) : _clause_end(norm, match.end())]
+            went = any(verb in clause for verb in rules.counted_verbs)
+            if need_verb and not (went or _says_worked(clause, rules)):
+                continue
+            amount = parse_number(match.group(1))
+            if amount is None or amount <= 0:
+                continue
+            fact = WorkTimeFact(cast(WorkKind, kind), amount, "d", None)
+            found.append(Found(fact, match.start(), match.end()))
     return found
 
 
@@ -684,6 +697,8 @@ def find_work_times(
         overtime = any(verb in clause for verb in rules.overtime_verbs)
         worked = overtime or any(verb in clause for verb in rules.work_verbs)
         worked = worked or _period_then_shang(norm, q, rules) or _long_day(norm, q, rules)
+        if any(word in norm[own_start : q.start] for word in rules.standard_words):
+            continue  # 合同写的每天8小时: the standard day, not time worked
         own = _strip_tail(norm[own_start : q.start], rules.verbs_and_fillers)
         per_cue = _ending(own, rules.per)
         per = cast(Period | None, per_cue[1] if per_cue else None)

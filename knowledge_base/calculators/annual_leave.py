@@ -27,15 +27,15 @@ from knowledge_base.calculators.base import (
     round_money,
     split_citations,
 )
-from knowledge_base.calculators.dates import inclusive_days
+from knowledge_base.calculators.dates import inclusive_days, span
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
-from knowledge_base.calculators.tenure import read_tenure, typed_date
+from knowledge_base.calculators.tenure import of_this_employer, read_tenure, typed_date
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField, When
-from nlu.numbers import NUMERAL_CHARS
+from nlu.numbers import NUMERAL_CHARS, parse_number
 from nlu.types import Entity
 
 NAME: Final = "annual_leave"
@@ -243,8 +243,9 @@ def _cross_check(
 
 
 _MONTHS_IN_A_YEAR: Final = 12
+_NTH_YEAR_REACH: Final = 8
 #: 休了2天, 请过两天年假: leave taken, as days (the leave named after it, if any, is 年假).
-_TAKEN: Final = re.compile(rf"(?:休|请|放)(?:了|过)(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})")
+_TAKEN: Final = re.compile(rf"(?:休|请|放|歇)(?:了|过)(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})")
 
 
 def _taken_days(text: str) -> str | None:
@@ -264,9 +265,27 @@ def _taken_days(text: str) -> str | None:
     return None
 
 
+#: 参加工作的第9个年头: in the ninth year of work, so eight whole years (the tier is exact:
+#: the years lie between eight and nine).
+_NTH_YEAR: Final = re.compile(rf"第(\d+|[{NUMERAL_CHARS}]{{1,3}})个?年(?:头)?")
+
+
+def _years_from_nth_year(text: str) -> str | None:
+    norm = normalize(text)
+    for match in _NTH_YEAR.finditer(norm):
+        clause = norm[max(0, match.start() - _NTH_YEAR_REACH) : match.start()]
+        if not any(word in clause for word in texts.words(f"{NAME}.message.work_words")):
+            continue
+        value = parse_number(match.group(1))
+        if isinstance(value, int) and value >= 1:
+            return texts.text("common.years_and_months", years=value - 1, months=0)
+    return None
+
+
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """How this year went here (在这个厂干了3年 → the whole year; 进厂5个月 → joined this year)
-    and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them. Leaving
+    and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them; years of
+    work from when the worker began working (1995年3月参加工作). Leaving
     with neither a join date nor a year here says nothing of the year's start, so the status
     is left to ask; the day of leaving is read when said before the leaving word."""
     facts: dict[str, str] = {}
@@ -280,11 +299,23 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
             facts["leave_date"] = typed_date(tenure.left_on)
     elif not tenure.left and start is not None:
         facts["year_status"] = JOINED if joined_now else WHOLE_YEAR
-        if joined_now and tenure.joined is None and tenure.length is not None:
+        if joined_now and tenure.joined is not None:
+            facts["join_date"] = typed_date(tenure.joined)
+        elif joined_now and tenure.length is not None:
             facts["join_date"] = f"{tenure.length}前"
     taken = _taken_days(text)
     if taken is not None:
         facts["taken_days"] = taken
+    said_years = any(
+        e.entity == "service_length" and not of_this_employer(e, text) for e in entities
+    )
+    if tenure.career_start is not None and not said_years:  # 1995年3月参加工作: years since
+        worked = span(tenure.career_start, today)
+        facts["cumulative_years"] = texts.text(
+            "common.years_and_months", years=worked.years, months=worked.months_after_years
+        )
+    elif not said_years and (nth := _years_from_nth_year(text)) is not None:
+        facts["cumulative_years"] = nth
     return facts
 
 

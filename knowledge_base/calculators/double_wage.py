@@ -30,12 +30,14 @@ from knowledge_base.calculators.base import (
     split_citations,
 )
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
+from knowledge_base.calculators.parsing import normalize, parse_date
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
 from knowledge_base.calculators.tenure import read_tenure, typed_date
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField, When
+from knowledge_base.forms.spec import Parsed
 from nlu.types import Entity
 
 NAME: Final = "double_wage"
@@ -131,7 +133,31 @@ def _end_reason(inputs: Mapping[str, object], period: DoubleWagePeriod) -> str:
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """Still working here, the period runs to today; a length said of this employer
     (进厂5个月了) counts the start back from today. Left, it runs to the day of leaving when
-    said (上个月底走了), and the start is asked."""
+    said (上个月底走了), and the start is asked. A day asked for (算到上个月月底为止) ends it."""
+    facts = _tenure_facts(text, entities, today)
+    until = _until(text, today)
+    return facts if until is None else {**facts, "end_date": until}
+
+
+def _until(text: str, today: dt.date) -> str | None:
+    """The day a message asks to count to (算到上个月月底为止), as typed."""
+    norm = normalize(text)
+    for after in texts.words(f"{NAME}.message.until_after"):
+        end = norm.find(after)
+        if end <= 0:
+            continue
+        for before in texts.words(f"{NAME}.message.until_before"):
+            start = norm.rfind(before, 0, end)
+            if start < 0:
+                continue
+            said = norm[start + len(before) : end]
+            outcome = parse_date(said, today)
+            if isinstance(outcome, Parsed) and isinstance(outcome.value, dt.date):
+                return typed_date(outcome.value)
+    return None
+
+
+def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     tenure = read_tenure(text, entities, today)
     if tenure.left:
         return {"end_date": typed_date(tenure.left_on)} if tenure.left_on is not None else {}

@@ -265,14 +265,14 @@ def prefill(
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total.
             found = [e for e in found if not of_this_employer(e, text)]
         value: object = None
-        if len(found) == 1:
-            outcome = read_answer(spec, field, _as_typed(found[0]), answers, today)
-            value = outcome.value if isinstance(outcome, Accepted) else None
-        elif text and field.kind == "choice":
-            value = _choice_in_message(field, text)
-        if value is None and field.name in said:
+        if field.name in said:  # the calculator's own reading of the words comes first
             outcome = read_answer(spec, field, said[field.name], answers, today)
             value = outcome.value if isinstance(outcome, Accepted) else None
+        if value is None and len(found) == 1:
+            outcome = read_answer(spec, field, _as_typed(found[0]), answers, today)
+            value = outcome.value if isinstance(outcome, Accepted) else None
+        elif value is None and text and field.kind == "choice":
+            value = _choice_in_message(field, text)
         if value is not None:
             answers[field.name] = value
             stated.append(field.name)

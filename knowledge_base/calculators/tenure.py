@@ -6,6 +6,7 @@ have left or are leaving (辞职了, 被辞退). The words live in prompts.yml u
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from nlu.work_phrases import clause_start, read_service_length
 
 _JOIN_WORD_REACH: Final = 8
 _YEAR_DIGITS: Final = 4
+_CLAUSES: Final = re.compile(r"[\s,.!?;:，。！？；：、]+")
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,15 @@ class Tenure:
     ``since`` the day it counts back to when the worker has not left; ``joined`` a join date
     said with a join word (a year alone is its 1 January); ``left`` whether they left or are
     leaving, and ``left_on`` the day said right before the word (11月30号离职了, 上个月底辞职了;
-    a day without a year is the last such day up to today)."""
+    a day without a year is the last such day up to today); ``career_start`` when the worker
+    began working at all (1999年9月就开始上班了, 2015年参加工作), not here."""
 
     length: str | None
     since: date | None
     joined: date | None
     left: bool
     left_on: date | None = None
+    career_start: date | None = None
 
     @property
     def months(self) -> int:
@@ -69,20 +73,48 @@ def _length_here(entities: Sequence[Entity], text: str) -> Entity | None:
     return found[0] if len(found) == 1 else None
 
 
-def _join_date(entities: Sequence[Entity], text: str, today: date) -> date | None:
-    joins = texts.words("tenure.join_words")
+def _followed_by(entity: Entity, text: str, key: str) -> bool:
+    """Whether one of the words under ``key`` follows the date (with 份的就才 between)."""
+    after = normalize(text[entity.end : entity.end + _JOIN_WORD_REACH])
+    return after.lstrip(texts.text("tenure.between_date_and_join")).startswith(texts.words(key))
+
+
+def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | None:
+    """The date the worker began working at all: a date before a career word (参加工作,
+    开始打工), or before 开始上班 in a clause that names no employer (not 开始在这个厂上班)."""
     for entity in entities:
         if entity.entity != "date":
             continue
-        after = normalize(text[entity.end : entity.end + _JOIN_WORD_REACH])
-        if not after.lstrip(texts.text("tenure.between_date_and_join")).startswith(joins):
+        clause_end = text.find(" ", entity.end)
+        clause = normalize(text[entity.end : clause_end if clause_end >= 0 else len(text)])
+        here = any(word in clause for word in texts.words("parsing.this_employer_words"))
+        if _followed_by(entity, text, "tenure.career_words") or (
+            not here and _followed_by(entity, text, "tenure.career_or_join_words")
+        ):
+            day = _entity_date(entity, today)
+            if day is not None and day <= today:
+                return day
+    return None
+
+
+def _entity_date(entity: Entity, today: date) -> date | None:
+    day = _day_before(normalize(entity.text), today, ahead=False)
+    if day is not None:
+        return day
+    year = str(entity.value)
+    if year.isdigit() and len(year) == _YEAR_DIGITS:
+        return date(int(year), 1, 1)  # 2019年进的厂: the year is what the message tells
+    return None
+
+
+def _join_date(entities: Sequence[Entity], text: str, today: date) -> date | None:
+    career = _career_start(entities, text, today)
+    for entity in entities:
+        if entity.entity != "date" or not _followed_by(entity, text, "tenure.join_words"):
             continue
-        outcome = parse_date(entity.text, today)
-        if isinstance(outcome, Parsed) and isinstance(outcome.value, date):
-            return outcome.value
-        year = str(entity.value)
-        if year.isdigit() and len(year) == _YEAR_DIGITS:
-            return date(int(year), 1, 1)  # 2019年进的厂: the year is what the message tells
+        day = _entity_date(entity, today)
+        if day is not None and day != career:
+            return day
     return None
 
 
@@ -116,10 +148,21 @@ def _left_on(text: str, today: date) -> date | None:
     return None
 
 
+def _left_here(text: str) -> bool:
+    """Whether a clause says the worker left or is leaving this employer (not 在老厂办完离职)."""
+    others = texts.words("tenure.other_employer_words")
+    for clause in _CLAUSES.split(to_simplified(text)):
+        norm = normalize(clause)
+        if any(word in norm for word in others):
+            continue
+        if any(said_unnegated(normalize(w), norm) for w in texts.words("tenure.left_words")):
+            return True
+    return False
+
+
 def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
     """What ``text`` (with its ``entities``) says about the time at this employer."""
-    norm = normalize(text)
-    left = any(said_unnegated(normalize(w), norm) for w in texts.words("tenure.left_words"))
+    left = _left_here(text)
     length = _length_here(entities, text)
     months = _months_of(length.text) if length is not None else 0
     since = add_months(today, -months) if months > 0 and not left else None
@@ -129,6 +172,7 @@ def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
         joined=_join_date(entities, text, today),
         left=left,
         left_on=_left_on(text, today) if left else None,
+        career_start=_career_start(entities, text, today),
     )
 
 

@@ -123,6 +123,15 @@ PHRASE_CASES: list[tuple[str, Found]] = [
      [("work_time", "rest_day:30h", "3个周日都被叫去加班 每次10小时")]),
     ("周六还要干9个钟 周日休息 上个月4个周六都上了", [("work_time", "rest_day:36h", "4个周六")]),
     ("上个月做了3个周六", [("work_time", "rest_day:3d", "3个周六")]),
+    # Weekdays counted are days worked; going there on counted Sundays is working; the set
+    # they were among (5个礼拜天里头) is not; the standard day (合同写的) is no time worked.
+    ("上个月20个工作日每天都干11个钟头",
+     [("work_time", "weekday:20d", "20个工作日"),
+      ("work_time", "work:11h/day", "每天都干11个钟头")]),
+    ("上个月一共去了3个礼拜天 每回9个钟头",
+     [("work_time", "rest_day:27h", "3个礼拜天 每回9个钟头")]),
+    ("上个月4个礼拜天里头去了2个", []),
+    ("合同写的周一到周五每天8小时", []),
     # A weekday's whole working time, not overtime.
     ("平时周一到周五上班 每天8个钟", [("work_time", "work:8h/day", "每天8个钟")]),
     # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).

@@ -232,6 +232,7 @@ DOUBLE_WAGE = CALCULATORS["calc_double_wage"]
         ),  # here since before this year
         ("今年3月进厂 上个月辞职了 累计工作9年", "joined_and_leaving", None),
         ("上个月辞职了 累计工作9年 休了3天病假", None, None),  # left, start unknown; sick leave
+        ("2010年进的现在这个厂 今年的年休假只歇了5天 累计工作20年", "whole_year", D(5)),
     ],
 )
 def test_annual_leave_reads_how_the_year_went_and_the_leave_taken(
@@ -249,6 +250,29 @@ def test_the_day_of_leaving_this_year_is_read_for_annual_leave_and_double_wages(
     double = _read_with_text(DOUBLE_WAGE, "2025年3月进厂 一直没签合同 上个月底辞职了")
     assert double.answers["end_date"] == date(2026, 10, 31)
     assert "end_date" not in _read_with_text(DOUBLE_WAGE, "一直没签合同 辞职了").answers
+
+
+def test_years_of_work_count_from_when_working_began() -> None:
+    read = _read_with_text(ANNUAL_LEAVE, "我1995年3月参加工作的 2016年到的这个厂")
+    assert read.answers["cumulative_years"] == D("31.6666")  # 1995-03-01 … 2026-11-22
+    said = _read_with_text(ANNUAL_LEAVE, "我1995年3月参加工作的 一共工作了30年")
+    assert said.answers["cumulative_years"] == D(30)  # years said outright win
+
+
+def test_years_of_work_from_the_year_of_work_it_is() -> None:
+    read = _read_with_text(ANNUAL_LEAVE, "今年是我参加工作的第11个年头 一直在这个厂")
+    assert read.answers["cumulative_years"] == D(10)  # in the 11th year: 10 whole years
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("2026年2月进厂 一直没签合同 算到上个月月底为止", date(2026, 10, 31)),
+        ("2024年8月15号开始在这个厂上班 今年3月20号辞职走了 没签过合同", date(2026, 3, 20)),
+    ],
+)
+def test_double_wages_run_to_the_day_asked_for_or_left(text: str, end: date) -> None:
+    assert _read_with_text(DOUBLE_WAGE, text).answers["end_date"] == end
 
 
 def test_joining_this_year_by_a_length_counts_the_join_date_back() -> None:

@@ -33,7 +33,8 @@ def test_a_length_counts_only_when_said_of_this_employer(text: str, length: str 
     [
         ("2019年进的厂", date(2019, 1, 1)),  # a year alone: the year is what counts
         ("今年3月份入职的", date(2026, 3, 1)),
-        ("2024年5月1号开始上班", date(2024, 5, 1)),
+        ("2024年5月1号开始在这个厂上班", date(2024, 5, 1)),
+        ("2024年5月1号开始上班", None),  # naming no employer: when working began at all
         ("2024年5月1号签的合同", None),  # a date, but not of joining
     ],
 )
@@ -68,3 +69,22 @@ def test_the_day_of_leaving_is_the_day_said_before_the_word(
     text: str, left_on: date | None
 ) -> None:
     assert tenure(text).left_on == left_on
+
+
+@pytest.mark.parametrize(
+    ("text", "career_start"),
+    [
+        ("我1995年3月参加工作的 2016年到的这个厂", date(1995, 3, 1)),
+        ("俺1999年9月就开始上班了 2010年进的现在这个厂", date(1999, 9, 1)),
+        ("08年5月开始打工", date(2008, 5, 1)),
+        ("2024年8月15号开始在这个厂上班", None),  # joining here, not the start of working life
+    ],
+)
+def test_when_working_began_at_all(text: str, career_start: date | None) -> None:
+    assert tenure(text).career_start == career_start
+
+
+def test_leaving_another_employer_is_not_leaving_here() -> None:
+    moved = tenure("今年6月30号在老厂办完离职 7月1号就进了现在这个厂")
+    assert not moved.left
+    assert moved.joined == date(2026, 7, 1)  # the year not said: this year's
