@@ -87,13 +87,14 @@ def calculator_meant(
     if not entities:
         return intent
     day = today or date.today()
-    if len(flow.prefill(CALCULATORS[intent], entities, day).stated) > 1:
+    if len(flow.prefill(CALCULATORS[intent], entities, day, text).stated) > 1:
         return intent
     complete = [
         (len(prefill.stated), other)
         for other, spec in CALCULATORS.items()
         if other != intent
-        and len((prefill := flow.prefill(spec, entities, day)).stated) >= MIN_FACTS_WHEN_UNSURE
+        and len((prefill := flow.prefill(spec, entities, day, text)).stated)
+        >= MIN_FACTS_WHEN_UNSURE
         and not flow.missing(spec, prefill.answers, day)
     ]
     return max(complete)[1] if len(complete) == 1 else intent
@@ -109,6 +110,7 @@ def calculator_wanted(
         return False
     if confidence >= SURE_CONFIDENCE or named_calculator(text) is not None:
         return True
+    # Facts the entities carry (not what a calculator reads around them from the words).
     if len(flow.prefill(CALCULATORS[intent], entities, today).stated) >= MIN_FACTS_WHEN_UNSURE:
         return True
     # Or another calculator finds every fact it needs in the message.

@@ -122,6 +122,8 @@ def _day_before(clause: str, today: date, *, ahead: bool) -> date | None:
     """The date a clause ends with (11月30号, 上个月底), the year supplied when not said: this
     year's, unless that is still to come and the leaving is not (``ahead``)."""
     said = clause.strip(texts.text("tenure.around_a_day"))
+    if not any(mark in said for mark in texts.text("tenure.date_marks")):
+        return None  # 现在说要裁员: no day said
     outcome = parse_date(said, today)
     if isinstance(outcome, Unparsed) and outcome.error == "date_needs_year":
         outcome = parse_date(f"{today.year}-{said}", today)

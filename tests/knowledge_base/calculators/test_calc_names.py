@@ -159,3 +159,14 @@ def test_years_at_this_factory_do_not_answer_the_total_years_question() -> None:
     assert first_question_answer(spec, text, extract_entities(text), TODAY) is None
     text = "我工作了8年"
     assert first_question_answer(spec, text, extract_entities(text), TODAY) is not None
+
+
+def test_facts_read_from_the_words_keep_the_nlu_calculator() -> None:
+    # City and pay complete the minimum-wage check, but the annual-leave calculator reads the
+    # join day and the leave taken from the words: it stays the one the NLU picked.
+    text = (
+        "原来在东莞的厂做了整整5年 干到今年3月31号 4月1号就直接来了现在这个厂 "
+        "工资每月4800 进来以后一天年假都没休过 厂里要另外补我多少"
+    )
+    meant = calculator_meant("calc_annual_leave", text, with_city(text), TODAY)
+    assert meant == "calc_annual_leave"
