@@ -85,8 +85,8 @@ def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | 
     for entity in entities:
         if entity.entity != "date":
             continue
-        clause_end = text.find(" ", entity.end)
-        clause = normalize(text[entity.end : clause_end if clause_end >= 0 else len(text)])
+        clause_end = _CLAUSES.search(text, entity.end)
+        clause = normalize(text[entity.end : clause_end.start() if clause_end else len(text)])
         here = any(word in clause for word in texts.words("parsing.this_employer_words"))
         if _followed_by(entity, text, "tenure.career_words") or (
             not here and _followed_by(entity, text, "tenure.career_or_join_words")
@@ -138,42 +138,41 @@ def _day_before(clause: str, today: date, *, ahead: bool) -> date | None:
     return None
 
 
-def _left_on(text: str, today: date) -> date | None:
-    """The day said right before the first leaving word, in its own clause."""
-    simplified = to_simplified(text)
-    for word in texts.words("tenure.left_words"):
-        index = simplified.find(word)
-        if index > 0:
-            clause = simplified[clause_start(simplified, index) : index]
-            ahead = word in texts.words("tenure.leaving_soon_words")
-            return _day_before(normalize(clause), today, ahead=ahead)
-    return None
-
-
-def _left_here(text: str) -> bool:
-    """Whether a clause says the worker left or is leaving this employer (not 在老厂办完离职)."""
+def _leaving(text: str) -> tuple[str, str] | None:
+    """The first clause that says the worker left or is leaving this employer, and its
+    leaving word (not 在老厂办完离职, not 没辞职); None when no clause does."""
     others = texts.words("tenure.other_employer_words")
     for clause in _CLAUSES.split(to_simplified(text)):
         norm = normalize(clause)
         if any(word in norm for word in others):
             continue
-        if any(said_unnegated(normalize(w), norm) for w in texts.words("tenure.left_words")):
-            return True
-    return False
+        for word in texts.words("tenure.left_words"):
+            if said_unnegated(normalize(word), norm):
+                return norm, normalize(word)
+    return None
+
+
+def _left_on(clause: str, word: str, today: date) -> date | None:
+    """The day said right before the leaving word in its clause (11月30号离职了)."""
+    index = clause.find(word)
+    if index <= 0:
+        return None
+    ahead = word in texts.words("tenure.leaving_soon_words")
+    return _day_before(clause[:index], today, ahead=ahead)
 
 
 def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
     """What ``text`` (with its ``entities``) says about the time at this employer."""
-    left = _left_here(text)
+    leaving = _leaving(text)
     length = _length_here(entities, text)
     months = _months_of(length.text) if length is not None else 0
-    since = add_months(today, -months) if months > 0 and not left else None
+    since = add_months(today, -months) if months > 0 and leaving is None else None
     return Tenure(
         length=length.text if length is not None else None,
         since=since,
         joined=_join_date(entities, text, today),
-        left=left,
-        left_on=_left_on(text, today) if left else None,
+        left=leaving is not None,
+        left_on=_left_on(*leaving, today) if leaving is not None else None,
         career_start=_career_start(entities, text, today),
     )
 
