@@ -138,34 +138,6 @@ def test_ask_counts_holiday_days_as_the_law_does(
 
 
 @pytest.mark.parametrize(
-    ("question", "amount"),
-    [
-        # 4350 ÷ 21.75 ÷ 8 = 25 an hour (劳动法 第四十四条): weekdays 2 hours over the standard
-        # day × 22 days × 150% = 1650; four Saturdays of 8 hours said before the count × 200% =
-        # 1600; Sundays were days off and name no work.
-        (
-            "周一到周五每天干10个钟 周六还要干8个钟 周日休息 周六不给补休 上个月周一到周五上了22天 "
-            "4个周六都上了 月薪4350 加班费多少",
-            3250.0,
-        ),
-        # A weekday of 8 hours is no overtime; the three 国庆 days × 8 hours × 300% = 1800.
-        (
-            "平时周一到周五上班 每天8个钟 月工资4350 国庆三天也叫我回去上班 每天干8个钟 "
-            "这三天加班费多少",
-            1800.0,
-        ),
-    ],
-)
-def test_ask_reads_a_working_week_said_in_pieces(
-    runner: CliRunner, question: str, amount: float
-) -> None:
-    calculation = ask_json(runner, question)["calculation"]
-    assert isinstance(calculation, dict)
-    assert calculation["calculator"] == "overtime"
-    assert calculation["amount"] == amount
-
-
-@pytest.mark.parametrize(
     ("question", "calculator", "amount"),
     [
         # 8 years of work → 5 days (职工带薪年休假条例 第三条), none taken, the whole year here:
@@ -184,9 +156,25 @@ def test_ask_reads_a_working_week_said_in_pieces(
         # A year and a half here, still no contract: the first month is the grace month and
         # the anniversary ends it, so 11 months (劳动合同法 第八十二条; 实施条例 第六条、第七条).
         ("在这个厂干了一年半了 一直没签合同 月薪5000 二倍工资能拿多少", "double_wage", 55000.0),
+        # A working week told in pieces. 4350 ÷ 21.75 ÷ 8 = 25 an hour (劳动法 第四十四条):
+        # weekdays 2 hours over the standard day × 22 days × 150% = 1650; four Saturdays of 8
+        # hours said before the count × 200% = 1600; Sundays were days off and name no work.
+        (
+            "周一到周五每天干10个钟 周六还要干8个钟 周日休息 周六不给补休 上个月周一到周五上了22天 "
+            "4个周六都上了 月薪4350 加班费多少",
+            "overtime",
+            3250.0,
+        ),
+        # A weekday of 8 hours is no overtime; the three 国庆 days × 8 hours × 300% = 1800.
+        (
+            "平时周一到周五上班 每天8个钟 月工资4350 国庆三天也叫我回去上班 每天干8个钟 "
+            "这三天加班费多少",
+            "overtime",
+            1800.0,
+        ),
     ],
 )
-def test_ask_reads_the_time_at_this_employer_from_the_message(
+def test_ask_reads_facts_told_in_pieces_from_the_message(
     runner: CliRunner, question: str, calculator: str, amount: float
 ) -> None:
     calculation = ask_json(runner, question)["calculation"]
