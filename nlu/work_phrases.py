@@ -23,6 +23,7 @@ from typing import Any, Final, Literal, cast
 import yaml
 
 from nlu.numbers import CN_DIGITS, Number, Quantity, find_quantities, parse_number
+from nlu.shift_hours import find_shift_spans
 from nlu.tokenizer import normalize
 
 RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
@@ -640,6 +641,33 @@ def _days_with_their_hours(found: list[Found]) -> list[Found]:
     return [merged.get(i, f) for i, f in enumerate(facts) if i in merged or i not in used]
 
 
+#: A span of fewer hours told by the clock is no working day (3点到4点见面).
+_MIN_SHIFT_HOURS: Final = 4
+
+
+def _shifts(
+    norm: str,
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+    taken: Sequence[tuple[int, int]],
+    *,
+    need_verb: bool,
+) -> list[Found]:
+    """早上7点半干到晚上7点半 (每天): a day's whole working time, told by the clock, with a
+    work verb or a per-day word in its clause."""
+    found: list[Found] = []
+    for span in find_shift_spans(norm, list(quantities)):
+        if span.hours < _MIN_SHIFT_HOURS or _overlaps(span.start, span.end, taken):
+            continue
+        clause = norm[clause_start(norm, span.start) : _clause_end(norm, span.end)]
+        daily = any(word in clause for word, per in rules.per if per == "day")
+        if need_verb and not (daily or _says_worked(clause, rules)):
+            continue
+        amount = _number(str(span.hours.normalize()))
+        found.append(Found(WorkTimeFact("work", amount, "h", "day"), span.start, span.end))
+    return found
+
+
 def find_work_times(
     norm: str,
     quantities: Sequence[Quantity],
@@ -664,6 +692,7 @@ def find_work_times(
         and not _overlaps(q.start, q.end, inside_kind_word)
     ]
     found: list[Found] = _days_off(norm, rules, taken)
+    found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
     counted = _counted_days(
         norm, rules, [*taken, *((f.start, f.end) for f in found)], need_verb=need_verb
     )

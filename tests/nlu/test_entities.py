@@ -132,6 +132,9 @@ PHRASE_CASES: list[tuple[str, Found]] = [
      [("work_time", "rest_day:27h", "3个礼拜天 每回9个钟头")]),
     ("上个月4个礼拜天里头去了2个", []),
     ("合同写的周一到周五每天8小时", []),
+    # A working day told by the clock, with a per-day word or a work verb; not a meeting.
+    ("天天早上8点干到晚上8点", [("work_time", "work:12h/day", "早上8点干到晚上8点")]),
+    ("明天3点到4点见面", []),
     # A weekday's whole working time, not overtime.
     ("平时周一到周五上班 每天8个钟", [("work_time", "work:8h/day", "每天8个钟")]),
     # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).

@@ -1,0 +1,127 @@
+"""A working day told by the clock: 早上7点半干到晚上7点半, 8点到8点, 晚上8点到早上8点.
+
+The span is the day's working time, less a meal break the message gives in hours (中午吃饭歇1个
+钟头). The words (parts of the day, range words, meal words) are in ``nlu/entity_rules.yml``
+under ``work_time.shift``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from nlu.numbers import CN_DIGITS, Quantity, parse_number
+
+RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
+_HALF_DAY: Final = 12
+_DAY: Final = 24
+#: A meal break longer than this is not one (中午休息3个小时 is a split shift: not read).
+_MAX_BREAK_HOURS: Final = 2
+#: How far after a meal word its hours may stand (中午吃饭歇1个钟头).
+_BREAK_REACH: Final = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftSpan:
+    """Where a clock range stands and the hours it gives (the meal break taken off)."""
+
+    start: int
+    end: int
+    hours: Decimal
+    break_hours: Decimal
+
+
+@dataclass(frozen=True)
+class _ShiftWords:
+    later: tuple[str, ...]  # 下午, 晚上: hours before 12 are afternoon or evening hours
+    morning: tuple[str, ...]  # 早上, 上午: an end in the morning is the next day's
+    pattern: re.Pattern[str]
+    meals: tuple[str, ...]
+
+
+def _hour(n: str) -> str:
+    """A time of day (7点, 七点半, 7点30分) with named groups h<n> and m<n>."""
+    return rf"(?P<h{n}>\d{{1,2}}|[{CN_DIGITS}十两]{{1,3}})点(?P<m{n}>半|\d{{1,2}}分)?钟?"
+
+
+def _either(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
+def _words(path: Path = RULES_PATH) -> _ShiftWords:
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shift = raw["work_time"]["shift"]
+    parts = _either([*shift["morning"], *shift["later"], *shift["noon"]])
+    between = _either(shift["between"])
+    joined = _either(shift["range"])
+    pattern = re.compile(
+        rf"(?P<p1>{parts})?{_hour('1')}(?:{between})*(?:{joined})(?P<p2>{parts})?{_hour('2')}"
+    )
+    return _ShiftWords(
+        later=tuple(shift["later"]),
+        morning=tuple(shift["morning"]),
+        pattern=pattern,
+        meals=tuple(shift["meals"]),
+    )
+
+
+def _clock(hour: str, minutes: str | None, part: str | None, words: _ShiftWords) -> Decimal | None:
+    value = parse_number(hour)
+    if not isinstance(value, int) or not 0 <= value <= _DAY:
+        return None
+    at = Decimal(value)
+    if minutes == "半":
+        at += Decimal("0.5")
+    elif minutes:
+        at += Decimal(int(minutes.removesuffix("分"))) / 60
+    if part in words.later and at < _HALF_DAY:
+        at += _HALF_DAY
+    return at
+
+
+def _span_hours(match: re.Match[str], words: _ShiftWords) -> Decimal | None:
+    begin = _clock(match["h1"], match["m1"], match["p1"], words)
+    end = _clock(match["h2"], match["m2"], match["p2"], words)
+    if begin is None or end is None:
+        return None
+    if end <= begin and match["p2"] is None and end < _HALF_DAY:
+        end += _HALF_DAY  # 8点到8点, 下午2点到10点: the end is in the evening
+    if end <= begin:
+        end += _DAY  # 晚上8点到早上8点: into the next morning
+    hours = end - begin
+    return hours if 0 < hours < _DAY else None
+
+
+def _meal_break(norm: str, quantities: list[Quantity], words: _ShiftWords) -> Decimal:
+    """Hours of a meal break the message gives (中午吃饭歇1个钟头, 吃饭半小时)."""
+    for meal in words.meals:
+        index = norm.find(meal)
+        if index < 0:
+            continue
+        reach = index + len(meal) + _BREAK_REACH
+        for q in quantities:
+            if q.kind == "hours" and index < q.start <= reach:
+                amount = Decimal(str(q.amount if q.amount is not None else q.value))
+                if 0 < amount <= _MAX_BREAK_HOURS:
+                    return amount
+    return Decimal(0)
+
+
+def find_shift_spans(norm: str, quantities: list[Quantity]) -> list[ShiftSpan]:
+    """Working days told by the clock in normalised text, with the meal break taken off."""
+    words = _words()
+    spans: list[ShiftSpan] = []
+    meal = _meal_break(norm, quantities, words)
+    for match in words.pattern.finditer(norm):
+        hours = _span_hours(match, words)
+        if hours is None or hours <= meal:
+            continue
+        spans.append(ShiftSpan(match.start(), match.end(), hours - meal, meal))
+    return spans

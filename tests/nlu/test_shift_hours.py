@@ -1,0 +1,33 @@
+"""A working day told by the clock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from nlu.numbers import find_quantities
+from nlu.shift_hours import find_shift_spans
+from nlu.tokenizer import normalize
+
+
+def hours(text: str) -> list[Decimal]:
+    norm = normalize(text)
+    return [span.hours for span in find_shift_spans(norm, find_quantities(norm))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("早上7点半干到晚上7点半", [Decimal(12)]),
+        ("早上7点半干到晚上7点半 中午吃饭歇1个钟头", [Decimal(11)]),  # the meal break is off
+        ("8点到8点", [Decimal(12)]),  # no part of the day said: the end is the evening
+        ("下午2点到10点", [Decimal(8)]),
+        ("晚上8点到早上8点", [Decimal(12)]),  # a night shift into the next morning
+        ("早上八点上班一直干到晚上十点", [Decimal(14)]),
+        ("7点30分到下午5点", [Decimal("9.5")]),
+        ("今天见面", []),
+    ],
+)
+def test_the_hours_a_clock_range_gives(text: str, expected: list[Decimal]) -> None:
+    assert hours(text) == expected
