@@ -288,7 +288,7 @@ _HALF_DURATION_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>月|年|天|周
 _HOURS_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>小时|钟头|钟|h(?![a-z]))(?P<half>半)?"
 )
-_HALF_HOURS_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>小时|钟头)")
+_HALF_HOURS_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>小时|钟头|钟(?!点|表))")
 _PERCENT_RE: Final = re.compile(rf"百分之(?P<num>{NUMERAL})|(?P<num2>{NUMERAL})\s*%")
 _COUNT_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?P<mid>个|名|号|位)?(?P<unit>工人|员工|工友|同事|人)"

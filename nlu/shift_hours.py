@@ -1,4 +1,5 @@
-"""A working day told by the clock: 早上7点半干到晚上7点半, 8点到8点, 晚上8点到早上8点.
+"""A working day told by the clock: 早上7点半干到晚上7点半, 8点到8点, 晚上8点到早上8点,
+早上8点上班 晚上8点下班.
 
 The span is the day's working time, less a meal break the message gives in hours (中午吃饭歇1个
 钟头). The words (parts of the day, range words, meal words) are in ``nlu/entity_rules.yml``
@@ -25,6 +26,8 @@ _DAY: Final = 24
 _MAX_BREAK_HOURS: Final = 2
 #: How far after a meal word its hours may stand (中午吃饭歇1个钟头).
 _BREAK_REACH: Final = 6
+#: How far a stop time may stand after a start word (8点上班 晚上8点下班).
+_START_TO_STOP: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,7 @@ class ShiftSpan:
 class _ShiftWords:
     later: tuple[str, ...]  # 下午, 晚上: hours before 12 are afternoon or evening hours
     morning: tuple[str, ...]  # 早上, 上午: an end in the morning is the next day's
-    pattern: re.Pattern[str]
+    patterns: tuple[re.Pattern[str], ...]
     meals: tuple[str, ...]
 
 
@@ -61,13 +64,19 @@ def _words(path: Path = RULES_PATH) -> _ShiftWords:
     parts = _either([*shift["morning"], *shift["later"], *shift["noon"]])
     between = _either(shift["between"])
     joined = _either(shift["range"])
-    pattern = re.compile(
+    starts, stops = _either(shift["start_words"]), _either(shift["stop_words"])
+    ranged = re.compile(
         rf"(?P<p1>{parts})?{_hour('1')}(?:{between})*(?:{joined})(?P<p2>{parts})?{_hour('2')}"
+    )
+    # 早上8点上班 晚上8点下班: a start and a stop said apart.
+    started = re.compile(
+        rf"(?P<p1>{parts})?{_hour('1')}(?:{starts})[^点]{{0,{_START_TO_STOP}}}?"
+        rf"(?P<p2>{parts})?{_hour('2')}(?:{stops})"
     )
     return _ShiftWords(
         later=tuple(shift["later"]),
         morning=tuple(shift["morning"]),
-        pattern=pattern,
+        patterns=(ranged, started),
         meals=tuple(shift["meals"]),
     )
 
@@ -100,18 +109,19 @@ def _span_hours(match: re.Match[str], words: _ShiftWords) -> Decimal | None:
 
 
 def _meal_break(norm: str, quantities: list[Quantity], words: _ShiftWords) -> Decimal:
-    """Hours of a meal break the message gives (中午吃饭歇1个钟头, 吃饭半小时)."""
+    """Hours of the meal breaks the message gives, all of them (中午吃饭歇1个钟头; 吃午饭1个钟
+    吃晚饭半个钟: one and a half)."""
+    breaks: dict[int, Decimal] = {}
     for meal in words.meals:
-        index = norm.find(meal)
-        if index < 0:
-            continue
-        reach = index + len(meal) + _BREAK_REACH
-        for q in quantities:
-            if q.kind == "hours" and index < q.start <= reach:
-                amount = Decimal(str(q.amount if q.amount is not None else q.value))
-                if 0 < amount <= _MAX_BREAK_HOURS:
-                    return amount
-    return Decimal(0)
+        for found in re.finditer(re.escape(meal), norm):
+            reach = found.end() + _BREAK_REACH
+            for q in quantities:
+                if q.kind == "hours" and found.start() < q.start <= reach:
+                    amount = Decimal(str(q.amount if q.amount is not None else q.value))
+                    if 0 < amount <= _MAX_BREAK_HOURS:
+                        breaks.setdefault(q.start, amount)
+                    break
+    return sum(breaks.values(), Decimal(0))
 
 
 def find_shift_spans(norm: str, quantities: list[Quantity]) -> list[ShiftSpan]:
@@ -119,9 +129,11 @@ def find_shift_spans(norm: str, quantities: list[Quantity]) -> list[ShiftSpan]:
     words = _words()
     spans: list[ShiftSpan] = []
     meal = _meal_break(norm, quantities, words)
-    for match in words.pattern.finditer(norm):
-        hours = _span_hours(match, words)
-        if hours is None or hours <= meal:
-            continue
-        spans.append(ShiftSpan(match.start(), match.end(), hours - meal, meal))
-    return spans
+    for pattern in words.patterns:
+        for match in pattern.finditer(norm):
+            hours = _span_hours(match, words)
+            overlaps = any(s.start < match.end() and match.start() < s.end for s in spans)
+            if hours is None or hours <= meal or overlaps:
+                continue
+            spans.append(ShiftSpan(match.start(), match.end(), hours - meal, meal))
+    return sorted(spans, key=lambda span: span.start)

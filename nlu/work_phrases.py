@@ -199,6 +199,7 @@ class PhraseRules:
     service_max_gap: int
     #: Words written with a numeral that are no number (一共, 一直), between a verb and a length.
     service_not_numbers: tuple[str, ...]
+    service_gap_words: tuple[str, ...]
     almost: tuple[str, ...]
     more: tuple[str, ...]
 
@@ -247,6 +248,7 @@ class PhraseRules:
             service_verbs=words(service["verbs"]),
             service_max_gap=int(service["max_gap"]),
             service_not_numbers=words(service["not_numbers"]),
+            service_gap_words=words(service["gap_words"]),
             almost=words(service["almost"]),
             more=words(service["more"]),
         )
@@ -439,6 +441,8 @@ def _kind_after(words: Sequence[_KindWord], start: int, end: int) -> _KindWord |
     return min(inside, key=lambda w: (w.start, -len(w.cue)), default=None)
 
 
+#: Between days named in a list (除夕 初一 初二, 初一、初二和初三).
+_LIST_SEPARATORS: Final = " 、,，和跟及"
 _LUNAR_DAY_NUMBERS: Final = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)}
 
 
@@ -469,7 +473,14 @@ def _lunar_spans(norm: str, rules: PhraseRules) -> list[_LunarSpan]:
     for match in _lunar_pattern(rules.eve_words, rules.range_words).finditer(norm):
         first = _lunar_day(match.group(1), rules)
         last = _lunar_day(match.group(2), rules) if match.group(2) else first
-        if last >= first:
+        if last < first:
+            continue
+        previous = spans[-1] if spans else None
+        gap = norm[previous.end : match.start()] if previous else ""
+        if previous and first == previous.last + 1 and not gap.strip(_LIST_SEPARATORS):
+            # 除夕 初一 初二: days named one after another are one span of them all.
+            spans[-1] = _LunarSpan(previous.start, match.end(), previous.first, last)
+        else:
             spans.append(_LunarSpan(match.start(), match.end(), first, last))
     return spans
 
@@ -726,7 +737,8 @@ def find_work_times(
         overtime = any(verb in clause for verb in rules.overtime_verbs)
         worked = overtime or any(verb in clause for verb in rules.work_verbs)
         worked = worked or _period_then_shang(norm, q, rules) or _long_day(norm, q, rules)
-        if any(word in norm[own_start : q.start] for word in rules.standard_words):
+        said_before = norm[min(clause_from, own_start) : q.start]
+        if any(word in said_before for word in rules.standard_words):
             continue  # 合同写的每天8小时: the standard day, not time worked
         own = _strip_tail(norm[own_start : q.start], rules.verbs_and_fillers)
         per_cue = _ending(own, rules.per)
@@ -818,9 +830,12 @@ def find_service_lengths(
         almost = close != before
         # The verb must be near, with no other number between (干12个小时 一个月 is not service;
         # 工作一共11年 is).
+        looked = close
+        for word in rules.service_gap_words:
+            looked = looked.replace(word, "")
         for word in rules.service_not_numbers:
-            close = close.replace(word, "_" * len(word))
-        near = re.split(r"[\d" + "".join(CN_DIGITS) + "]", close)[-1][-rules.service_max_gap - 2 :]
+            looked = looked.replace(word, "_" * len(word))
+        near = re.split(r"[\d" + "".join(CN_DIGITS) + "]", looked)[-1][-rules.service_max_gap - 2 :]
         if need_verb and not any(verb in near for verb in rules.service_verbs):
             continue
         end = q.end

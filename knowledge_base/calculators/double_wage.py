@@ -15,6 +15,7 @@ last day of February next year.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -141,16 +142,15 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
 
 def _until(text: str, today: dt.date) -> str | None:
     """The day a message asks to count to (算到上个月月底为止), as typed."""
-    norm = normalize(text)
-    for after in texts.words(f"{NAME}.message.until_after"):
-        end = norm.find(after)
-        if end <= 0:
-            continue
+    for clause in re.split(r"[\s,.!?;:，。！？；：、]+", text):
+        norm = normalize(clause)
         for before in texts.words(f"{NAME}.message.until_before"):
-            start = norm.rfind(before, 0, end)
+            start = norm.find(before)
             if start < 0:
                 continue
-            said = norm[start + len(before) : end]
+            said = norm[start + len(before) :]
+            for after in texts.words(f"{NAME}.message.until_after"):
+                said = said.split(after)[0]
             outcome = parse_date(said, today)
             if isinstance(outcome, Parsed) and isinstance(outcome.value, dt.date):
                 return typed_date(outcome.value)

@@ -121,9 +121,21 @@ def _join_date(entities: Sequence[Entity], text: str, today: date) -> date | Non
 def _day_before(clause: str, today: date, *, ahead: bool) -> date | None:
     """The date a clause ends with (11月30号, 上个月底), the year supplied when not said: this
     year's, unless that is still to come and the leaving is not (``ahead``)."""
+    for word in texts.words("parsing.this_employer_words"):
+        clause = clause.replace(word, "")  # 7月15号从厂里离职的
     said = clause.strip(texts.text("tenure.around_a_day"))
     if not any(mark in said for mark in texts.text("tenure.date_marks")):
         return None  # 现在说要裁员: no day said
+    # The longest end of the clause that is a day (上个月底11月30号 → 11月30号 when the whole
+    # does not read).
+    for begin in range(len(said)):
+        day = _day_said(said[begin:], today, ahead=ahead)
+        if day is not None:
+            return day
+    return None
+
+
+def _day_said(said: str, today: date, *, ahead: bool) -> date | None:
     outcome = parse_date(said, today)
     if isinstance(outcome, Unparsed) and outcome.error == "date_needs_year":
         outcome = parse_date(f"{today.year}-{said}", today)

@@ -135,6 +135,12 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     # A working day told by the clock, with a per-day word or a work verb; not a meeting.
     ("天天早上8点干到晚上8点", [("work_time", "work:12h/day", "早上8点干到晚上8点")]),
     ("明天3点到4点见面", []),
+    # The standard day said in the clause before (厂里定的是 …) is no time worked.
+    ("厂里定的是周一到周五上班 一天8小时", []),
+    # 春节 days named in a list are all of them; 够 and 实际 may sit before the hours a day.
+    ("除夕 初一 初二这3天都在厂里上班 每天8小时",
+     [("work_time", "holiday:24h", "除夕 初一 初二这3天都在厂里上班 每天8小时")]),
+    ("每天都干够10个钟头", [("work_time", "work:10h/day", "每天都干够10个钟头")]),
     # A weekday's whole working time, not overtime.
     ("平时周一到周五上班 每天8个钟", [("work_time", "work:8h/day", "每天8个钟")]),
     # Not phrases: a holiday that was not worked, a pay day; days off are (the rest worked).

@@ -26,6 +26,8 @@ def hours(text: str) -> list[Decimal]:
         ("晚上8点到早上8点", [Decimal(12)]),  # a night shift into the next morning
         ("早上八点上班一直干到晚上十点", [Decimal(14)]),
         ("7点30分到下午5点", [Decimal("9.5")]),
+        ("早上8点上班 晚上8点下班 中午吃饭休息1个小时", [Decimal(11)]),  # a start and a stop
+        ("早上7点半干到晚上7点半 吃午饭1个钟 吃晚饭半个钟", [Decimal("10.5")]),  # both meals
         ("今天见面", []),
     ],
 )

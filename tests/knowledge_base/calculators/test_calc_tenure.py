@@ -62,6 +62,9 @@ def test_a_length_counts_back_from_today_only_while_still_there() -> None:
         ("12月20号离职了", date(2025, 12, 20)),  # still to come this year: last year's
         ("12月20号要离职", date(2026, 12, 20)),  # leaving still to come: this year's
         ("上个月底辞职了", date(2026, 10, 31)),
+        ("我7月15号从厂里离职的", date(2026, 7, 15)),  # the employer named between
+        ("上个月底11月20号辞工了", date(2026, 11, 20)),  # the day that reads, of two
+        ("9月30号干完最后一天就走了", date(2026, 9, 30)),
         ("辞职了", None),
     ],
 )
