@@ -31,7 +31,7 @@ from knowledge_base.calculators.base import TODAY, CalculationResult, WorkTime
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
-from knowledge_base.calculators.tenure import of_this_employer
+from knowledge_base.calculators.tenure import of_this_employer, only_employer
 from knowledge_base.forms.engine import (
     Accepted,
     Outcome,
@@ -261,8 +261,10 @@ def prefill(
         if field.prefill_only or not field.is_relevant({**answers, TODAY: today}):
             continue
         found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
-        if len(found) > 1 and field.kind == "years" and text:
-            # 累计工作6年，在这个厂干了3年: the years at this employer are not the total.
+        if field.kind == "years" and text and (len(found) > 1 or not only_employer(text)):
+            # 累计工作6年，在这个厂干了3年: the years at this employer are not the total, and
+            # said alone they may be less than it (the tier would be too low): asked — unless
+            # this is the only employer (毕业就进了这个厂).
             found = [e for e in found if not of_this_employer(e, text)]
         value: object = None
         if field.name in said:  # the calculator's own reading of the words comes first

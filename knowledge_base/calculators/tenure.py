@@ -60,12 +60,22 @@ def typed_date(day: date) -> str:
 
 
 def of_this_employer(entity: Entity, text: str) -> bool:
-    """Whether the clause before ``entity`` names this employer (在这个厂干了3年, 进厂5个月)."""
+    """Whether the clause before ``entity`` names this employer (在这个厂干了3年, 进厂5个月),
+    not an earlier one (之前在老家那边厂里干了8年)."""
     clause = normalize(text[clause_start(text, entity.start) : entity.start])
+    if any(word in clause for word in texts.words("tenure.earlier_employer_words")):
+        return False
     return any(
         word in clause
         for word in (*texts.words("parsing.this_employer_words"), *texts.words("tenure.join_words"))
     )
+
+
+def only_employer(text: str) -> bool:
+    """Whether the message says this is the worker's only employer (毕业就进了这个厂), so the
+    years here are all the years of work."""
+    norm = normalize(text)
+    return any(word in norm for word in texts.words("tenure.only_employer_words"))
 
 
 def _length_here(entities: Sequence[Entity], text: str) -> Entity | None:

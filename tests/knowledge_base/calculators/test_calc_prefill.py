@@ -305,3 +305,17 @@ def test_a_field_said_twice_is_asked_not_taken_as_zero() -> None:
     assert "rest_day_hours" not in read.answers  # two facts for it: asked
     assert "rest_day_hours" not in read.assumed
     assert read.answers["holiday_hours"] == WorkTime(D(0))  # never said: 0, shown to confirm
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("在这个厂干了3年 今年一天年假都没休", None),  # maybe not all the years of work: asked
+        ("毕业就进了这个厂 在这个厂干了3年 今年一天年假都没休", D(3)),  # the only employer
+        ("之前在老家那边厂里干了8年 今年3月16号才进的这个厂", D(8)),  # an earlier employer's
+    ],
+)
+def test_years_here_are_the_years_of_work_only_when_this_is_the_only_employer(
+    text: str, years: Decimal | None
+) -> None:
+    assert _read_with_text(ANNUAL_LEAVE, text).answers.get("cumulative_years") == years
