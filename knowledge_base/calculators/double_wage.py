@@ -15,7 +15,6 @@ last day of February next year.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +32,7 @@ from knowledge_base.calculators.base import (
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
 from knowledge_base.calculators.parsing import normalize, parse_date
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
-from knowledge_base.calculators.tenure import read_tenure, typed_date
+from knowledge_base.calculators.tenure import clauses, read_tenure, typed_date
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
@@ -142,7 +141,7 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
 
 def _until(text: str, today: dt.date) -> str | None:
     """The day a message asks to count to (算到上个月月底为止), as typed."""
-    for clause in re.split(r"[\s,.!?;:，。！？；：、]+", text):
+    for clause in clauses(text):
         norm = normalize(clause)
         for before in texts.words(f"{NAME}.message.until_before"):
             start = norm.find(before)

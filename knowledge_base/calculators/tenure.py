@@ -41,15 +41,16 @@ class Tenure:
     left: bool
     left_on: date | None = None
     career_start: date | None = None
-
-    @property
-    def months(self) -> int:
-        """Whole months of the length said (0 when none was)."""
-        return _months_of(self.length)
+    months: int = 0  # whole months of ``length`` (0 when none was said)
 
     def start(self) -> date | None:
         """The day work here began, as far as the message tells."""
         return self.joined or self.since
+
+
+def clauses(text: str) -> list[str]:
+    """``text`` cut at punctuation and spaces (a worker's clauses)."""
+    return _CLAUSES.split(text)
 
 
 def typed_date(day: date) -> str:
@@ -117,8 +118,9 @@ def _entity_date(entity: Entity, today: date) -> date | None:
     return None
 
 
-def _join_date(entities: Sequence[Entity], text: str, today: date) -> date | None:
-    career = _career_start(entities, text, today)
+def _join_date(
+    entities: Sequence[Entity], text: str, today: date, career: date | None
+) -> date | None:
     for entity in entities:
         if entity.entity != "date" or not _followed_by(entity, text, "tenure.join_words"):
             continue
@@ -164,7 +166,7 @@ def _leaving(text: str) -> tuple[str, str] | None:
     """The first clause that says the worker left or is leaving this employer, and its
     leaving word (not 在老厂办完离职, not 没辞职); None when no clause does."""
     others = texts.words("tenure.other_employer_words")
-    for clause in _CLAUSES.split(to_simplified(text)):
+    for clause in clauses(to_simplified(text)):
         norm = normalize(clause)
         if any(word in norm for word in others):
             continue
@@ -189,13 +191,15 @@ def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
     length = _length_here(entities, text)
     months = _months_of(length.text) if length is not None else 0
     since = add_months(today, -months) if months > 0 and leaving is None else None
+    career = _career_start(entities, text, today)
     return Tenure(
         length=length.text if length is not None else None,
         since=since,
-        joined=_join_date(entities, text, today),
+        joined=_join_date(entities, text, today, career),
         left=leaving is not None,
         left_on=_left_on(*leaving, today) if leaving is not None else None,
-        career_start=_career_start(entities, text, today),
+        career_start=career,
+        months=months,
     )
 
 
