@@ -181,6 +181,8 @@ class PhraseRules:
     counted_weekdays: tuple[str, ...]
     counted_verbs: tuple[str, ...]
     counted_set_after: tuple[str, ...]
+    #: Times a counted day was worked, said after the verb (礼拜六去了3回).
+    counted_times: tuple[str, ...]
     standard_words: tuple[str, ...]
     #: Days off (月休2天): period words, the verbs and what may sit between them.
     off_periods: tuple[tuple[str, str], ...]
@@ -234,6 +236,7 @@ class PhraseRules:
             counted_weekdays=words(time.get("counted_weekdays") or ()),
             counted_verbs=words(time.get("counted_verbs") or ()),
             counted_set_after=words(time.get("counted_set_after") or ()),
+            counted_times=words(time.get("counted_times") or ()),
             standard_words=words(time.get("standard_words") or ()),
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
@@ -485,6 +488,18 @@ def _lunar_spans(norm: str, rules: PhraseRules) -> list[_LunarSpan]:
     return spans
 
 
+def _lunar_lists(norm: str, spans: Sequence[_LunarSpan]) -> list[list[_LunarSpan]]:
+    """The spans grouped by the list they are named in (初一、初三: one list of two; a span
+    alone is a list of one), in order."""
+    lists: list[list[_LunarSpan]] = []
+    for span in spans:
+        if lists and not norm[lists[-1][-1].end : span.start].strip(_LIST_SEPARATORS):
+            lists[-1].append(span)
+        else:
+            lists.append([span])
+    return lists
+
+
 def _lunar_work(span: _LunarSpan, rules: PhraseRules) -> list[WorkTimeFact]:
     """Days worked in the 春节 break: the statutory ones are holiday work, the rest (weekends
     moved next to it) rest-day work."""
@@ -539,12 +554,54 @@ def _counted_days_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"([0-9]+|[{CN_DIGITS}两]+)个({either})")
 
 
+#: After a count of times, these make it a length of time instead (1个小时, 两个月).
+_NOT_TIMES: Final = "小时|钟|半|多|月|星期|礼拜|周|工作日|晚|白天|通宵|夜|点|人"
+
+
+@lru_cache(maxsize=4)
+def _counted_times_pattern(
+    days: tuple[str, ...],
+    set_after: tuple[str, ...],
+    verbs: tuple[str, ...],
+    times: tuple[str, ...],
+) -> re.Pattern[str]:
+    def either(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in words)
+
+    return re.compile(
+        f"(?:{either(days)})(?:{either(set_after)})?(?:都|也|总共|一共|共|还|又)?"
+        f"(?:{either(verbs)})了?([0-9]+|[{CN_DIGITS}两]+)(?:{either(times)})"
+        # 上了1个小时班, 去了两个月: a length of time, not a number of days.
+        f"(?!{_NOT_TIMES})"
+    )
+
+
+def _counted_times(norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]]) -> list[Found]:
+    """礼拜六去了3回, 5个礼拜天里头去了3个: a rest day's word, the verb, then how many times."""
+    if not rules.counted_days or not rules.counted_times:
+        return []
+    verbs = tuple(sorted({*rules.counted_verbs, *rules.work_verbs, *rules.overtime_verbs}, key=len))
+    pattern = _counted_times_pattern(
+        rules.counted_days, rules.counted_set_after, verbs[::-1], rules.counted_times
+    )
+    found: list[Found] = []
+    for match in pattern.finditer(norm):
+        amount = parse_number(match.group(1))
+        if _overlaps(match.start(1), match.end(), taken) or amount is None or amount <= 0:
+            continue
+        fact = WorkTimeFact("rest_day", amount, "d", None)
+        found.append(Found(fact, match.start(1), match.end()))
+    return found
+
+
 def _counted_days(
     norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]], *, need_verb: bool
 ) -> list[Found]:
     """4个周六都去上班了: that many whole rest days worked; 19个工作日每天都干12个钟: that many
-    weekdays worked (a work verb, or going there, in the clause)."""
-    found: list[Found] = []
+    weekdays worked (a work verb, or going there, in the clause); 礼拜六去了3回: the same,
+    counted after the verb."""
+    found: list[Found] = _counted_times(norm, rules, taken)
+    taken = [*taken, *((f.start, f.end) for f in found)]
     for words, kind in ((rules.counted_days, "rest_day"), (rules.counted_weekdays, "weekday")):
         if not words:
             continue
@@ -708,12 +765,18 @@ def find_work_times(
         norm, rules, [*taken, *((f.start, f.end) for f in found)], need_verb=need_verb
     )
     taken = [*taken, *((f.start, f.end) for f in (*found, *counted))]
-    for span in lunar:
-        clause = norm[clause_start(norm, span.start) : _clause_end(norm, span.end)]
+    for named in _lunar_lists(norm, lunar):
+        # 初一、初三都上班了: days named in a list share its verb, and their days add up.
+        start, end = named[0].start, named[-1].end
+        clause = norm[clause_start(norm, start) : _clause_end(norm, end)]
         worked = _says_worked(clause, rules)
-        if (need_verb and not worked) or _overlaps(span.start, span.end, taken):
+        if (need_verb and not worked) or _overlaps(start, end, taken):
             continue
-        found += [Found(fact, span.start, span.end) for fact in _lunar_work(span, rules)]
+        days: dict[WorkKind, Number] = {}
+        for span in named:
+            for fact in _lunar_work(span, rules):
+                days[fact.kind] = days.get(fact.kind, 0) + fact.amount
+        found += [Found(WorkTimeFact(kind, n, "d", None), start, end) for kind, n in days.items()]
     for index, q in enumerate(amounts):
         if not _is_time(q) or _overlaps(q.start, q.end, taken):
             continue

@@ -130,7 +130,14 @@ PHRASE_CASES: list[tuple[str, Found]] = [
       ("work_time", "work:11h/day", "每天都干11个钟头")]),
     ("上个月一共去了3个礼拜天 每回9个钟头",
      [("work_time", "rest_day:27h", "3个礼拜天 每回9个钟头")]),
-    ("上个月4个礼拜天里头去了2个", []),
+    ("上个月4个礼拜天里头去了2个", [("work_time", "rest_day:2d", "2个")]),
+    # Counted after the verb, in times (去了3回, 加了两次班).
+    ("上个月礼拜六去了3回 每回8个钟", [("work_time", "rest_day:24h", "3回 每回8个钟")]),
+    ("周六加了两次班", [("work_time", "rest_day:2d", "两次")]),
+    # Kept on after the shift is overtime; wages held back (工资拖了3天) are not.
+    ("平时每天下班后又拖了两个半钟头",
+     [("work_time", "weekday:2.5h/day", "每天下班后又拖了两个半钟头")]),
+    ("工资拖了3天才发", []),
     ("合同写的周一到周五每天8小时", []),
     # A working day told by the clock, with a per-day word or a work verb; not a meeting.
     ("天天早上8点干到晚上8点", [("work_time", "work:12h/day", "早上8点干到晚上8点")]),
@@ -140,6 +147,11 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     # 春节 days named in a list are all of them; 够 and 实际 may sit before the hours a day.
     ("除夕 初一 初二这3天都在厂里上班 每天8小时",
      [("work_time", "holiday:24h", "除夕 初一 初二这3天都在厂里上班 每天8小时")]),
+    # Days in a list that are not one after another share the list's verb and add up.
+    ("初一、初三都上班了", [("work_time", "holiday:2d", "初一、初三")]),
+    ("初二、初五、初六都上班了",
+     [("work_time", "holiday:1d", "初二、初五、初六"),
+      ("work_time", "rest_day:2d", "初二、初五、初六")]),
     ("每天都干够10个钟头", [("work_time", "work:10h/day", "每天都干够10个钟头")]),
     # A weekday's whole working time, not overtime.
     ("平时周一到周五上班 每天8个钟", [("work_time", "work:8h/day", "每天8个钟")]),
