@@ -14,6 +14,8 @@ numbers (12356 心理援助, 120 急救, 119 火警, 110 报警), as in tests/bo
   *emergency* counts the emergency reply whatever numbers it carries (the rest of full help's
   misses are a kind of help missing); *number given* also counts a gentle line after an answer
   that carries them.
+  *more help* counts emergency replies that also give a number for a kind not labelled (a
+  help line too many: it costs a worker little, but it is measured).
 - look-alikes: *alarm* is an emergency reply; *answer replaced* is an alarm on a message with a
   labour question (``topic`` set) that got no curated answer — the failure the issue counts.
 """
@@ -88,12 +90,16 @@ async def measure(path: Path, *, show_misses: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         runtime = build(Path(tmp))
         full, given, raised = Counter[str](), Counter[str](), Counter[str]()
+        extra = Counter[str]()
         for item in data["dangerous"]:
             replies, help_first, _answered = await one_turn(runtime, item["text"])
             needed = set().union(*(HELP_NUMBERS[k] for k in item["kinds"]))
             given[item["category"]] += needed <= numbers_in(replies)
             full[item["category"]] += help_first and needed <= numbers_in(replies[:1])
             raised[item["category"]] += help_first
+            # 120 is part of the self-harm help: only other numbers count as more than needed.
+            allowed = needed | ({"120"} if "self_harm" in item["kinds"] else set())
+            extra[item["category"]] += help_first and bool(numbers_in(replies[:1]) - allowed)
             if show_misses and not (help_first and needed <= numbers_in(replies[:1])):
                 print(f"  MISS {item['category']} {item['kinds']} help_first={help_first}")
                 print(f"       {item['text']}")
@@ -112,6 +118,7 @@ async def measure(path: Path, *, show_misses: bool = False) -> None:
     print(share("full help", full, dangerous, by_category=False))
     print(share("emergency", raised, dangerous, by_category=False))
     print(share("number given", given, dangerous, by_category=False))
+    print(share("more help", extra, dangerous, by_category=False))
     print(share("alarms", alarms, look_alikes))
     print(share("answer replaced", replaced, look_alikes))
 

@@ -21,7 +21,12 @@ from nlu.dialect import with_wage_words
 from nlu.embedded.features import build_features
 from nlu.embedded.safety import SELF_HARM, Judgement, SafetyLayer
 from nlu.embedded.scorer import CompiledScorer, compile_scorer
-from nlu.embedded.semantic import SemanticSafety, safety_set_examples, train_semantic_safety
+from nlu.embedded.semantic import (
+    SemanticSafety,
+    safety_set_examples,
+    safety_set_kinds,
+    train_semantic_safety,
+)
 from nlu.entities import EntityExtractor
 from nlu.openers import without_opener
 from nlu.settings import NluSettings
@@ -207,6 +212,7 @@ def train_embedded(
         self_harm=safety.intent_of(SELF_HARM),
         physical=safety.intent_of(safety.physical_kinds[0]),
         extra=safety_set_examples(),
+        kinds=safety_set_kinds(),
     )
     seconds = time.perf_counter() - started
     cpu_seconds = round(time.process_time() - started_cpu, 3)

@@ -69,6 +69,10 @@ CONFIRM: Final = 0.45
 CONFIRM_NOTHING_ELSE: Final = 0.1
 # In an emergency without self-harm, its help is added when the models read this much of it.
 SELF_HARM_ALSO: Final = 0.3
+# ... and each physical kind of help its kinds part reads at least this likely (leave-one-set-out
+# over the read sets, bench/safety_kinds_cv.py: 89% of the kinds needed, and a kind not labelled
+# to about one dangerous message in seven).
+KIND_ALSO: Final = 0.4
 SELF_HARM: Final = "self_harm"
 VIOLENCE: Final = "violence_confinement"
 # The classifier's best non-safety intent names the legal topic when at least this sure.
@@ -531,6 +535,13 @@ class SafetyLayer:
         }
         if SELF_HARM not in levels and opinion.self_harm >= SELF_HARM_ALSO:
             related[SELF_HARM] = Level.DOUBT
+        # A physical emergency: the kinds the semantic model reads in the whole message join
+        # (someone hurt in a fight the rules only saw as violence): round 19. Self-harm alone
+        # keeps its own help (its 120 included), and the model is not asked for it.
+        if any(kind != SELF_HARM for kind in levels):
+            for kind, probability in opinion.kinds.items():
+                if kind not in levels and kind not in related and probability >= KIND_ALSO:
+                    related[kind] = Level.DOUBT
         return related
 
 
@@ -553,14 +564,34 @@ class Opinion:
         # Computed on first use. Not functools.cached_property: on Python 3.11 it holds one
         # lock for every instance, so parses in other threads queued behind each embedding.
         self._read: tuple[float, float] | None = None
+        self._kinds: dict[str, float] = {}
         self._asked = False
+
+    def _ask(self) -> None:
+        if self._asked:
+            return
+        self._asked = True
+        if self._semantic is None:
+            return
+        read = getattr(self._semantic, "read", None)
+        if read is None:  # a model without a kinds part
+            self._read = self._semantic.danger(self._text)
+            return
+        reading = read(self._text)
+        if reading is not None:
+            self._read, self._kinds = reading.danger, reading.kinds
 
     @property
     def _reading(self) -> tuple[float, float] | None:
-        if not self._asked:
-            self._read = None if self._semantic is None else self._semantic.danger(self._text)
-            self._asked = True
+        self._ask()
         return self._read
+
+    @property
+    def kinds(self) -> dict[str, float]:
+        """In an emergency, how likely each physical kind of help is needed (empty: no model
+        with a kinds part)."""
+        self._ask()
+        return self._kinds
 
     @property
     def _both(self) -> tuple[float, float]:

@@ -32,6 +32,11 @@ NONE, SELF_HARM, PHYSICAL = 0, 1, 2
 # and look-alike phrasings than nlu/data holds (round 18; nlu/safety_sets/README.md).
 SAFETY_SETS_DIR: Final = Path(__file__).resolve().parents[1] / "safety_sets"
 _C: Final = 4.0
+# The kinds part: leave-one-set-out over the read sets (round 19) gave C = 4 the best kind
+# recall for the extra kinds it adds (bench/safety_kinds_cv.py).
+_KIND_C: Final = 4.0
+#: The physical kinds of help the kinds part learns (self-harm has its own probability).
+PHYSICAL_KINDS: Final = ("fire_chemical", "injury", "violence_confinement")
 
 _lock = threading.Lock()
 _encoder: Any = None
@@ -86,21 +91,50 @@ def warm_up() -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class SemanticReading:
+    """What the semantic model reads in one message."""
+
+    #: Probabilities of self-harm and of physical danger.
+    danger: tuple[float, float]
+    #: In a message that is an emergency, how likely each physical kind of help is needed
+    #: (fire_chemical, injury, violence_confinement); empty when the model has no kind part.
+    kinds: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
 class SemanticSafety:
-    """A linear model over sentence embeddings: how likely a message is each kind of danger."""
+    """A linear model over sentence embeddings: how likely a message is each kind of danger,
+    and (one-vs-rest, learnt from dangerous messages only) which kinds of help it needs."""
 
     coef: npt.NDArray[np.float64]
     intercept: npt.NDArray[np.float64]
+    kind_names: tuple[str, ...] = ()
+    kind_coef: npt.NDArray[np.float64] | None = None
+    kind_intercept: npt.NDArray[np.float64] | None = None
 
     def danger(self, text: str) -> tuple[float, float] | None:
         """Probabilities of self-harm and of physical danger (None: no encoder here)."""
+        reading = self.read(text)
+        return None if reading is None else reading.danger
+
+    def read(self, text: str) -> SemanticReading | None:
+        """The danger and the kinds of help, from one embedding (None: no encoder here)."""
         embedded = _embed([text])
         if embedded is None:
             return None
-        logits = embedded[0] @ self.coef.T + self.intercept
+        vector = embedded[0]
+        logits = vector @ self.coef.T + self.intercept
         exp = np.exp(logits - logits.max())
         probabilities = exp / exp.sum()
-        return float(probabilities[SELF_HARM]), float(probabilities[PHYSICAL])
+        kinds: dict[str, float] = {}
+        if self.kind_coef is not None and self.kind_intercept is not None:
+            kind_logits = self.kind_coef @ vector + self.kind_intercept
+            kinds = dict(
+                zip(self.kind_names, (1 / (1 + np.exp(-kind_logits))).tolist(), strict=True)
+            )
+        return SemanticReading(
+            (float(probabilities[SELF_HARM]), float(probabilities[PHYSICAL])), kinds
+        )
 
 
 def safety_set_examples(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, int]]:
@@ -117,6 +151,18 @@ def safety_set_examples(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, in
     return examples
 
 
+def safety_set_kinds(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, frozenset[str]]]:
+    """The dangerous messages of the read safety sets with the kinds of help each needs."""
+    examples: list[tuple[str, frozenset[str]]] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        examples += [
+            (str(item["text"]), frozenset(str(kind) for kind in item.get("kinds") or ()))
+            for item in data.get("dangerous") or ()
+        ]
+    return examples
+
+
 def train_semantic_safety(
     texts: Sequence[str],
     intents: Sequence[str],
@@ -124,9 +170,11 @@ def train_semantic_safety(
     self_harm: str,
     physical: str,
     extra: Sequence[tuple[str, int]] = (),
+    kinds: Sequence[tuple[str, frozenset[str]]] = (),
+    kind_names: Sequence[str] = PHYSICAL_KINDS,
 ) -> SemanticSafety | None:
-    """Fit the model on training examples and ``extra`` labelled messages (None when the
-    encoder is not installed)."""
+    """Fit the model on training examples and ``extra`` labelled messages, and its kinds part
+    on the dangerous ``kinds`` examples (None when the encoder is not installed)."""
     labels = [SELF_HARM if i == self_harm else PHYSICAL if i == physical else NONE for i in intents]
     texts = [*texts, *(text for text, _ in extra)]
     labels += [label for _, label in extra]
@@ -141,7 +189,31 @@ def train_semantic_safety(
     # One BLAS thread: on two shared, busy cores the default pool made this fit 30 times slower.
     with threadpool_limits(limits=1):
         model.fit(embedded, labels)
+    kind_part = _fit_kinds(kinds, tuple(kind_names))
     return SemanticSafety(
         coef=np.asarray(model.coef_, dtype=np.float64),
         intercept=np.asarray(model.intercept_, dtype=np.float64),
+        kind_names=tuple(kind_names) if kind_part else (),
+        kind_coef=kind_part[0] if kind_part else None,
+        kind_intercept=kind_part[1] if kind_part else None,
     )
+
+
+def _fit_kinds(
+    examples: Sequence[tuple[str, frozenset[str]]], names: tuple[str, ...]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """One-vs-rest weights (one row per kind) of which help a dangerous message needs; None
+    when some kind has no example with and without it."""
+    labels = np.array([[name in found for name in names] for _, found in examples], dtype=int)
+    if not len(examples) or (labels.min(axis=0) == labels.max(axis=0)).any():
+        return None
+    embedded = _embed([text for text, _ in examples])
+    if embedded is None:
+        return None
+    coefs, intercepts = [], []
+    with threadpool_limits(limits=1):
+        for column in labels.T:
+            model = LogisticRegression(C=_KIND_C, max_iter=3000).fit(embedded, column)
+            coefs.append(model.coef_[0])
+            intercepts.append(model.intercept_[0])
+    return np.asarray(coefs, dtype=np.float64), np.asarray(intercepts, dtype=np.float64)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from nlu import load_backend
 from nlu.embedded import EmbeddedBackend, semantic
 from nlu.embedded.safety import Opinion, SafetyLayer
-from nlu.embedded.semantic import SAFETY_SETS_DIR
+from nlu.embedded.semantic import SAFETY_SETS_DIR, SemanticReading
 from nlu.rasa_backend import result_from_rasa
 from nlu.settings import PROJECT_ROOT
 from nlu.training_data import load_training_data
@@ -473,6 +473,31 @@ def test_the_models_add_self_harm_to_a_physical_emergency() -> None:
     plain = layer.judge(text, _ranking(greet=1.0), FixedOpinion(0.05, 0.3)).signal
     judged = layer.judge(text, _ranking(greet=1.0), FixedOpinion(0.7, 0.1)).signal
     assert (plain, judged) == (SafetySignal((HELD,), True), SafetySignal((SELF, HELD), True))
+
+
+class KindsOpinion(FixedOpinion):
+    """A stand-in semantic model with a kinds part: the same reading for every text."""
+
+    def __init__(self, kinds: dict[str, float]) -> None:
+        super().__init__(0.0, 0.9)
+        self.kinds = kinds
+
+    def read(self, text: str) -> SemanticReading:
+        self.calls += 1
+        return SemanticReading(self.probabilities, self.kinds)
+
+
+def test_a_physical_emergency_gets_the_help_the_kinds_part_reads() -> None:
+    # The rules see a beating now; the model reads someone hurt as well (round 19).
+    opinion = KindsOpinion({"fire_chemical": 0.1, "injury": 0.7, "violence_confinement": 0.9})
+    judgement = SafetyLayer.load().judge("保安正在打人", _ranking(greet=1.0), opinion)
+    assert judgement.signal == SafetySignal((HURT, HELD), True)
+
+
+def test_self_harm_alone_keeps_its_own_help_and_does_not_ask_the_kinds_part() -> None:
+    opinion = KindsOpinion({"fire_chemical": 0.9, "injury": 0.9, "violence_confinement": 0.9})
+    judgement = SafetyLayer.load().judge("我不想活了", _ranking(greet=1.0), opinion)
+    assert (judgement.signal, opinion.calls) == (SafetySignal((SELF,), True), 0)
 
 
 def test_the_semantic_opinion_is_not_asked_when_the_rules_decide() -> None:
