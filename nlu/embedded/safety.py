@@ -429,9 +429,8 @@ class SafetyLayer:
         context = self.context(normalized, ranking)
         levels = self._rule_levels(normalized, context, ranking)
         opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)
-        if not levels:
-            if not self._speaks_against_a_guess(normalized, context):
-                levels = self._model_levels(context, ranking, opinion)
+        if not levels and not self._speaks_against_a_guess(normalized, context):
+            levels = self._model_levels(context, ranking, opinion)
         elif Level.EMERGENCY not in levels.values():
             levels |= self._confirmed_by_the_models(levels, context, opinion)
         if Level.EMERGENCY in levels.values():
@@ -475,8 +474,11 @@ class SafetyLayer:
         return told, self.context(told, ranking)
 
     def _speaks_against_a_guess(self, normalized: str, context: Context) -> bool:
-        # A legal question or a look-alike phrase (累死了, 锁在门外) outweighs any model's guess.
-        return context.legal_question or any(r.look_alike_in(normalized) for r in self.rules)
+        # A legal question outweighs any model's guess; a look-alike phrase (累死了, 锁在门外)
+        # does too, unless the message cries for help now (躲在厕所里, 救命): round 20.
+        if context.legal_question:
+            return True
+        return not context.urgent and any(r.look_alike_in(normalized) for r in self.rules)
 
     def _kinds_of(self, intent: str) -> list[str]:
         return [r.kind for r in self.rules if r.intent == intent]

@@ -382,6 +382,17 @@ def test_a_legal_question_a_look_alike_or_a_past_event_outweighs_the_models(text
     assert judgement.ranking[0].name not in SAFETY_INTENTS
 
 
+def test_a_cry_for_help_now_lifts_a_look_alike() -> None:
+    # 把门锁了 can be a place locked up; hiding from someone now, it is not (round 20).
+    judged = SafetyLayer.load().judge(
+        "他把门锁了 我现在躲在厕所里",
+        _ranking(urgent_danger=0.6, greet=0.4),
+        FixedOpinion(0.05, 0.9),
+    )
+    assert judged.signal is not None and judged.signal.emergency
+    assert HELD in judged.signal.kinds
+
+
 def test_another_sense_of_a_word_does_not_silence_the_models() -> None:
     # 打工 (to work) is not 打 (to hit): it keeps the violence rule quiet, not the models.
     judgement = SafetyLayer.load().judge(
