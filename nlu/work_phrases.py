@@ -610,6 +610,8 @@ def _counted_days(
                 continue
             if norm.startswith(rules.counted_set_after, match.end()):
                 continue  # 5个礼拜天里头去了3个: the Sundays there were, not those worked
+            if norm[: match.start()].endswith(_BACK_REFERENCES):
+                continue  # 这4个周六的加班费: the days already told, named again
             clause = norm[clause_start(norm, match.start()) : _clause_end(norm, match.end())]
             went = any(verb in clause for verb in rules.counted_verbs)
             if need_verb and not (went or _says_worked(clause, rules)):

@@ -32,7 +32,7 @@ from knowledge_base.calculators.base import (
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
 from knowledge_base.calculators.parsing import normalize, parse_date
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
-from knowledge_base.calculators.tenure import clauses, read_tenure, typed_date
+from knowledge_base.calculators.tenure import clauses, date_before, read_tenure, typed_date
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
@@ -104,10 +104,13 @@ def _period(inputs: Mapping[str, object]) -> DoubleWagePeriod:
 
 
 def _stop_known(inputs: Mapping[str, object]) -> bool:
+    """Both ends of the period are known: the start, and the day signed or the last day (a
+    message may give the day signed before the start is asked: 到7月1号才签)."""
     status = inputs.get("contract_status")
-    return (status == SIGNED and "signed_date" in inputs) or (
+    stop = (status == SIGNED and "signed_date" in inputs) or (
         status == NEVER and "end_date" in inputs
     )
+    return stop and "start_date" in inputs
 
 
 def _owes_something(inputs: Mapping[str, object]) -> bool:
@@ -158,9 +161,16 @@ def _until(text: str, today: dt.date) -> str | None:
 
 def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     tenure = read_tenure(text, entities, today)
-    if tenure.left:
-        return {"end_date": typed_date(tenure.left_on)} if tenure.left_on is not None else {}
     facts: dict[str, str] = {}
+    if tenure.joined is not None:  # 3月1号进厂的, beside another date (到7月1号才签)
+        facts["start_date"] = typed_date(tenure.joined)
+    signed = date_before(entities, text, today, f"{NAME}.message.signed_words", after=tenure.joined)
+    if signed is not None:
+        facts["signed_date"] = typed_date(signed)
+    if tenure.left:
+        if tenure.left_on is not None:
+            facts["end_date"] = typed_date(tenure.left_on)
+        return facts
     if tenure.joined is None and tenure.length is not None:
         facts["start_date"] = f"{tenure.length}前"
     if tenure.start() is not None or any(e.entity == "date" for e in entities):

@@ -66,6 +66,9 @@ __all__ = [
     "relevant_fields",
 ]  # the engine's, kept importable from here for the calculators' callers
 
+#: How far before a length a word for the total may sit (总工龄是3年, 累计工作了12年).
+_TOTAL_REACH: Final = 6
+
 
 def run(spec: CalculatorSpec, answers: Mapping[str, object], today: date) -> CalculationResult:
     """Compute with the answers of the relevant fields only (answers to fields made irrelevant
@@ -207,7 +210,9 @@ def _most_specific(found: list[Entity]) -> list[Entity]:
 
 def _choice_in_message(field: InputField, text: str) -> str | None:
     """The option of ``field`` whose ``in_message`` words (and no other option's) ``text``
-    says, unnegated; None when none or several do."""
+    says, unnegated; None when none or several do — unless exactly one of those said is marked
+    ``prevails`` in prompts.yml: it tells how the story ended (一直拖着不签 … 到7月1号才签 …
+    没签合同那段: signed in the end, the unsigned time before it)."""
     norm = normalize(text)
     said = [
         key
@@ -217,7 +222,16 @@ def _choice_in_message(field: InputField, text: str) -> str | None:
             for word in texts.choice_entry(field.prompt_key, key).get("in_message") or ()
         )
     ]
-    return said[0] if len(said) == 1 else None
+    if len(said) == 1:
+        return said[0]
+    prevailing = [k for k in said if texts.choice_entry(field.prompt_key, k).get("prevails")]
+    return prevailing[0] if len(prevailing) == 1 else None
+
+
+def _said_as_total(entity: Entity, text: str) -> bool:
+    """A length said right after a word for all the years of work (总工龄3年, 累计工作了12年)."""
+    before = normalize(text[max(0, entity.start - _TOTAL_REACH) : entity.start])
+    return any(word in before for word in texts.words("parsing.total_years_words"))
 
 
 def _same_fact_once(found: list[Entity]) -> list[Entity]:
@@ -266,6 +280,9 @@ def prefill(
             # said alone they may be less than it (the tier would be too low): asked — unless
             # this is the only employer (毕业就进了这个厂).
             found = [e for e in found if not of_this_employer(e, text)]
+            # 之前在别的厂干了1年 … 总工龄3年: the one said as the total is the total.
+            totals = [e for e in found if _said_as_total(e, text)]
+            found = totals if len(totals) == 1 else found
         value: object = None
         if field.name in said:  # the calculator's own reading of the words comes first
             outcome = read_answer(spec, field, said[field.name], answers, today)

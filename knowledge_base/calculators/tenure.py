@@ -90,6 +90,26 @@ def _followed_by(entity: Entity, text: str, key: str) -> bool:
     return after.lstrip(texts.text("tenure.between_date_and_join")).startswith(texts.words(key))
 
 
+def date_before(
+    entities: Sequence[Entity], text: str, today: date, key: str, *, after: date | None = None
+) -> date | None:
+    """The first date the words under ``key`` follow (到7月1号才签: the day signed). Said
+    without a year, it is the first such day on or ``after`` a known earlier day (24年6月10号
+    入职 … 10月10号才补签: 2024-10-10), else this year's."""
+    for entity in entities:
+        if entity.entity != "date" or not _followed_by(entity, text, key):
+            continue
+        day = _entity_date(entity, today)
+        if day is None:
+            continue
+        if after is not None and "年" not in entity.text and not isinstance(day, MonthDate):
+            day = day.replace(year=after.year)
+            if day < after:
+                day = day.replace(year=after.year + 1)
+        return day
+    return None
+
+
 def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | None:
     """The date the worker began working at all: a date before a career word (参加工作,
     开始打工), or before 开始上班 in a clause that names no employer (not 开始在这个厂上班)."""

@@ -172,6 +172,33 @@ def test_ask_counts_holiday_days_as_the_law_does(
             "overtime",
             1800.0,
         ),
+        # Dragged on, then signed: the day signed without a year is the first after joining.
+        # 2025-05-15 → signed 2025-09-15: grace month to 06-14, months 06-15 … 09-14 = 3 × 4200.
+        (
+            "25年5月15号进的厂 老板一直拖着不签 9月15号才补签 工资4200 二倍工资差额多少",
+            "double_wage",
+            12600.0,
+        ),
+        # 总工龄 among other lengths is the total (14 years → 10 days), the whole year here,
+        # one day taken: 4350 ÷ 21.75 = 200 × 200% × 9 = 3600.
+        (
+            "以前在电子厂干了6年 在这边8年了 总工龄14年 去年一整年都在这个厂 年假只休了1天 "
+            "月薪4350 剩下的年假钱怎么算",
+            "annual_leave",
+            3600.0,
+        ),
+        # Hours kept on after the shift each day, an hourly wage: 30 × 150% × 2 × 21 = 1890.
+        (
+            "时薪30 上个月平时每天下了班还要多干2个小时 一共干了21天 周末没加班 加班费多少",
+            "overtime",
+            1890.0,
+        ),
+        # 这4个周六 names the Saturdays already told: 4350 ÷ 21.75 ÷ 8 = 25 × 200% × 8 × 3 = 1200.
+        (
+            "上个月3个礼拜六都叫去上班 每次8小时 没补休 月薪4350 这3个周六的加班费多少",
+            "overtime",
+            1200.0,
+        ),
     ],
 )
 def test_ask_reads_facts_told_in_pieces_from_the_message(
@@ -182,6 +209,17 @@ def test_ask_reads_facts_told_in_pieces_from_the_message(
     assert calculation["calculator"] == calculator
     assert calculation["missing"] == []
     assert calculation["amount"] == amount
+
+
+def test_a_day_signed_without_a_day_joined_is_asked_not_a_crash(runner: CliRunner) -> None:
+    # The signing day is read before the start is known: the start is asked (it crashed).
+    calculation = ask_json(runner, "老板一直拖着不签合同 到7月1号才签 月薪4000 二倍工资多少")[
+        "calculation"
+    ]
+    assert isinstance(calculation, dict)
+    assert calculation["calculator"] == "double_wage"
+    assert calculation["amount"] is None
+    assert "start_date" in calculation["missing"]
 
 
 def test_ask_says_which_facts_are_missing(runner: CliRunner) -> None:

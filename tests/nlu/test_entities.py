@@ -109,6 +109,7 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("进厂一年多了", [("service_length", "12m+", "一年多")]),
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
     ("工作一共11年了", [("service_length", "132m", "11年")]),  # 一共 holds no number
+    ("我都上了22年班了", [("service_length", "264m", "22年")]),  # the verb split by the length
     # 一 of 一直 is no wage of 1 yuan; 一直 may sit between the pay word and the amount.
     ("工资一直是每月5000", [("wage", "5000/month", "每月5000")]),
     ("月工资一直4200没变过", [("wage", "4200/month", "月工资一直4200")]),
@@ -138,6 +139,10 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("平时每天下班后又拖了两个半钟头",
      [("work_time", "weekday:2.5h/day", "每天下班后又拖了两个半钟头")]),
     ("工资拖了3天才发", []),
+    # After the shift, still a day's hours; the days named again (这4个周六) are no count.
+    ("每天下了班还要多干两个半小时",
+     [("work_time", "overtime:2.5h/day", "每天下了班还要多干两个半小时")]),
+    ("这4个周六的加班费怎么算", []),
     ("合同写的周一到周五每天8小时", []),
     # A working day told by the clock, with a per-day word or a work verb; not a meeting.
     ("天天早上8点干到晚上8点", [("work_time", "work:12h/day", "早上8点干到晚上8点")]),
