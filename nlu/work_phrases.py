@@ -633,6 +633,30 @@ _MAX_UNSAID_DAY_HOURS: Final = 12
 _DAY_KINDS: Final = frozenset({"rest_day", "holiday"})
 
 
+#: A clause that only names dates again (就是5月1号跟2号): digits, date units and joiners.
+_DATES_ONLY: Final = re.compile(
+    r"(?:就是|也就是|即)?[0-9一二三四五六七八九十两月号日,，、和跟到至 -]+"
+)
+
+
+def _verb_after_dates(norm: str, end: int, rules: PhraseRules) -> bool:
+    """Whether, after ``end``, clauses that only name dates again are followed by one that
+    says the days were worked and holds no amount of its own (我都上了班)."""
+    start = end
+    for _ in range(3):
+        while start < len(norm) and _BREAK.match(norm, start):
+            start += 1
+        clause_end = _clause_end(norm, start)
+        clause = norm[start:clause_end]
+        if not clause:
+            return False
+        if _DATES_ONLY.fullmatch(clause):
+            start = clause_end
+            continue
+        return _says_worked(clause, rules) and not any(c.isdigit() for c in clause)
+    return False
+
+
 def _refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
     """这三天 after three days already found: the same days named again, not more work."""
     if not norm[: q.start].endswith(_BACK_REFERENCES):
@@ -810,6 +834,9 @@ def find_work_times(
         per = cast(Period | None, per_cue[1] if per_cue else None)
         # 国庆这三天叫我去上班 每天8个钟: hours a day right after days worked are worked too.
         worked = worked or (per == "day" and _after_day_count([*found, *counted], q.start))
+        if need_verb and not worked and kind in _DAY_KINDS and q.unit in _DAY_UNITS:
+            # 五一那两天 就是5月1号跟2号 我都上了班: the verb after the days' own dates.
+            worked = _verb_after_dates(norm, region_end, rules)
         if need_verb and not worked:
             continue
         if kind is None:

@@ -143,6 +143,9 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("每天下了班还要多干两个半小时",
      [("work_time", "overtime:2.5h/day", "每天下了班还要多干两个半小时")]),
     ("这4个周六的加班费怎么算", []),
+    # The verb after the holiday's own dates named again; not worked when it says so.
+    ("国庆那三天 就是10月1号到3号 我都上了班", [("work_time", "holiday:3d", "三天")]),
+    ("国庆那三天 就是10月1号到3号 我都在家", []),
     ("合同写的周一到周五每天8小时", []),
     # A working day told by the clock, with a per-day word or a work verb; not a meeting.
     ("天天早上8点干到晚上8点", [("work_time", "work:12h/day", "早上8点干到晚上8点")]),
