@@ -199,8 +199,8 @@ def test_a_safety_intent_without_a_signal_gets_every_help_it_may_need(
 # ---- measured through the whole chat on sets nobody here tuned on -------------------------
 
 MAX_ANSWERS_REPLACED = 0.03  # the issue: false alarms that replace a legal answer
-# Blind and blind 9 nobody tuned on; the held-out set's misses informed round 12, blind 2's to
-# blind 8's rounds 13 to 20 (they now also train the semantic second opinion: nlu/safety_sets),
+# Blind and blind 10 nobody tuned on; the held-out set's misses informed round 12, blind 2's to
+# blind 9's rounds 13 to 21 (they now also train the semantic second opinion: nlu/safety_sets),
 # so those stay as regression guards.
 GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_heldout.yml",
@@ -212,7 +212,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind6.yml",
     SAFETY_SETS_DIR / "safety_set_blind7.yml",
     SAFETY_SETS_DIR / "safety_set_blind8.yml",
-    CASES_DIR / "safety_set_blind9.yml",
+    SAFETY_SETS_DIR / "safety_set_blind9.yml",
+    CASES_DIR / "safety_set_blind10.yml",
 )
 
 
