@@ -225,9 +225,14 @@ def _entities(text: str, raw: Sequence[Any]) -> list[Entity]:
         if not 0 <= start < end <= len(text):
             continue
         surface = text[start:end]
+        value = _normalise_value(name, item.get("value", surface), surface)
+        if name in _VALUE_PARSERS and not isinstance(value, int | float):
+            # DIET may tag words that hold no amount (上个月 as hours): an amount entity
+            # without a number is no fact for a calculator, and the rule extractors' stand.
+            continue
         entity = Entity(
             entity=name,
-            value=_normalise_value(name, item.get("value", surface), surface),
+            value=value,
             start=start,
             end=end,
             text=surface,

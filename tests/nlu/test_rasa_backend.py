@@ -114,6 +114,11 @@ ENTITY_CASES = [
         [("duration", 24.0, 2, 4, "两年", "DIETClassifier")],
     ),
     (
+        "上个月加了60个小时",  # an amount entity with no number in it (DIET's guess) is dropped
+        [found("hours", 0, 3, "上个月"), found("hours", 5, 10, "60")],
+        [("hours", 60, 5, 10, "60个小时", "DIETClassifier")],
+    ),
+    (
         "你好",  # spans outside the text and malformed items are ignored
         [found("city", 1, 9, "x"), {"entity": "city"}, "junk"],
         [],
