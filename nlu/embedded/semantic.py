@@ -189,7 +189,9 @@ def train_semantic_safety(
     # One BLAS thread: on two shared, busy cores the default pool made this fit 30 times slower.
     with threadpool_limits(limits=1):
         model.fit(embedded, labels)
-    kind_part = _fit_kinds(kinds, tuple(kind_names))
+    # The kinds part's messages are mostly among those just embedded: reuse their vectors.
+    known = dict(zip(texts, embedded, strict=True))
+    kind_part = _fit_kinds(kinds, tuple(kind_names), known)
     return SemanticSafety(
         coef=np.asarray(model.coef_, dtype=np.float64),
         intercept=np.asarray(model.intercept_, dtype=np.float64),
@@ -200,16 +202,22 @@ def train_semantic_safety(
 
 
 def _fit_kinds(
-    examples: Sequence[tuple[str, frozenset[str]]], names: tuple[str, ...]
+    examples: Sequence[tuple[str, frozenset[str]]],
+    names: tuple[str, ...],
+    known: dict[str, npt.NDArray[np.float64]],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
     """One-vs-rest weights (one row per kind) of which help a dangerous message needs; None
-    when some kind has no example with and without it."""
+    when some kind has no example with and without it. ``known``: vectors already embedded."""
     labels = np.array([[name in found for name in names] for _, found in examples], dtype=int)
     if not len(examples) or (labels.min(axis=0) == labels.max(axis=0)).any():
         return None
-    embedded = _embed([text for text, _ in examples])
-    if embedded is None:
-        return None
+    missing = list(dict.fromkeys(text for text, _ in examples if text not in known))
+    if missing:
+        fresh = _embed(missing)
+        if fresh is None:
+            return None
+        known = {**known, **dict(zip(missing, fresh, strict=True))}
+    embedded = np.stack([known[text] for text, _ in examples])
     coefs, intercepts = [], []
     with threadpool_limits(limits=1):
         for column in labels.T:
