@@ -566,7 +566,8 @@ def _counted_times_pattern(
     times: tuple[str, ...],
 ) -> re.Pattern[str]:
     def either(words: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w) for w in words)
+        # Longest first, so 加班 is tried before 加; built once (the pattern is cached).
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
     return re.compile(
         f"(?:{either(days)})(?:{either(set_after)})?(?:都|也|总共|一共|共|还|又)?"
@@ -580,9 +581,11 @@ def _counted_times(norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int
     """礼拜六去了3回, 5个礼拜天里头去了3个: a rest day's word, the verb, then how many times."""
     if not rules.counted_days or not rules.counted_times:
         return []
-    verbs = tuple(sorted({*rules.counted_verbs, *rules.work_verbs, *rules.overtime_verbs}, key=len))
     pattern = _counted_times_pattern(
-        rules.counted_days, rules.counted_set_after, verbs[::-1], rules.counted_times
+        rules.counted_days,
+        rules.counted_set_after,
+        (*rules.counted_verbs, *rules.work_verbs, *rules.overtime_verbs),
+        rules.counted_times,
     )
     found: list[Found] = []
     for match in pattern.finditer(norm):

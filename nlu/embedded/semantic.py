@@ -137,13 +137,20 @@ class SemanticSafety:
         )
 
 
+def _read_safety_sets(directory: Path) -> list[dict[str, Any]]:
+    """The read safety sets (``nlu/safety_sets``), parsed, in file order."""
+    return [
+        yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for path in sorted(directory.glob("*.yml"))
+    ]
+
+
 def safety_set_examples(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, int]]:
     """Labelled messages of the read safety sets (``nlu/safety_sets``): dangerous ones of
     category self_harm as self-harm, other dangerous ones as physical danger, look-alikes as
     no danger."""
     examples: list[tuple[str, int]] = []
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for data in _read_safety_sets(directory):
         for item in data.get("dangerous") or ():
             label = SELF_HARM if item.get("category") == "self_harm" else PHYSICAL
             examples.append((str(item["text"]), label))
@@ -153,14 +160,11 @@ def safety_set_examples(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, in
 
 def safety_set_kinds(directory: Path = SAFETY_SETS_DIR) -> list[tuple[str, frozenset[str]]]:
     """The dangerous messages of the read safety sets with the kinds of help each needs."""
-    examples: list[tuple[str, frozenset[str]]] = []
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        examples += [
-            (str(item["text"]), frozenset(str(kind) for kind in item.get("kinds") or ()))
-            for item in data.get("dangerous") or ()
-        ]
-    return examples
+    return [
+        (str(item["text"]), frozenset(str(kind) for kind in item.get("kinds") or ()))
+        for data in _read_safety_sets(directory)
+        for item in data.get("dangerous") or ()
+    ]
 
 
 def train_semantic_safety(
