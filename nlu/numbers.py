@@ -43,7 +43,10 @@ _DIGIT_NAMES: Final = "零一二三四五六七八九"
 NUMERAL_CHARS: Final = "".join(CN_DIGITS) + "十拾百佰千仟"
 _INTEGER_CHARS: Final = frozenset(NUMERAL_CHARS + "万萬亿億")
 
-_CN_DIGIT_CLASS: Final = "".join(CN_DIGITS)
+#: The digit characters, for a regular expression's character class (the dict itself would put
+#: its repr there: quotes, colons, commas and Arabic digits).
+CN_DIGIT_CHARS: Final = "".join(CN_DIGITS)
+_CN_DIGIT_CLASS: Final = CN_DIGIT_CHARS
 _CN_UNIT_CLASS: Final = "十拾百佰千仟万萬亿億"
 _ARABIC: Final = r"\d{1,32}(?:,\d{3}(?!\d)){0,10}(?:\.\d{1,32})?"
 # Atomic and bounded: a run of digits is one token, and a numeral has at most 32 pieces.

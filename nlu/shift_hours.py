@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import yaml
 
-from nlu.numbers import CN_DIGITS, Quantity, parse_number
+from nlu.numbers import CN_DIGIT_CHARS, Quantity, parse_number
 
 RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
 _HALF_DAY: Final = 12
@@ -50,7 +50,7 @@ class _ShiftWords:
 
 def _hour(n: str) -> str:
     """A time of day (7点, 七点半, 7点30分) with named groups h<n> and m<n>."""
-    return rf"(?P<h{n}>\d{{1,2}}|[{CN_DIGITS}十两]{{1,3}})点(?P<m{n}>半|\d{{1,2}}分)?钟?"
+    return rf"(?P<h{n}>\d{{1,2}}|[{CN_DIGIT_CHARS}十两]{{1,3}})点(?P<m{n}>半|\d{{1,2}}分)?钟?"
 
 
 def _either(words: list[str]) -> str:

@@ -22,7 +22,15 @@ from typing import Any, Final, Literal, cast
 
 import yaml
 
-from nlu.numbers import CN_DIGITS, Number, Quantity, find_quantities, parse_number
+from nlu.numbers import (
+    CN_DIGIT_CHARS,
+    CN_DIGITS,
+    NUMERAL_CHARS,
+    Number,
+    Quantity,
+    find_quantities,
+    parse_number,
+)
 from nlu.shift_hours import find_shift_spans
 from nlu.tokenizer import normalize
 
@@ -184,6 +192,8 @@ class PhraseRules:
     #: Times a counted day was worked, said after the verb (礼拜六去了3回).
     counted_times: tuple[str, ...]
     standard_words: tuple[str, ...]
+    #: Right before an amount, these make it leave given back (补休了8个小时), not work.
+    comp_leave_words: tuple[str, ...]
     #: Days off (月休2天): period words, the verbs and what may sit between them.
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
@@ -238,6 +248,7 @@ class PhraseRules:
             counted_set_after=words(time.get("counted_set_after") or ()),
             counted_times=words(time.get("counted_times") or ()),
             standard_words=words(time.get("standard_words") or ()),
+            comp_leave_words=words(time.get("comp_leave_words") or ()),
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
@@ -522,7 +533,7 @@ def _days_off_pattern(
     period = either([word for word, _ in periods])
     return re.compile(
         f"({period})(?:{either(fillers)})*(?:{either(verbs)})(?:{either(fillers)})*"
-        f"([0-9.]+|[{CN_DIGITS}两半]+)(?:个)?(?:天|日)"
+        f"([0-9.]+|[{CN_DIGIT_CHARS}两半]+)(?:个)?(?:天|日)"
     )
 
 
@@ -551,7 +562,7 @@ def _says_worked(clause: str, rules: PhraseRules) -> bool:
 @lru_cache(maxsize=4)
 def _counted_days_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     either = "|".join(re.escape(w) for w in words)
-    return re.compile(f"([0-9]+|[{CN_DIGITS}两]+)个({either})")
+    return re.compile(f"([0-9]+|[{NUMERAL_CHARS}两]+)个({either})")
 
 
 #: After a count of times, these make it a length of time instead (1个小时, 两个月).
@@ -571,7 +582,7 @@ def _counted_times_pattern(
 
     return re.compile(
         f"(?:{either(days)})(?:{either(set_after)})?(?:都|也|总共|一共|共|还|又)?"
-        f"(?:{either(verbs)})了?([0-9]+|[{CN_DIGITS}两]+)(?:{either(times)})"
+        f"(?:{either(verbs)})了?([0-9]+|[{NUMERAL_CHARS}两]+)(?:{either(times)})"
         # 上了1个小时班, 去了两个月: a length of time, not a number of days.
         f"(?!{_NOT_TIMES})"
     )
@@ -832,6 +843,8 @@ def find_work_times(
         said_before = norm[min(clause_from, own_start) : q.start]
         if any(word in said_before for word in rules.standard_words):
             continue  # 合同写的每天8小时: the standard day, not time worked
+        if _strip_tail(norm[own_start : q.start], ("了", "过")).endswith(rules.comp_leave_words):
+            continue  # 补休了8个小时: leave given back (the overtime calculator reads it)
         own = _strip_tail(norm[own_start : q.start], rules.verbs_and_fillers)
         per_cue = _ending(own, rules.per)
         per = cast(Period | None, per_cue[1] if per_cue else None)

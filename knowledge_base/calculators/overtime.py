@@ -14,8 +14,9 @@ Working time may be a total ("16小时", "3天") or a rate with a count ("每天
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -33,12 +34,14 @@ from knowledge_base.calculators.base import (
     round_money,
     split_citations,
 )
+from knowledge_base.calculators.comp_leave import comp_leave_said
 from knowledge_base.calculators.display import work_time_text
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import HOURS_PER_DAY, PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField
+from nlu.types import Entity
 
 __all__ = ["HOURS_PER_DAY", "PAY_DAYS_PER_MONTH"]  # kept here for older imports
 
@@ -462,7 +465,15 @@ def _rest_day(
     )
     notes.append(_t("notes.compensatory_leave"))
     if paid > 0:
-        pay.add("rest_day", _Time(hours=paid))
+        # Whole days worked and whole days given back: the rest stay whole days, paid on the
+        # daily wage like the days worked (2 of 4 Saturdays: 2 days × 200%).
+        in_days = (
+            time.days is not None
+            and compensated_said is not None
+            and compensated_said.unit == "d"
+            and day_length(inputs) is None
+        )
+        pay.add("rest_day", _Time(days=paid / HOURS_PER_DAY) if in_days else _Time(hours=paid))
     return None
 
 
@@ -637,6 +648,12 @@ def _shape_problem(field_name: str, value: WorkTime) -> str | None:
     return None
 
 
+def _message_facts(text: str, _entities: Sequence[Entity], _today: date) -> dict[str, str]:
+    """Rest days given back as leave, said in the first message (两个周六后来给我补休了)."""
+    said = comp_leave_said(text)
+    return {} if said is None else {"rest_day_comp_hours": said}
+
+
 SPEC: Final = CalculatorSpec(
     name=NAME,
     intent="calc_overtime",
@@ -664,6 +681,7 @@ SPEC: Final = CalculatorSpec(
     ),
     compute=compute,
     cross_check=_cross_check,
+    message_facts=_message_facts,
     prompt_vars=_prompt_vars,
     prefill_fields={
         "wage": "wage",

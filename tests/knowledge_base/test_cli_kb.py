@@ -199,6 +199,22 @@ def test_ask_counts_holiday_days_as_the_law_does(
             "overtime",
             1200.0,
         ),
+        # Two of four Saturdays given back as leave: 4350 ÷ 21.75 = 200 × 200% × 2 days = 800
+        # (劳动法 第四十四条: rest-day work with leave arranged is not paid extra).
+        (
+            "月薪4350，上个月4个周六都加班了，两个周六后来给我补休了，加班费多少",
+            "overtime",
+            800.0,
+        ),
+        # Leave given back in hours, the wage right before the count: 25 × 200% × (32 − 8) = 1200.
+        ("月薪4350，4个周六加班 补休了8个小时 加班费多少", "overtime", 1200.0),
+        # Dismissed with no reason given: no lawful ground, so 2N (劳动合同法 第八十七条); 8
+        # months is N = 1 (第四十七条).
+        (
+            "我在这家厂干了整8个月，工资每月5000，公司没有理由把我开了，已经离职了，能赔多少",
+            "compensation",
+            10000.0,
+        ),
     ],
 )
 def test_ask_reads_facts_told_in_pieces_from_the_message(

@@ -98,6 +98,11 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("4个周六都去上班了，每天8小时",
      [("work_time", "rest_day:32h", "4个周六都去上班了，每天8小时")]),
     ("3个星期天各上了8个钟的班", [("work_time", "rest_day:24h", "3个星期天各上了8个钟")]),
+    # Right after the wage and a comma (月薪4000，4个周六), and hours after a leave word are
+    # leave given back, not work (2026-12-06, fourth session).
+    ("月薪4000，4个周六都加班了", [("wage", "4000/month", "月薪4000"),
+                                 ("work_time", "rest_day:4d", "4个周六")]),
+    ("4个周六加班 补休了8个小时", [("work_time", "rest_day:4d", "4个周六")]),
     ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
     ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
     # 法定假 names the holiday (the festival's name may sit before its dates).

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from nlu import numbers
 from nlu.numbers import (
+    CN_DIGIT_CHARS,
     CN_DIGITS,
     chinese_to_int,
     find_quantities,
@@ -257,3 +258,9 @@ def test_only_scanners_that_can_match_are_skipped(text: str) -> None:
     skipped = [s for s in numbers._SCANNERS if s not in numbers._scanners_for(norm)]
     for regex, _build in skipped:
         assert regex.search(norm) is None
+
+
+def test_the_digit_characters_are_only_chinese_digits() -> None:
+    # A character class built from them must not take a comma or an Arabic digit along
+    # (月薪4000，4个周六 once read "4000,4" as one count).
+    assert not set(CN_DIGIT_CHARS) & set("0123456789,:' {}")

@@ -1,0 +1,74 @@
+"""Rest days given back as leave, read from a worker's first message for the overtime
+calculator (两个周六后来给我补休了 → 2天; 补休了8个小时 → 8小时; 都没补休 → 0).
+
+Only what the words say is read: a count right before the rest-day word of its clause, or an
+amount right after the leave word. The answer is the text the worker would type at the
+calculator's question about compensatory leave, so it is checked there like a typed one (no
+more leave than rest-day work). Words live in ``prompts.yml`` (``overtime.message``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final
+
+from knowledge_base.calculators import texts
+from knowledge_base.calculators.tenure import clauses
+from nlu.numbers import NUMERAL_CHARS, Number, parse_number
+from nlu.tokenizer import normalize
+
+_COUNT: Final = f"([0-9]+(?:\\.5)?|[{NUMERAL_CHARS}两半]+)"
+_WORDS: Final = "overtime.message."
+_UNITS: Final = "common.units"
+
+
+def _either(key: str) -> str:
+    return "|".join(re.escape(w) for w in texts.words(_WORDS + key))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    leave, days = _either("comp_leave_words"), _either("comp_leave_days")
+    counted = re.compile(f"{_COUNT}(?:个|天)(?:{days})?(?P<gap>[^,，。]{{0,8}}?)(?:{leave})")
+    after = re.compile(
+        f"(?:{leave})(?:了|过)?{_COUNT}(?:(?P<hours>{_either('comp_leave_hours')})|天)"
+    )
+    none = re.compile(f"(?:{_either('comp_leave_negations')})(?:安排|给我|给)?(?:{leave})")
+    return counted, after, none
+
+
+def _amount(said: str) -> Number | None:
+    """The number said (半 alone is a half: 补休了半天)."""
+    return 0.5 if said == "半" else parse_number(said)
+
+
+def _typed(unit: str, amount: object) -> str:
+    return texts.text(f"{_UNITS}.{unit}", value=amount)
+
+
+def comp_leave_said(text: str) -> str | None:
+    """How much rest-day work the message says was given back as leave, as typed at the
+    calculator's question ("2天", "8小时", "0"), or None when it says nothing readable."""
+    counted, after, none = _patterns()
+    worked = texts.words(_WORDS + "comp_leave_worked")
+    said: list[str] = []
+    for clause in clauses(text):
+        norm = normalize(clause)
+        if none.search(norm):
+            said.append("0")
+            continue
+        match = after.search(norm)
+        if match is not None:
+            amount = _amount(match.group(1))
+            unit = "hours" if match.group("hours") else "days"
+            if amount is not None and amount > 0:
+                said.append(_typed(unit, amount))
+            continue
+        match = counted.search(norm)
+        if match is not None and not any(w in match.group("gap") for w in worked):
+            amount = _amount(match.group(1))
+            if amount is not None and amount > 0:
+                said.append(_typed("days", amount))
+    # Several different amounts: the worker is asked rather than one being guessed.
+    return said[0] if len(set(said)) == 1 else None

@@ -1,0 +1,44 @@
+"""Rest days given back as leave, read from a first message (comp_leave.comp_leave_said)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from knowledge_base.calculators.comp_leave import comp_leave_said
+from nlu.numbers import int_to_chinese
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("4个周六都加班了，两个周六后来给我补休了", "2天"),
+        ("周末加了3天班 其中1天后来调休了", "1天"),
+        ("4个周六加班 补休了8个小时", "8小时"),
+        ("4个周六加班 补休了半天", "0.5天"),
+        ("4个周六都加班了 都没补休", "0"),
+        ("4个周六都加班了都没补休", "0"),
+        ("周六加班 厂里不给补休", "0"),
+    ],
+)
+def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:
+    assert comp_leave_said(text) == said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4个周六都加班了 加班费多少",  # no leave word
+        "补休是什么意思",  # no amount
+        "两个周六补休了 另外两个没补休",  # two different amounts: asked
+    ],
+)
+def test_nothing_readable_is_left_to_ask(text: str) -> None:
+    assert comp_leave_said(text) is None
+
+
+@given(st.integers(min_value=1, max_value=30), st.booleans())
+def test_any_count_of_days_given_back_is_that_many_days(days: int, chinese: bool) -> None:
+    count = int_to_chinese(days) if chinese else str(days)
+    assert comp_leave_said(f"周六加班了好几次 其中{count}个周六后来补休了") == f"{days}天"
