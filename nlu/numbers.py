@@ -300,6 +300,8 @@ _COUNT_RE: Final = re.compile(
 _WEEK_UNITS: Final = frozenset({"周", "星期", "礼拜"})
 _NOT_WEEKS_AFTER: Final = frozenset("末岁一二三四五六日天")
 _DAYS_PER_MONTH: Final = 30
+#: Place words a shortened numeral ends on (两千八 is 2800): a digit after one is its next place.
+_PLACES: Final = ("千", "百", "万", "仟", "佰")
 _MONTHS: Final[dict[str, float]] = {
     "月": 1.0, "年": 12.0, "天": 1 / _DAYS_PER_MONTH, "日": 1 / _DAYS_PER_MONTH,
     "周": 7 / _DAYS_PER_MONTH, "星期": 7 / _DAYS_PER_MONTH, "礼拜": 7 / _DAYS_PER_MONTH,
@@ -338,6 +340,9 @@ def _duration(match: re.Match[str]) -> Quantity | None:
         return None  # 三月 is March; a duration says 三个月
     if unit in _WEEK_UNITS and match.string[match.end() : match.end() + 1] in _NOT_WEEKS_AFTER:
         return None  # 周末 is the weekend, 星期天 a day, 3周岁 an age
+    num = match.group("num") or ""
+    if len(num) == 2 and num.endswith("一") and match.string[: match.start()].endswith(_PLACES):
+        return None  # 两千八一个月: 两千八 a month (its 八 is the hundreds), not 81 months
     value = _numeral_value(match)
     if value is None:
         return None

@@ -22,6 +22,7 @@ from typing import Any, Final, Literal, cast
 
 import yaml
 
+from nlu.date_ranges import find_day_ranges
 from nlu.numbers import (
     CN_DIGIT_CHARS,
     CN_DIGITS,
@@ -194,6 +195,12 @@ class PhraseRules:
     standard_words: tuple[str, ...]
     #: Right before an amount, these make it leave given back (补休了8个小时), not work.
     comp_leave_words: tuple[str, ...]
+    #: Right after 一天, these make it "not a day off" (一天没休), not one day worked.
+    none_off_after: tuple[str, ...]
+    #: A holiday's break told (放三天假): its length is no work, and the holiday named before it
+    #: still names the days said worked after it.
+    break_before: tuple[str, ...]
+    break_after: tuple[str, ...]
     #: Days off (月休2天): period words, the verbs and what may sit between them.
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
@@ -249,6 +256,9 @@ class PhraseRules:
             counted_times=words(time.get("counted_times") or ()),
             standard_words=words(time.get("standard_words") or ()),
             comp_leave_words=words(time.get("comp_leave_words") or ()),
+            none_off_after=words(time.get("none_off_after") or ()),
+            break_before=words(time.get("break_before") or ()),
+            break_after=words(time.get("break_after") or ()),
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
@@ -653,6 +663,56 @@ _DATES_ONLY: Final = re.compile(
 )
 
 
+#: How far before its dates a holiday's name may stand (国庆 今年10月1号到7号).
+_RANGE_REACH: Final = 8
+
+
+def _holiday_ranges(
+    norm: str,
+    kind_words: Sequence[_KindWord],
+    rules: PhraseRules,
+    taken: Sequence[tuple[int, int]],
+    *,
+    need_verb: bool,
+) -> list[Found]:
+    """国庆10月1号到7号 … 全在车间干: the days of a holiday's break told by their dates, worked
+    (its statutory days are holiday work, the rest rest-day work)."""
+    holidays = [w for w in kind_words if w.kind == "holiday" and w.cue in rules.holiday_days]
+    found: list[Found] = []
+    for run in find_day_ranges(norm) if holidays else ():
+        word = _kind_before(holidays, max(0, run.start - _RANGE_REACH - 4), run.start)
+        if word is None or _overlaps(run.start, run.end, taken):
+            continue
+        clause = norm[clause_start(norm, run.start) : _clause_end(norm, run.end)]
+        if need_verb and not _says_worked(clause, rules):
+            continue
+        whole = WorkTimeFact("holiday", run.days, "d", None)
+        found += [Found(f, run.start, run.end) for f in _split_holiday(whole, word, rules)]
+    return found
+
+
+def _break_length(norm: str, q: Quantity, rules: PhraseRules) -> bool:
+    """放三天假: how long a break is, not days worked."""
+    before = _strip_tail(norm[: q.start], ("了",))
+    return before.endswith(rules.break_before) and norm.startswith(rules.break_after, q.end)
+
+
+def _not_a_day_off(norm: str, q: Quantity, rules: PhraseRules) -> bool:
+    """一天没休: not one day off (all of them worked), not one day of work."""
+    one_day = q.kind == "duration" and q.unit in _DAY_UNITS and q.amount == 1
+    return one_day and norm.startswith(rules.none_off_after, q.end)
+
+
+def _same_days_again(q: Quantity, ranges: Sequence[Found]) -> bool:
+    """这7天 or 三天都去上班了 after a break told by its dates: the same days again."""
+    totals: dict[tuple[int, int], Number] = {}
+    for f in ranges:
+        if isinstance(f.fact, WorkTimeFact) and f.end <= q.start:
+            totals[(f.start, f.end)] = totals.get((f.start, f.end), 0) + f.fact.amount
+    amount = q.amount if q.amount is not None else q.value
+    return q.unit in _DAY_UNITS and amount in totals.values()
+
+
 def _verb_after_dates(norm: str, end: int, rules: PhraseRules) -> bool:
     """Whether, after ``end``, clauses that only name dates again are followed by one that
     says the days were worked and holds no amount of its own (我都上了班)."""
@@ -798,9 +858,19 @@ def find_work_times(
         if not _is_period_cue(norm, q, rules)
         and not _is_word(norm, q)
         and not _overlaps(q.start, q.end, inside_kind_word)
+        and not _break_length(norm, q, rules)
+        and not _not_a_day_off(norm, q, rules)
     ]
     found: list[Found] = _days_off(norm, rules, taken)
     found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
+    ranges = _holiday_ranges(
+        norm,
+        working_kinds,
+        rules,
+        [*taken, *((f.start, f.end) for f in found)],
+        need_verb=need_verb,
+    )
+    found += ranges
     counted = _counted_days(
         norm, rules, [*taken, *((f.start, f.end) for f in found)], need_verb=need_verb
     )
@@ -820,7 +890,7 @@ def find_work_times(
     for index, q in enumerate(amounts):
         if not _is_time(q) or _overlaps(q.start, q.end, taken):
             continue
-        if _refers_back(norm, q, [*found, *counted]):
+        if _refers_back(norm, q, [*found, *counted]) or _same_days_again(q, ranges):
             continue
         # Kind words may sit in an earlier clause (周末加班，一共16个小时), back to the previous
         # amount; verbs and the period belong to the amount's own clause.

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts, wages
@@ -244,8 +245,18 @@ def _cross_check(
 
 _MONTHS_IN_A_YEAR: Final = 12
 _NTH_YEAR_REACH: Final = 8
-#: 休了2天, 请过两天年假: leave taken, as days (the leave named after it, if any, is 年假).
-_TAKEN: Final = re.compile(rf"(?:休|请|放|歇)(?:了|过)(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})")
+
+
+#: 休了2天, 请过两天年假: leave taken, as days (the leave named after it, if any, is 年假);
+#: also 才休1天, 只请了两天 after a word that says "only" (``message.only_words``; the 了 may go
+#: then), so 每周休1天 (days off) is not read as leave taken.
+@lru_cache(maxsize=1)
+def _taken_pattern() -> re.Pattern[str]:
+    only = "|".join(re.escape(w) for w in texts.words(f"{NAME}.message.only_words"))
+    return re.compile(
+        rf"(?:(?:休|请|放|歇)(?:了|过)|(?:{only})(?:休|请|放|歇)(?:了|过)?)"
+        rf"(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})"
+    )
 
 
 def _taken_days(text: str) -> str | None:
@@ -253,7 +264,7 @@ def _taken_days(text: str) -> str | None:
     says none were (一天年假都没休); a count wins (休过1天 剩下的不给休 is 1)."""
     norm = normalize(text)
     names = texts.words(f"{NAME}.message.leave_names")
-    for match in _TAKEN.finditer(norm):
+    for match in _taken_pattern().finditer(norm):
         after = match.group(2)
         other_leave = any(n in after for n in texts.words(f"{NAME}.message.any_leave")) and not (
             after.startswith(names)

@@ -19,6 +19,8 @@ from nlu.numbers import NUMERAL_CHARS, Number, parse_number
 from nlu.tokenizer import normalize
 
 _COUNT: Final = f"([0-9]+(?:\\.5)?|[{NUMERAL_CHARS}两半]+)"
+#: Days counted right before a denial (剩下4天没补休): those are the days without leave.
+_DAYS_BEFORE: Final = re.compile(f"{_COUNT}个?(?:天|日)[^,，。]{{0,3}}$")
 _WORDS: Final = "overtime.message."
 _UNITS: Final = "common.units"
 
@@ -55,8 +57,12 @@ def comp_leave_said(text: str) -> str | None:
     said: list[str] = []
     for clause in clauses(text):
         norm = normalize(clause)
-        if none.search(norm):
-            said.append("0")
+        denied = none.search(norm)
+        if denied is not None:
+            # 剩下4天没补休: the days left without leave, said after the leave given (补休了2
+            # 天); only 都没补休 with no count before it says none was given.
+            if _DAYS_BEFORE.search(norm[: denied.start()]) is None:
+                said.append("0")
             continue
         match = after.search(norm)
         if match is not None:

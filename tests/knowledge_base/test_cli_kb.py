@@ -206,6 +206,9 @@ def test_ask_counts_holiday_days_as_the_law_does(
             "overtime",
             800.0,
         ),
+        # 元旦 told by its dates, all worked: 1 statutory day × 300% + 2 moved rest days × 200%
+        # on 4350 ÷ 21.75 = 200 a day: 600 + 800 (全国年节及纪念日放假办法 第二条).
+        ("元旦1号到3号都在上班 没补休 工资四千三百五一个月 加班费多少", "overtime", 1400.0),
         # Leave given back in hours, the wage right before the count: 25 × 200% × (32 − 8) = 1200.
         ("月薪4350，4个周六加班 补休了8个小时 加班费多少", "overtime", 1200.0),
         # Dismissed with no reason given: no lawful ground, so 2N (劳动合同法 第八十七条); 8

@@ -103,6 +103,14 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("月薪4000，4个周六都加班了", [("wage", "4000/month", "月薪4000"),
                                  ("work_time", "rest_day:4d", "4个周六")]),
     ("4个周六加班 补休了8个小时", [("work_time", "rest_day:4d", "4个周六")]),
+    # A holiday's break told by its dates: the statutory days are holiday work, the rest
+    # rest-day work; 一天没休 is no day of work, 这7天 the same days again, 放五天假 a break.
+    ("国庆10月1号到7号我一天没休 都在厂里干 这7天加班费",
+     [("work_time", "holiday:3d", "10月1号到7号"), ("work_time", "rest_day:4d", "10月1号到7号")]),
+    ("五一放五天假 5月1号到5号都上班了",
+     [("work_time", "holiday:2d", "5月1号到5号"), ("work_time", "rest_day:3d", "5月1号到5号")]),
+    ("春节放了八天假 我八天都上班了",
+     [("work_time", "holiday:4d", "八天"), ("work_time", "rest_day:4d", "八天")]),
     ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
     ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
     # 法定假 names the holiday (the festival's name may sit before its dates).

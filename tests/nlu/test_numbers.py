@@ -264,3 +264,10 @@ def test_the_digit_characters_are_only_chinese_digits() -> None:
     # A character class built from them must not take a comma or an Arabic digit along
     # (月薪4000，4个周六 once read "4000,4" as one count).
     assert not set(CN_DIGIT_CHARS) & set("0123456789,:' {}")
+
+
+@pytest.mark.parametrize(("text", "money"), [("两千八一个月", 2800), ("三千五一个月", 3500)])
+def test_a_shortened_numeral_before_a_month_is_the_amount(text: str, money: int) -> None:
+    # 两千八一个月 is 2800 a month, not 81 months.
+    kinds = {q.kind: q.value for q in find_quantities(text)}
+    assert kinds == {"number": money, "duration": 1}

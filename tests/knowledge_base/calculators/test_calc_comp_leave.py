@@ -42,3 +42,8 @@ def test_nothing_readable_is_left_to_ask(text: str) -> None:
 def test_any_count_of_days_given_back_is_that_many_days(days: int, chinese: bool) -> None:
     count = int_to_chinese(days) if chinese else str(days)
     assert comp_leave_said(f"周六加班了好几次 其中{count}个周六后来补休了") == f"{days}天"
+
+
+def test_days_left_without_leave_do_not_deny_the_leave_given() -> None:
+    # 补休了2天 then 剩下4天没补休: 2 days given back, not none.
+    assert comp_leave_said("6个休息日加班 后面补休了2天 剩下4天没补休也没给钱") == "2天"

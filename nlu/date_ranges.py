@@ -1,0 +1,42 @@
+"""Runs of calendar days told by their dates (10月1号到7号, 1号到3号, 5月1日至5月5日).
+
+A holiday's break is often told this way (国庆10月1号到7号我一天没休): the working-time reader
+(``nlu.work_phrases``) turns such a run, after a holiday's name, into days worked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+#: Month optional on either side; the second day needs its 号 or 日 (1到3 alone is no date).
+_RANGE: Final = re.compile(
+    r"(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})(?:号|日)?"
+    r"(?:到|至|一直到|-|~|—)"
+    r"(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})(?:号|日)"
+)
+#: Longer runs are no holiday break (a month told by its days).
+MAX_DAYS: Final = 15
+
+
+@dataclass(frozen=True, slots=True)
+class DayRange:
+    """``days`` calendar days told from ``start`` to ``end`` in the text, ends included."""
+
+    start: int
+    end: int
+    days: int
+
+
+def find_day_ranges(norm: str) -> list[DayRange]:
+    """Runs of days within one month told by their first and last dates, in order."""
+    found = []
+    for match in _RANGE.finditer(norm):
+        month1, month2 = match.group("m1"), match.group("m2")
+        if month1 and month2 and month1 != month2:
+            continue
+        days = int(match.group("d2")) - int(match.group("d1")) + 1
+        if 1 <= days <= MAX_DAYS and 1 <= int(match.group("d1")) <= 31:
+            found.append(DayRange(match.start(), match.end(), days))
+    return found
