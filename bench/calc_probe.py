@@ -8,7 +8,7 @@ calculator's amount), *asked* (the calculator asks for a fact instead) or *none*
 calculation at all).
 
     uv run --frozen python bench/calc_probe.py bench/data/calc_probe6.jsonl
-    uv run --frozen python bench/calc_probe.py bench/data/calc_probe6.jsonl --show   # read probes only
+    uv run --frozen python bench/calc_probe.py bench/data/calc_probe6.jsonl --show  # read ones
 
 ``--show`` prints each question that is not right: only for a probe that may be read while
 tuning (say so in the commit once it has been).
@@ -48,7 +48,7 @@ def main() -> None:
     probe = [json.loads(line) for line in args.probe.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "out.jsonl"
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - our own CLI, with a path the user gave
             [sys.executable, "-m", "bot.cli", "ask", "--batch", str(args.probe), "--out", str(out)],
             cwd=ROOT,
             check=True,

@@ -284,7 +284,9 @@ _MONEY_RE: Final = re.compile(
     rf"(?:毛|角)?|(?P<dime>毛钱|毛|角))?"
 )
 _DURATION_RE: Final = re.compile(
-    rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>月|年|天|周|星期|礼拜)(?P<half>半)?(?!级|龄|纪|薪|岁)"
+    # 一整天, 两整天: whole days (整 only before 天: 一整年 is a time of year, not a length).
+    rf"{_N}{_APPROX}(?:整(?=天))?(?P<mid>个半|个多|个)?(?P<unit>月|年|天|周|星期|礼拜)(?P<half>半)?"
+    r"(?!级|龄|纪|薪|岁)"
 )
 _YEARS_AND_MONTHS_RE: Final = re.compile(rf"{_N}年零?(?P<num2>{NUMERAL})个(?P<extra>半|多)?月")
 _HALF_DURATION_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>月|年|天|周|星期|礼拜)(?!级)")

@@ -703,6 +703,15 @@ def _not_a_day_off(norm: str, q: Quantity, rules: PhraseRules) -> bool:
     return one_day and norm.startswith(rules.none_off_after, q.end)
 
 
+def _whole_day_of_counted(norm: str, q: Quantity, counted: Sequence[Found]) -> bool:
+    """四个周六都被叫去上了一整天班: each of the days counted was a whole day, not one more."""
+    whole_day = q.kind == "duration" and q.unit in _DAY_UNITS and q.amount == 1
+    if not whole_day or "整" not in norm[q.start : q.end]:
+        return False
+    start = clause_start(norm, q.start)
+    return any(start <= f.start and f.end <= q.start for f in counted)
+
+
 def _same_days_again(q: Quantity, ranges: Sequence[Found]) -> bool:
     """这7天 or 三天都去上班了 after a break told by its dates: the same days again."""
     totals: dict[tuple[int, int], Number] = {}
@@ -801,11 +810,24 @@ def _days_with_their_hours(found: list[Found]) -> list[Found]:
             continue
         used.update((index, match))
         hours = cast(WorkTimeFact, facts[match].fact).amount
-        total = WorkTimeFact(count.kind, count.amount * hours, "h")
-        if match > index:
-            merged[index] = Found(total, days.start, facts[match].end)
-        else:  # hours said earlier, maybe far: the total stands where the days are counted
-            merged[index] = Found(total, days.start, days.end)
+        # 国庆7天 is two facts on one span (holiday and moved rest days): the hours a day are
+        # worked on every one of them.
+        siblings = [
+            i
+            for i, other in enumerate(facts)
+            if i == index
+            or (
+                i not in used
+                and (other.start, other.end) == (days.start, days.end)
+                and _is_day_count(other.fact)
+            )
+        ]
+        used.update(siblings)
+        end = facts[match].end if match > index else days.end
+        for i in siblings:
+            fact = cast(WorkTimeFact, facts[i].fact)
+            # Hours said earlier, maybe far: the total stands where the days are counted.
+            merged[i] = Found(WorkTimeFact(fact.kind, fact.amount * hours, "h"), days.start, end)
     return [merged.get(i, f) for i, f in enumerate(facts) if i in merged or i not in used]
 
 
@@ -891,6 +913,8 @@ def find_work_times(
         if not _is_time(q) or _overlaps(q.start, q.end, taken):
             continue
         if _refers_back(norm, q, [*found, *counted]) or _same_days_again(q, ranges):
+            continue
+        if _whole_day_of_counted(norm, q, counted):
             continue
         # Kind words may sit in an earlier clause (周末加班，一共16个小时), back to the previous
         # amount; verbs and the period belong to the amount's own clause.

@@ -209,6 +209,12 @@ def test_ask_counts_holiday_days_as_the_law_does(
         # 元旦 told by its dates, all worked: 1 statutory day × 300% + 2 moved rest days × 200%
         # on 4350 ÷ 21.75 = 200 a day: 600 + 800 (全国年节及纪念日放假办法 第二条).
         ("元旦1号到3号都在上班 没补休 工资四千三百五一个月 加班费多少", "overtime", 1400.0),
+        # A week's pattern told with its weeks: 4350 ÷ 21.75 ÷ 8 = 25; weekdays 2 h over × 5 ×
+        # 3 weeks × 150% = 1125; the sixth day 10 h × 3 × 200% = 1500 (劳动法 第四十四条).
+        ("月薪4350 一周干六天 每天10个钟 这样干了3个星期 加班费多少", "overtime", 2625.0),
+        # Cantonese: the whole of last year here, no leave taken, 6 years of work → 5 days;
+        # 4350 ÷ 21.75 = 200 × 200% × 5 = 2000 (职工带薪年休假条例 第三条、第五条).
+        ("做咗6年工 旧年成年都喺呢间厂 年假一日都冇放过 月薪4350 补几多", "annual_leave", 2000.0),
         # Leave given back in hours, the wage right before the count: 25 × 200% × (32 − 8) = 1200.
         ("月薪4350，4个周六加班 补休了8个小时 加班费多少", "overtime", 1200.0),
         # Dismissed with no reason given: no lawful ground, so 2N (劳动合同法 第八十七条); 8

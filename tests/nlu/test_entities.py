@@ -111,6 +111,13 @@ PHRASE_CASES: list[tuple[str, Found]] = [
      [("work_time", "holiday:2d", "5月1号到5号"), ("work_time", "rest_day:3d", "5月1号到5号")]),
     ("春节放了八天假 我八天都上班了",
      [("work_time", "holiday:4d", "八天"), ("work_time", "rest_day:4d", "八天")]),
+    # Hours a day beside a holiday's break are worked on its moved rest days too; 一整天 is a
+    # day (清明那天上了一整天), or each counted day's length (4个周六都上了一整天班).
+    ("国庆7天都没休息 每天8个钟",
+     [("work_time", "holiday:24h", "7天都没休息 每天8个钟"),
+      ("work_time", "rest_day:32h", "7天都没休息 每天8个钟")]),
+    ("清明那天也上了一整天", [("work_time", "holiday:1d", "一整天")]),
+    ("4个周六都上了一整天班", [("work_time", "rest_day:4d", "4个周六")]),
     ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
     ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
     # 法定假 names the holiday (the festival's name may sit before its dates).

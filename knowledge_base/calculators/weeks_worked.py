@@ -1,0 +1,66 @@
+"""How many weeks a week's pattern was worked, read from a worker's first message for the
+overtime calculator (一周干六天 每天10个钟 这样连着干了4个星期 → 4 weeks).
+
+The overtime calculator asks how many weeks a weekly pattern held and, for overtime told per
+day, on how many weekdays: a count of weeks said right after a verb of working answers both
+(weekdays: those worked in a week, at most the five of a standard week, times the weeks).
+Words live in ``prompts.yml`` (``overtime.message``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Final
+
+from knowledge_base.calculators import texts
+from nlu.numbers import NUMERAL_CHARS, Number, parse_number
+from nlu.tokenizer import normalize
+from nlu.types import Entity
+from nlu.work_phrases import WorkTimeFact
+
+_WORDS: Final = "overtime.message."
+#: Weekdays in a standard week (国务院关于职工工作时间的规定 第三条: 5 days of 8 hours).
+STANDARD_WEEKDAYS: Final = 5
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(w) for w in texts.words(_WORDS + "weeks_verbs"))
+    fillers = "|".join(re.escape(w) for w in texts.words(_WORDS + "weeks_fillers"))
+    # Not 周末, 周六, 星期天: a day, not weeks.
+    days = "".join(texts.words(_WORDS + "weeks_not_after"))
+    return re.compile(
+        rf"(?:{verbs})(?:{fillers}){{0,2}}([0-9]+|[{NUMERAL_CHARS}两]+)个?(?:星期|礼拜|周)"
+        rf"(?![{re.escape(days)}])"
+    )
+
+
+def weeks_said(text: str) -> Number | None:
+    """The one count of weeks worked the message says (None: none, or several different)."""
+    counts = {parse_number(m.group(1)) for m in _pattern().finditer(normalize(text))}
+    counts.discard(None)
+    return counts.pop() if len(counts) == 1 else None
+
+
+def week_facts(text: str, entities: Sequence[Entity]) -> dict[str, str]:
+    """The weeks of a weekly pattern, and the weekdays they hold, as typed at the overtime
+    calculator's questions (only the questions the calculator asks take them)."""
+    weeks = weeks_said(text)
+    if weeks is None or weeks <= 0:
+        return {}
+    days_a_week = [
+        fact.amount
+        for entity in entities
+        if entity.entity == "work_time"
+        and (fact := WorkTimeFact.from_value(str(entity.value))) is not None
+        and (fact.kind, fact.unit, fact.per) == ("work", "d", "week")
+    ]
+    weekdays = min(days_a_week[0], STANDARD_WEEKDAYS) if len(days_a_week) == 1 else None
+    weekdays = STANDARD_WEEKDAYS if weekdays is None else weekdays
+    return {
+        "weekday_weeks": str(weeks),
+        "rest_day_weeks": str(weeks),
+        "weekday_days": str(weekdays * weeks),
+    }

@@ -1,0 +1,32 @@
+"""The weeks a week's pattern was worked, read from a first message (weeks_worked)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.calculators.weeks_worked import week_facts, weeks_said
+from nlu.entities import extract_entities
+
+
+@pytest.mark.parametrize(
+    ("text", "weeks"),
+    [("这样连着干了4个星期", 4), ("做咗3个星期", 3), ("上了两周", 2), ("干满十个礼拜", 10)],
+)
+def test_weeks_after_a_verb_of_working_are_read(text: str, weeks: int) -> None:
+    assert weeks_said(text) == weeks
+
+
+@pytest.mark.parametrize("text", ["干了4个周末", "上周六加班", "干了3个星期天", "3个星期"])
+def test_days_of_the_week_and_bare_counts_are_not_weeks_worked(text: str) -> None:
+    assert weeks_said(text) is None
+
+
+def test_weekdays_are_at_most_five_a_week() -> None:
+    text = "一周干六天 每天10个钟 这样干了3个星期"
+    facts = week_facts(text, extract_entities(text))
+    assert facts == {"weekday_weeks": "3", "rest_day_weeks": "3", "weekday_days": "15"}
+
+
+def test_four_days_a_week_are_four_weekdays() -> None:
+    text = "一周上四天 每天12个钟 干了2个星期"
+    assert week_facts(text, extract_entities(text))["weekday_days"] == "8"
