@@ -214,7 +214,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind8.yml",
     SAFETY_SETS_DIR / "safety_set_blind9.yml",
     SAFETY_SETS_DIR / "safety_set_blind10.yml",
-    CASES_DIR / "safety_set_blind11.yml",
+    SAFETY_SETS_DIR / "safety_set_blind11.yml",
+    CASES_DIR / "safety_set_blind12.yml",
 )
 
 
