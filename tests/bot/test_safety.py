@@ -216,7 +216,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind10.yml",
     SAFETY_SETS_DIR / "safety_set_blind11.yml",
     SAFETY_SETS_DIR / "safety_set_blind12.yml",
-    CASES_DIR / "safety_set_blind13.yml",
+    SAFETY_SETS_DIR / "safety_set_blind13.yml",
+    CASES_DIR / "safety_set_blind14.yml",
 )
 
 
