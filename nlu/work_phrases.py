@@ -773,6 +773,10 @@ def _hours_a_day(found: Found, days: WorkTimeFact) -> bool:
     fact = found.fact
     if not isinstance(fact, WorkTimeFact) or fact.unit != "h":
         return False
+    if days.kind == "weekday" and fact.kind not in ("weekday", "overtime"):
+        # 20天都是周一到周五下了班又干两个钟: overtime hours on each weekday; a whole working day
+        # (每天干10个钟: work) stays the calculator's to split.
+        return False
     if fact.per is None:
         return fact.kind == days.kind and fact.amount <= _MAX_UNSAID_DAY_HOURS
     return fact.kind in (days.kind, "work") and fact.per == "day" and fact.amount <= _MAX_DAY_HOURS
@@ -781,7 +785,7 @@ def _hours_a_day(found: Found, days: WorkTimeFact) -> bool:
 def _is_day_count(fact: object) -> bool:
     return (
         isinstance(fact, WorkTimeFact)
-        and fact.kind in _DAY_KINDS
+        and fact.kind in (*_DAY_KINDS, "weekday")
         and fact.unit == "d"
         and fact.per is None
     )

@@ -21,6 +21,8 @@ from nlu.tokenizer import normalize
 _COUNT: Final = f"([0-9]+(?:\\.5)?|[{NUMERAL_CHARS}两半]+)"
 #: Days counted right before a denial (剩下4天没补休): those are the days without leave.
 _DAYS_BEFORE: Final = re.compile(f"{_COUNT}个?(?:天|日)[^,，。]{{0,3}}$")
+#: 一天调休都没给, 一天也没补休: not a single day given back.
+_NOT_ONE_DAY: Final = re.compile("一个?[天日][^,，。]{0,3}[都也]")
 _WORDS: Final = "overtime.message."
 _UNITS: Final = "common.units"
 
@@ -36,7 +38,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     after = re.compile(
         f"(?:{leave})(?:了|过)?{_COUNT}(?:(?P<hours>{_either('comp_leave_hours')})|天)"
     )
-    none = re.compile(f"(?:{_either('comp_leave_negations')})(?:安排|给我|给)?(?:{leave})")
+    negation = _either("comp_leave_negations")
+    # 没补休, 不给调休; or the denial after the leave word: 一天调休都没给, 补休也没有.
+    none = re.compile(
+        f"(?:{negation})(?:安排|给我|给)?(?:{leave})|(?:{leave})(?:都|也)(?:{negation})"
+    )
     return counted, after, none
 
 
@@ -61,7 +67,8 @@ def comp_leave_said(text: str) -> str | None:
         if denied is not None:
             # 剩下4天没补休: the days left without leave, said after the leave given (补休了2
             # 天); only 都没补休 with no count before it says none was given.
-            if _DAYS_BEFORE.search(norm[: denied.start()]) is None:
+            emphatic = _NOT_ONE_DAY.search(norm, 0, denied.end()) is not None
+            if emphatic or _DAYS_BEFORE.search(norm[: denied.start()]) is None:
                 said.append("0")
             continue
         match = after.search(norm)

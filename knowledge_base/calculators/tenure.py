@@ -193,7 +193,20 @@ def _leaving(text: str) -> tuple[str, str] | None:
         for word in texts.words("tenure.left_words"):
             if said_unnegated(normalize(word), norm):
                 return norm, normalize(word)
+        for word in texts.words("tenure.left_after_a_day_words"):
+            if _right_after_a_day(norm, normalize(word)):
+                return norm, normalize(word)
     return None
+
+
+def _right_after_a_day(clause: str, word: str) -> bool:
+    """24年1月9号离职, 2024年4月30号走的: a leaving word that says the worker left only when a
+    day stands right before it (离职 alone may be a plan or a question)."""
+    index = clause.find(word)
+    if index <= 0 or not said_unnegated(word, clause):
+        return False
+    before = clause[:index].rstrip(texts.text("tenure.around_a_day"))
+    return before.endswith(tuple(texts.text("tenure.date_marks")))
 
 
 def _left_on(clause: str, word: str, today: date) -> date | None:

@@ -215,6 +215,13 @@ def test_ask_counts_holiday_days_as_the_law_does(
         # Cantonese: the whole of last year here, no leave taken, 6 years of work → 5 days;
         # 4350 ÷ 21.75 = 200 × 200% × 5 = 2000 (职工带薪年休假条例 第三条、第五条).
         ("做咗6年工 旧年成年都喺呢间厂 年假一日都冇放过 月薪4350 补几多", "annual_leave", 2000.0),
+        # Left on a day said right before 离职 (two-digit years): from the day after the first
+        # month (2023-07-15) to leaving (2024-02-14): 7 whole months × 4000 (第八十二条).
+        (
+            "23年6月15号进厂 一直没签合同 24年2月14号离职 月薪4000 二倍工资多少",
+            "double_wage",
+            28000.0,
+        ),
         # Leave given back in hours, the wage right before the count: 25 × 200% × (32 − 8) = 1200.
         ("月薪4350，4个周六加班 补休了8个小时 加班费多少", "overtime", 1200.0),
         # Dismissed with no reason given: no lawful ground, so 2N (劳动合同法 第八十七条); 8

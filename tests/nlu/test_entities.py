@@ -118,6 +118,12 @@ PHRASE_CASES: list[tuple[str, Found]] = [
       ("work_time", "rest_day:32h", "7天都没休息 每天8个钟")]),
     ("清明那天也上了一整天", [("work_time", "holiday:1d", "一整天")]),
     ("4个周六都上了一整天班", [("work_time", "rest_day:4d", "4个周六")]),
+    # Weekdays counted with the overtime after each (2026-12-06, fourth session): a total;
+    # a lunar range with its verb inside (除夕一直干到初六).
+    ("有15天都是平时下了班又干3个钟",
+     [("work_time", "weekday:45h", "15天都是平时下了班又干3个钟")]),
+    ("从除夕一直干到初五", [("work_time", "holiday:4d", "除夕一直干到初五"),
+                          ("work_time", "rest_day:2d", "除夕一直干到初五")]),
     ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
     ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
     # 法定假 names the holiday (the festival's name may sit before its dates).

@@ -20,6 +20,8 @@ from nlu.numbers import int_to_chinese
         ("4个周六都加班了 都没补休", "0"),
         ("4个周六都加班了都没补休", "0"),
         ("周六加班 厂里不给补休", "0"),
+        ("周末加了两天 一天调休都没给", "0"),
+        ("补休也没有", "0"),
     ],
 )
 def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:

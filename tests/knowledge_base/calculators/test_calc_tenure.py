@@ -91,3 +91,21 @@ def test_leaving_another_employer_is_not_leaving_here() -> None:
     moved = tenure("今年6月30号在老厂办完离职 7月1号就进了现在这个厂")
     assert not moved.left
     assert moved.joined == date(2026, 7, 1)  # the year not said: this year's
+
+
+@pytest.mark.parametrize(
+    ("text", "left_on"),
+    [
+        ("23年5月10号进的厂 24年1月9号离职", date(2024, 1, 9)),
+        ("2023年8月1号进厂 2024年4月30号走的", date(2024, 4, 30)),
+        ("我做到2024年7月31号就走咗", date(2024, 7, 31)),
+    ],
+)
+def test_a_leaving_word_right_after_a_day_is_the_day_left(text: str, left_on: date) -> None:
+    tenure = read_tenure(text, extract_entities(text), date(2026, 12, 6))
+    assert tenure.left and tenure.left_on == left_on
+
+
+def test_leaving_said_without_a_day_is_no_leaving() -> None:
+    text = "想离职 能拿到补偿吗"
+    assert not read_tenure(text, extract_entities(text), date(2026, 12, 6)).left
