@@ -217,7 +217,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind11.yml",
     SAFETY_SETS_DIR / "safety_set_blind12.yml",
     SAFETY_SETS_DIR / "safety_set_blind13.yml",
-    CASES_DIR / "safety_set_blind14.yml",
+    SAFETY_SETS_DIR / "safety_set_blind14.yml",
+    CASES_DIR / "safety_set_blind15.yml",
 )
 
 
