@@ -84,6 +84,29 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float64] | None:
     return np.asarray(model.encode(list(texts)), dtype=np.float64)
 
 
+#: Vectors of training sentences (the NLU data and the read safety sets, never a worker's
+#: message), kept for the process: each training embedded them again, ~7 s for the safety sets
+#: alone, and tests and cross-validation train many times. The encoder's own float32.
+_training_vectors: dict[str, npt.NDArray[np.float32]] = {}
+_training_lock = threading.Lock()
+
+
+def _embed_training(texts: Sequence[str]) -> npt.NDArray[np.float64] | None:
+    """Vectors of training ``texts``, each sentence embedded once per process."""
+    if encoder() is None:
+        return None
+    with _training_lock:
+        missing = [text for text in dict.fromkeys(texts) if text not in _training_vectors]
+    if missing:
+        fresh = _embed(missing)
+        if fresh is None:
+            return None
+        with _training_lock:
+            _training_vectors.update(zip(missing, fresh.astype(np.float32), strict=True))
+    with _training_lock:
+        return np.stack([_training_vectors[text] for text in texts]).astype(np.float64)
+
+
 def warm_up() -> None:
     """Load the encoder, its vocabulary and weights now (they load lazily on first use, which
     would otherwise be a worker's first message that the rules cannot judge)."""
@@ -184,7 +207,7 @@ def train_semantic_safety(
     labels += [label for _, label in extra]
     if len(set(labels)) < 3:
         return None
-    embedded = _embed(texts)
+    embedded = _embed_training(texts) if texts else None
     if embedded is None:
         return None
     # Classes in their natural proportions: balanced weights made every short personal sentence
@@ -217,7 +240,7 @@ def _fit_kinds(
         return None
     missing = list(dict.fromkeys(text for text, _ in examples if text not in known))
     if missing:
-        fresh = _embed(missing)
+        fresh = _embed_training(missing)
         if fresh is None:
             return None
         known = {**known, **dict(zip(missing, fresh, strict=True))}
