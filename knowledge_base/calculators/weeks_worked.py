@@ -57,8 +57,9 @@ def week_facts(text: str, entities: Sequence[Entity]) -> dict[str, str]:
         and (fact := WorkTimeFact.from_value(str(entity.value))) is not None
         and (fact.kind, fact.unit, fact.per) == ("work", "d", "week")
     ]
-    weekdays = min(days_a_week[0], STANDARD_WEEKDAYS) if len(days_a_week) == 1 else None
-    weekdays = STANDARD_WEEKDAYS if weekdays is None else weekdays
+    weekdays = (
+        min(days_a_week[0], STANDARD_WEEKDAYS) if len(days_a_week) == 1 else STANDARD_WEEKDAYS
+    )
     return {
         "weekday_weeks": str(weeks),
         "rest_day_weeks": str(weeks),
