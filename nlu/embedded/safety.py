@@ -73,6 +73,10 @@ SELF_HARM_ALSO: Final = 0.3
 # over the read sets, bench/safety_kinds_cv.py: 89% of the kinds needed, and a kind not labelled
 # to about one dangerous message in seven).
 KIND_ALSO: Final = 0.4
+# In a self-harm emergency the kinds part may add this kind alone (leave-one-set-out over the
+# read sets' self-harm messages at KIND_ALSO: 62% of the 119s they need, and a 119 not labelled
+# on 2.9% of them; the injury and police help it would add were wrong far more often).
+SELF_HARM_ALSO_KIND: Final = "fire_chemical"
 SELF_HARM: Final = "self_harm"
 VIOLENCE: Final = "violence_confinement"
 # The classifier's best non-safety intent names the legal topic when at least this sure.
@@ -539,11 +543,13 @@ class SafetyLayer:
             related[SELF_HARM] = Level.DOUBT
         # A physical emergency: the kinds the semantic model reads in the whole message join
         # (someone hurt in a fight the rules only saw as violence): round 19. Self-harm alone
-        # keeps its own help (its 120 included), and the model is not asked for it.
-        if any(kind != SELF_HARM for kind in levels):
-            for kind, probability in opinion.kinds.items():
-                if kind not in levels and kind not in related and probability >= KIND_ALSO:
-                    related[kind] = Level.DOUBT
+        # keeps its own help (its 120 included) and takes from the kinds part only the fire and
+        # chemical help (charcoal or gas in a sealed room endangers others too: round 27).
+        physical = any(kind != SELF_HARM for kind in levels)
+        for kind, probability in opinion.kinds.items():
+            wanted = physical or kind == SELF_HARM_ALSO_KIND
+            if wanted and kind not in levels and kind not in related and probability >= KIND_ALSO:
+                related[kind] = Level.DOUBT
         return related
 
 

@@ -217,7 +217,7 @@ RULES = [
     ("他们把门锁了 外面着火了", (FIRE, HELD), True),
     ("被打得头破了 一直流血", (HURT, HELD), True),
     # a self-harm method that looks like another danger is self-harm; gas also endangers others
-    ("我准备在房间里烧炭", (SELF,), True),
+    ("我准备在房间里烧炭", (SELF, FIRE), True),
     ("想喝农药死了算了", (SELF,), True),
     ("我把宿舍的煤气打开了 不想活了", (SELF, FIRE), True),
     # a goodbye that carries a plan is never a goodbye
@@ -505,16 +505,26 @@ def test_a_physical_emergency_gets_the_help_the_kinds_part_reads() -> None:
     assert judgement.signal == SafetySignal((HURT, HELD), True)
 
 
-def test_self_harm_alone_keeps_its_own_help_and_does_not_ask_the_kinds_part() -> None:
-    opinion = KindsOpinion({"fire_chemical": 0.9, "injury": 0.9, "violence_confinement": 0.9})
+@pytest.mark.parametrize(
+    ("fire", "expected"),
+    [(0.9, SafetySignal((SELF, FIRE), True)), (0.1, SafetySignal((SELF,), True))],
+)
+def test_self_harm_alone_takes_only_the_fire_help_from_the_kinds_part(
+    fire: float, expected: SafetySignal
+) -> None:
+    # Charcoal or gas in a sealed room endangers others too (round 27); the self-harm help
+    # already carries 120, and the police help the kinds part reads is not added.
+    opinion = KindsOpinion({"fire_chemical": fire, "injury": 0.9, "violence_confinement": 0.9})
     judgement = SafetyLayer.load().judge("我不想活了", _ranking(greet=1.0), opinion)
-    assert (judgement.signal, opinion.calls) == (SafetySignal((SELF,), True), 0)
+    assert (judgement.signal, opinion.calls) == (expected, 1)
 
 
-def test_the_semantic_opinion_is_not_asked_when_the_rules_decide() -> None:
+def test_the_semantic_danger_reading_does_not_overrule_the_rules() -> None:
+    # The rules decided self-harm; the model is asked once (for the kinds) and its reading of
+    # physical danger adds nothing.
     opinion = FixedOpinion(0.05, 0.9)
     judgement = SafetyLayer.load().judge("我不想活了", _ranking(greet=1.0), opinion)
-    assert (judgement.signal, opinion.calls) == (SafetySignal((SELF,), True), 0)
+    assert (judgement.signal, opinion.calls) == (SafetySignal((SELF,), True), 1)
 
 
 def test_without_the_encoder_there_is_no_semantic_model() -> None:
