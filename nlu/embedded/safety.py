@@ -60,6 +60,11 @@ DEMOTED_SHARE: Final = 0.1
 MODEL_EMERGENCY: Final = 0.45
 MODEL_EMERGENCY_NOW: Final = 0.4
 MODEL_EMERGENCY_LEGAL_WORDS: Final = 0.65
+# Beside a legal question the models raise an emergency (or confirm a doubtful phrase) only when
+# this sure. Before round 28 a legal question silenced them. Left one read set out
+# (bench/safety_question_gate_cv.py), 0.08% of 2,470 look-alikes raise an emergency at 0.7
+# against 0.04% silenced (0.6: 0.12%, 0.8: 0.04%). A supposed danger still silences them.
+MODEL_EMERGENCY_BESIDE_A_QUESTION: Final = 0.7
 # A kind either model gives at least this probability is plausible: its help is given too.
 PLAUSIBLE: Final = 0.25
 # A physical danger the rules only doubt (不让走) becomes an emergency when the models agree.
@@ -87,6 +92,9 @@ _ZHE: Final = re.compile(r"(?<![显卓昭名土])著(?![名作称书述])")
 # Northern 俺 (I, we: 俺们) is read as 我 and Cantonese 嚟 (come) as 来, so the patterns name the
 # speaker and the coming one way (把俺锁车里了, 又嚟拍门).
 _DIALECT: Final = str.maketrans({"俺": "我", "嚟": "来"})
+# Where one sentence ends and the next begins (after normalising: full stops, question and
+# exclamation marks, semicolons, line breaks).
+_SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
 # Signs of a goodbye that each say little alone (things given away, money owed let go, a phone
 # to be stopped, "you need not answer"): this many different ones in one message are a goodbye.
 FAREWELL_SIGNS: Final = 2
@@ -433,7 +441,7 @@ class SafetyLayer:
         context = self.context(normalized, ranking)
         levels = self._rule_levels(normalized, context, ranking)
         opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)
-        if not levels and not self._speaks_against_a_guess(normalized, context):
+        if not levels and not self._speaks_against_a_guess(normalized, context, opinion):
             levels = self._model_levels(context, ranking, opinion)
         elif Level.EMERGENCY not in levels.values():
             levels |= self._confirmed_by_the_models(levels, context, opinion)
@@ -458,11 +466,31 @@ class SafetyLayer:
             else rule.level(told, told_context)
             for rule in self.rules
         }
+        if told_context.past and told_context.now:
+            levels |= self._told_now_in_a_sentence(told, ranking, levels)
         found = {kind: level for kind, level in levels.items() if level > Level.NONE}
         calm = context.legal_question or context.past
         if not found and not calm and _search(self._unspecified, normalized):
             found = dict.fromkeys(self._unspecified_kinds, Level.EMERGENCY)
         return found
+
+    def _told_now_in_a_sentence(
+        self, told: str, ranking: Sequence[IntentScore], levels: Mapping[str, Level]
+    ) -> dict[str, Level]:
+        """Physical kinds that one sentence tells as happening now, with no past of its own: a
+        past event in another sentence (上个月还扣了我五百) does not calm a danger told now (刚刚被
+        模具夹住了头, 现在趴在机器上没动). Round 28."""
+        raised: dict[str, Level] = {}
+        for sentence in _SENTENCE_END.split(told):
+            own = self.context(sentence, ranking)
+            if not (own.now or own.urgent) or own.past or own.media:
+                continue
+            for rule in self.rules:
+                if rule.kind == SELF_HARM or levels.get(rule.kind) == Level.EMERGENCY:
+                    continue
+                if rule.level(sentence, own) == Level.EMERGENCY:
+                    raised[rule.kind] = Level.EMERGENCY
+        return raised
 
     def _told(
         self, normalized: str, context: Context, ranking: Sequence[IntentScore]
@@ -477,11 +505,15 @@ class SafetyLayer:
         told = alternation(supposed).blank(normalized)
         return told, self.context(told, ranking)
 
-    def _speaks_against_a_guess(self, normalized: str, context: Context) -> bool:
-        # A legal question outweighs any model's guess; a look-alike phrase (累死了, 锁在门外)
-        # does too, unless the message cries for help now (躲在厕所里, 救命): round 20.
+    def _speaks_against_a_guess(self, normalized: str, context: Context, opinion: Opinion) -> bool:
+        # A legal question outweighs a model's guess unless the models are very sure (round 28);
+        # a look-alike phrase (累死了, 锁在门外) does too, unless the message cries for help now
+        # (躲在厕所里, 救命): round 20.
         if context.legal_question:
-            return True
+            # A supposed danger (如果车间着火) reads as one to the models: only the rules judge it.
+            supposed = _search(self._context.get("supposed"), normalized)
+            if supposed or not opinion.reaches(MODEL_EMERGENCY_BESIDE_A_QUESTION):
+                return True
         return not context.urgent and any(r.look_alike_in(normalized) for r in self.rules)
 
     def _kinds_of(self, intent: str) -> list[str]:
@@ -498,7 +530,10 @@ class SafetyLayer:
         # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
         # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
         calm = (context.past or context.media) and not context.urgent
-        if not calm and opinion.reaches(_bar(context)):
+        bar = _bar(context)
+        if context.legal_question:  # only a very sure reading (round 28)
+            bar = max(bar, MODEL_EMERGENCY_BESIDE_A_QUESTION)
+        if not calm and opinion.reaches(bar):
             return dict.fromkeys(self._plausible_kinds(opinion), Level.EMERGENCY)
         if not ranking or ranking[0].name not in self.intents:
             return {}
@@ -518,14 +553,17 @@ class SafetyLayer:
     def _confirmed_by_the_models(
         self, levels: Mapping[str, Level], context: Context, opinion: Opinion
     ) -> dict[str, Level]:
-        # A phrase that may or may not be a physical danger (不让走, 手机被收了), told with no
-        # legal question and no past event, is an emergency when the models read danger in the
-        # whole message. Self-harm doubt (累得想死 beside a question) is never raised this way.
+        # A phrase that may or may not be a physical danger (不让走, 手机被收了), told with no past
+        # event, is an emergency when the models read danger in the whole message: beside a
+        # legal question only when they are very sure (round 28). Self-harm doubt (累得想死
+        # beside a question) is never raised this way.
         doubtful = [k for k, level in levels.items() if k != SELF_HARM and level == Level.DOUBT]
-        if not doubtful or context.legal_question or context.past or context.media:
+        if not doubtful or context.past or context.media:
             return {}
         nothing_else = not context.other_topic and not context.habitual
         bar = CONFIRM_NOTHING_ELSE if nothing_else else CONFIRM
+        if context.legal_question:
+            bar = MODEL_EMERGENCY_BESIDE_A_QUESTION
         return dict.fromkeys(doubtful, Level.EMERGENCY) if opinion.physical >= bar else {}
 
     def _related_kinds(

@@ -367,19 +367,29 @@ def test_the_models_raise_an_emergency_together_where_the_rules_find_nothing(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "semantic_self_harm"),
     [
-        "加班费怎么算",  # a legal question
-        "累死了",  # a look-alike phrase
-        "去年的事了",  # a past event
+        ("加班费怎么算", 0.3),  # a legal question, the models together not very sure
+        ("累死了", 0.9),  # a look-alike phrase
+        ("去年的事了", 0.9),  # a past event
     ],
 )
-def test_a_legal_question_a_look_alike_or_a_past_event_outweighs_the_models(text: str) -> None:
+def test_a_legal_question_a_look_alike_or_a_past_event_outweighs_the_models(
+    text: str, semantic_self_harm: float
+) -> None:
     judgement = SafetyLayer.load().judge(
-        text, _ranking(crisis_self_harm=0.9, greet=0.1), FixedOpinion(0.9, 0.05)
+        text, _ranking(crisis_self_harm=0.9, greet=0.1), FixedOpinion(semantic_self_harm, 0.05)
     )
     assert judgement.signal is None or not judgement.signal.emergency
     assert judgement.ranking[0].name not in SAFETY_INTENTS
+
+
+def test_very_sure_models_raise_an_emergency_beside_a_legal_question() -> None:
+    # Round 28: a danger the rules miss, told with a question (工资还能领吗 … 今晚就办).
+    judgement = SafetyLayer.load().judge(
+        "加班费怎么算", _ranking(crisis_self_harm=0.9, greet=0.1), FixedOpinion(0.9, 0.05)
+    )
+    assert judgement.signal == SafetySignal((SELF,), True)
 
 
 def test_a_cry_for_help_now_lifts_a_look_alike() -> None:
