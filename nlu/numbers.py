@@ -447,10 +447,12 @@ def _preceded_by_ordinal(text: str, start: int) -> bool:
 
 
 def _in_code(text: str, start: int, end: int) -> bool:
-    # GY-7K3P, X7H2K9WR: letters and digits glued together are a code, not 7k or 7 hours.
+    # GY-7K3P, X7H2K9WR: letters and digits glued together are a code, not 7k or 7 hours; a
+    # quantity ending in a Chinese unit is not glued to a digit after it (6个月4000).
     before = text[start - 1 : start]
     after = text[end : end + 1]
-    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalnum())
+    glued_after = after.isascii() and after.isalnum() and text[end - 1 : end].isascii()
+    return (before.isascii() and before.isalpha()) or glued_after
 
 
 def _keep(text: str, start: int, end: int) -> bool:

@@ -23,6 +23,7 @@ from typing import Any, Final, Literal, cast
 import yaml
 
 from nlu.date_ranges import find_day_ranges
+from nlu.named_days import find_named_days
 from nlu.numbers import (
     CN_DIGIT_CHARS,
     CN_DIGITS,
@@ -34,6 +35,7 @@ from nlu.numbers import (
 )
 from nlu.shift_hours import find_shift_spans
 from nlu.tokenizer import normalize
+from nlu.weekends import each_weekend, find_weekends
 
 RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
 
@@ -185,6 +187,10 @@ class PhraseRules:
     eve_words: tuple[str, ...]
     lunar_statutory: tuple[int, int]
     range_words: tuple[str, ...]
+    #: Range words holding a verb (一直干到): the days between are said worked.
+    range_verbs: tuple[str, ...]
+    #: Before 初N, the same day (正月初二, 大年初六).
+    lunar_day_prefixes: tuple[str, ...]
     #: Rest-day words that may be counted (4个周六): that many whole days of rest-day work.
     counted_days: tuple[str, ...]
     counted_weekdays: tuple[str, ...]
@@ -192,6 +198,20 @@ class PhraseRules:
     counted_set_after: tuple[str, ...]
     #: Times a counted day was worked, said after the verb (礼拜六去了3回).
     counted_times: tuple[str, ...]
+    #: A holiday named as one day (清明那天): the day words, what may sit before them (节)
+    #: and the words joining such days in a list (清明节当日同端午节当日).
+    named_day_words: tuple[str, ...]
+    named_day_between: tuple[str, ...]
+    named_day_joiners: tuple[str, ...]
+    named_day_not_verbs: tuple[str, ...]
+    #: Weekends counted (3个周末), and the words that make days after them each weekend's
+    #: (每个周末 … 两天).
+    weekend_words: tuple[str, ...]
+    weekend_each_words: tuple[str, ...]
+    #: Before an amount, a total, not each day's or weekend's (一共干了12个钟).
+    total_words: tuple[str, ...]
+    #: Before days counted after daily overtime: more days, not the same (另外还加了2天).
+    more_days_words: tuple[str, ...]
     standard_words: tuple[str, ...]
     #: Right before an amount, these make it leave given back (补休了8个小时), not work.
     comp_leave_words: tuple[str, ...]
@@ -235,6 +255,7 @@ class PhraseRules:
 
         wage, time, service = raw["wage"], raw["work_time"], raw["service_length"]
         lunar, off = time["lunar_new_year"], time["days_off"]
+        named, weekends = time["named_days"], time["weekends"]
         first_day, last_day = (int(day) for day in lunar["statutory_days"])
         return cls(
             wage_before=by_key(wage["before"]),
@@ -248,12 +269,22 @@ class PhraseRules:
             holiday_days={normalize(str(k)): int(v) for k, v in time["holiday_days"].items()},
             eve_words=words(lunar["eve"]),
             lunar_statutory=(first_day, last_day),
-            range_words=words(lunar["range_words"]),
+            range_words=words([*lunar["range_words"], *lunar["range_verbs"]]),
+            range_verbs=words(lunar["range_verbs"]),
+            lunar_day_prefixes=words(lunar["day_prefixes"]),
             counted_days=words(time.get("counted_days") or ()),
             counted_weekdays=words(time.get("counted_weekdays") or ()),
             counted_verbs=words(time.get("counted_verbs") or ()),
             counted_set_after=words(time.get("counted_set_after") or ()),
             counted_times=words(time.get("counted_times") or ()),
+            named_day_words=words(named["day_words"]),
+            named_day_between=words(named["between"]),
+            named_day_joiners=words(named["joiners"]),
+            named_day_not_verbs=words(named["not_verbs"]),
+            weekend_words=words(weekends["words"]),
+            weekend_each_words=words(weekends["each_words"]),
+            total_words=words(time["total_words"]),
+            more_days_words=words(time["more_days_words"]),
             standard_words=words(time.get("standard_words") or ()),
             comp_leave_words=words(time.get("comp_leave_words") or ()),
             none_off_after=words(time.get("none_off_after") or ()),
@@ -478,13 +509,18 @@ class _LunarSpan:
     end: int
     first: int
     last: int
+    #: Told with a verb inside the range word (从除夕一直上到初六): said worked.
+    worked: bool = False
 
 
 @lru_cache(maxsize=4)
-def _lunar_pattern(eve_words: tuple[str, ...], range_words: tuple[str, ...]) -> re.Pattern[str]:
-    day = "|".join([*(re.escape(w) for w in eve_words), "(?:正月)?初[一二三四五六七八九十]"])
+def _lunar_pattern(
+    eve_words: tuple[str, ...], range_words: tuple[str, ...], prefixes: tuple[str, ...]
+) -> re.Pattern[str]:
+    prefix = "|".join(re.escape(w) for w in prefixes)
+    day = "|".join([*(re.escape(w) for w in eve_words), f"(?:{prefix})?初[一二三四五六七八九十]"])
     joiner = "|".join(re.escape(w) for w in range_words)
-    return re.compile(f"({day})(?:(?:{joiner})({day}))?")
+    return re.compile(f"({day})(?:({joiner})({day}))?")
 
 
 def _lunar_day(text: str, rules: PhraseRules) -> int:
@@ -494,18 +530,21 @@ def _lunar_day(text: str, rules: PhraseRules) -> int:
 def _lunar_spans(norm: str, rules: PhraseRules) -> list[_LunarSpan]:
     """The 春节 days the text names (初一到初三, 除夕到初五, 初二), in order."""
     spans: list[_LunarSpan] = []
-    for match in _lunar_pattern(rules.eve_words, rules.range_words).finditer(norm):
+    pattern = _lunar_pattern(rules.eve_words, rules.range_words, rules.lunar_day_prefixes)
+    for match in pattern.finditer(norm):
         first = _lunar_day(match.group(1), rules)
-        last = _lunar_day(match.group(2), rules) if match.group(2) else first
+        last = _lunar_day(match.group(3), rules) if match.group(3) else first
+        worked = match.group(2) in rules.range_verbs
         if last < first:
             continue
         previous = spans[-1] if spans else None
         gap = norm[previous.end : match.start()] if previous else ""
         if previous and first == previous.last + 1 and not gap.strip(_LIST_SEPARATORS):
             # 除夕 初一 初二: days named one after another are one span of them all.
-            spans[-1] = _LunarSpan(previous.start, match.end(), previous.first, last)
+            worked = worked or previous.worked
+            spans[-1] = _LunarSpan(previous.start, match.end(), previous.first, last, worked)
         else:
-            spans.append(_LunarSpan(match.start(), match.end(), first, last))
+            spans.append(_LunarSpan(match.start(), match.end(), first, last, worked))
     return spans
 
 
@@ -835,6 +874,127 @@ def _days_with_their_hours(found: list[Found]) -> list[Found]:
     return [merged.get(i, f) for i, f in enumerate(facts) if i in merged or i not in used]
 
 
+#: Days a weekend has (周六周日两天): more said after a count of weekends is no weekend's.
+_WEEKEND_DAYS: Final = 2
+#: How far before a verb of working a negation still denies it (没去上班).
+_NEGATION_REACH: Final = 2
+
+
+def _worked_unnegated(clause: str, rules: PhraseRules) -> bool:
+    """A verb of working in ``clause`` with no negation right before it (中秋那天没去上班 is no
+    work; 没休 is itself a verb of working)."""
+    for verb in (*rules.overtime_verbs, *rules.work_verbs):
+        for match in re.finditer(re.escape(verb), clause):
+            before = clause[max(0, match.start() - _NEGATION_REACH) : match.start()]
+            if verb.startswith(rules.off_negations) or not any(
+                n in before for n in rules.off_negations
+            ):
+                return True
+    return False
+
+
+def _holiday_said_otherwise(norm: str, found: Found, rules: PhraseRules) -> bool:
+    """Holiday work said as days (一整天, 国庆三天) or as a total of hours (一共14个钟): the
+    named days are not counted again."""
+    fact = found.fact
+    if not isinstance(fact, WorkTimeFact) or fact.kind != "holiday":
+        return False
+    if fact.unit == "d" or fact.per not in (None, "day"):
+        return True
+    before = norm[clause_start(norm, found.start) : found.start]
+    total = any(word in before for word in rules.total_words)
+    return fact.per is None and (fact.amount > _MAX_UNSAID_DAY_HOURS or total)
+
+
+def _named_holidays(
+    norm: str,
+    kind_words: Sequence[_KindWord],
+    rules: PhraseRules,
+    found: Sequence[Found],
+    *,
+    need_verb: bool,
+) -> list[Found]:
+    """清明节当日同端午节当日都返去开工, 中秋那天去上班了: holidays named as single days, one day
+    of holiday work each, when the clause says they were worked."""
+    if any(_holiday_said_otherwise(norm, f, rules) for f in found):
+        return []
+    holidays = [(w.start, w.end) for w in kind_words if w.kind == "holiday"]
+    named = find_named_days(
+        norm, holidays, rules.named_day_words, rules.named_day_between, rules.named_day_joiners
+    )
+    days: list[Found] = []
+    for run in named:
+        # The clause around the days' names (not 加上 between them), less words that only hold
+        # a verb (参加).
+        clause = (
+            norm[clause_start(norm, run.start) : run.start]
+            + norm[run.end : _clause_end(norm, run.end)]
+        )
+        for word in rules.named_day_not_verbs:
+            clause = clause.replace(word, "_")
+        if need_verb and not _worked_unnegated(clause, rules):
+            continue
+        days.append(Found(WorkTimeFact("holiday", run.days, "d", None), run.start, run.end))
+    return days
+
+
+def _weekends_worked(norm: str, facts: list[Found], rules: PhraseRules) -> list[Found]:
+    """3个周末 每个周末周六周日两天都没休: the days worked on each weekend, times the weekends
+    (the first working time said after the count, unless said as a total)."""
+    out = sorted(facts, key=lambda f: f.start)
+    for weekends in find_weekends(norm, rules.weekend_words):
+        index = next((i for i, f in enumerate(out) if f.start >= weekends.end), None)
+        if index is None:
+            continue
+        days = out[index]
+        fact = days.fact
+        if not (
+            isinstance(fact, WorkTimeFact)
+            and (fact.kind, fact.unit) == ("rest_day", "d")
+            and fact.per in (None, "week")
+            and fact.amount <= _WEEKEND_DAYS
+        ):
+            continue
+        between = norm[weekends.end : days.end]
+        if each_weekend(between, rules.weekend_each_words, rules.total_words):
+            total = WorkTimeFact("rest_day", fact.amount * weekends.count, "d", None)
+            out[index] = Found(total, days.start, days.end)
+    return out
+
+
+def _daily_then_days(norm: str, hours: Found, days: Found, rules: PhraseRules) -> bool:
+    """周一到周五每天都加班2小时 一共加了20天: overtime hours a day, then a count of days with an
+    overtime verb and no kind of its own (not more days: 另外还加了2天)."""
+    each, count = hours.fact, days.fact
+    return (
+        isinstance(each, WorkTimeFact)
+        and each.kind in ("weekday", "overtime")
+        and (each.unit, each.per) == ("h", "day")
+        and isinstance(count, WorkTimeFact)
+        and (count.kind, count.unit, count.per) == ("overtime", "d", None)
+        and not any(word in norm[hours.end : days.start] for word in rules.more_days_words)
+    )
+
+
+def _days_of_daily_overtime(norm: str, facts: list[Found], rules: PhraseRules) -> list[Found]:
+    """Overtime hours a day followed by the days they were worked on, as one total of hours."""
+    ordered = sorted(facts, key=lambda f: f.start)
+    out: list[Found] = []
+    index = 0
+    while index < len(ordered):
+        hours = ordered[index]
+        days = ordered[index + 1] if index + 1 < len(ordered) else None
+        if days is not None and _daily_then_days(norm, hours, days, rules):
+            each = cast(WorkTimeFact, hours.fact)
+            total = each.amount * cast(WorkTimeFact, days.fact).amount
+            out.append(Found(WorkTimeFact(each.kind, total, "h"), hours.start, days.end))
+            index += 2
+            continue
+        out.append(hours)
+        index += 1
+    return out
+
+
 #: A span of fewer hours told by the clock is no working day (3点到4点见面).
 _MIN_SHIFT_HOURS: Final = 4
 
@@ -905,7 +1065,7 @@ def find_work_times(
         # 初一、初三都上班了: days named in a list share its verb, and their days add up.
         start, end = named[0].start, named[-1].end
         clause = norm[clause_start(norm, start) : _clause_end(norm, end)]
-        worked = _says_worked(clause, rules)
+        worked = _says_worked(clause, rules) or any(span.worked for span in named)
         if (need_verb and not worked) or _overlaps(start, end, taken):
             continue
         days: dict[WorkKind, Number] = {}
@@ -967,7 +1127,9 @@ def find_work_times(
                 WorkTimeFact(cast(WorkKind, kind), amount, unit, per), word, rules
             )
         ]
-    return _days_with_their_hours([*found, *counted])
+    found += _named_holidays(norm, working_kinds, rules, [*found, *counted], need_verb=need_verb)
+    facts = _weekends_worked(norm, [*found, *counted], rules)
+    return _days_with_their_hours(_days_of_daily_overtime(norm, facts, rules))
 
 
 #: 每天12小时 said with no verb: more hours a day than a standard day can only be working time.

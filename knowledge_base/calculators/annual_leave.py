@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts, wages
+from knowledge_base.calculators.average_wage import typed_parts, wage_parts
 from knowledge_base.calculators.base import (
     CalculationResult,
     Citation,
@@ -28,6 +29,7 @@ from knowledge_base.calculators.base import (
     round_money,
     split_citations,
 )
+from knowledge_base.calculators.career_years import years_across_employers
 from knowledge_base.calculators.dates import inclusive_days, span
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
@@ -317,10 +319,17 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     taken = _taken_days(text)
     if taken is not None:
         facts["taken_days"] = taken
+    parts = wage_parts(text)
+    if parts is not None:  # 前6个月每月4000 后6个月每月5000: averaged at the wage question
+        facts["monthly_wage"] = typed_parts(parts)
     said_years = any(
         e.entity == "service_length" and not of_this_employer(e, text) for e in entities
     )
-    if tenure.career_start is not None and not said_years:  # 1995年3月参加工作: years since
+    across = years_across_employers(text, entities)
+    if across is not None and _same_tier(across.low, across.high):
+        # 之前在别的厂干了7年 来现在这个厂也4年了: the years at every employer count.
+        facts["cumulative_years"] = across.typed()
+    elif tenure.career_start is not None and not said_years:  # 1995年3月参加工作: years since
         worked = span(tenure.career_start, today)
         facts["cumulative_years"] = texts.text(
             "common.years_and_months", years=worked.years, months=worked.months_after_years
@@ -328,6 +337,12 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     elif not said_years and (nth := _years_from_nth_year(text)) is not None:
         facts["cumulative_years"] = nth
     return facts
+
+
+def _same_tier(low_months: Decimal, high_months: Decimal) -> bool:
+    return full_year_days(low_months / _MONTHS_IN_A_YEAR) == full_year_days(
+        high_months / _MONTHS_IN_A_YEAR
+    )
 
 
 _ENTITLED: Final = (When("cumulative_years", "ge", MIN_YEARS),)
@@ -384,4 +399,6 @@ SPEC: Final = CalculatorSpec(
     cross_check=_cross_check,
     message_facts=_message_facts,
     topic="annual_leave",
+    # The daily wage is from the last 12 months' average (企业职工带薪年休假实施办法 第十一条).
+    average_wages=("monthly_wage",),
 )

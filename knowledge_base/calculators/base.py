@@ -80,14 +80,24 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class WagePart:
+    """Part of a wage told in parts: ``amount`` yuan a month, paid for ``months`` months."""
+
+    months: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class Wage:
     """Pay as the worker said it: ``amount`` yuan per ``unit`` (month, day, hour or piece).
 
-    ``amount`` is None only for a piece rate whose piece price was not given.
+    ``amount`` is None only for a piece rate whose piece price was not given. A monthly wage
+    told in parts (前6个月4000 后6个月5000) keeps them in ``parts``; ``amount`` is their average.
     """
 
     amount: Decimal | None
     unit: WageUnit
+    parts: tuple[WagePart, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ that screen do we ask for the local figure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts, wages
+from knowledge_base.calculators.average_wage import typed_parts, wage_parts
 from knowledge_base.calculators.base import (
     CalculationResult,
     Citation,
@@ -40,6 +41,7 @@ from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField
+from nlu.types import Entity
 
 NAME: Final = "compensation"
 ECONOMIC: Final = "economic"
@@ -295,6 +297,13 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
     return {"length": service_length_text(said)} if isinstance(said, ServiceLength) else {}
 
 
+def _message_facts(text: str, _entities: Sequence[Entity], _today: dt.date) -> dict[str, str]:
+    """The last 12 months' wage told in parts (前6个月每月4000 后6个月每月5000), as typed at the
+    wage question (its average is worked out there)."""
+    parts = wage_parts(text)
+    return {} if parts is None else {"monthly_wage": typed_parts(parts)}
+
+
 _MIN_MONEY: Final = Decimal(1)
 _MAX_MONEY: Final = Decimal(1_000_000)
 
@@ -348,6 +357,8 @@ SPEC: Final = CalculatorSpec(
     ),
     compute=compute,
     prompt_vars=_prompt_vars,
+    message_facts=_message_facts,
+    average_wages=("monthly_wage",),
     prefill_fields={
         "wage": "monthly_wage",
         "money": "monthly_wage",

@@ -24,6 +24,7 @@ from knowledge_base.calculators import texts, wages
 from knowledge_base.calculators.base import (
     CalculationResult,
     Citation,
+    CountedBackDate,
     get_date,
     get_str,
     round_money,
@@ -32,7 +33,13 @@ from knowledge_base.calculators.base import (
 from knowledge_base.calculators.dates import ONE_DAY, add_months, inclusive_days
 from knowledge_base.calculators.parsing import normalize, parse_date
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
-from knowledge_base.calculators.tenure import clauses, date_before, read_tenure, typed_date
+from knowledge_base.calculators.tenure import (
+    clauses,
+    date_before,
+    read_tenure,
+    typed_date,
+    whole_months_said,
+)
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
@@ -130,6 +137,8 @@ def _end_reason(inputs: Mapping[str, object], period: DoubleWagePeriod) -> str:
         return _t("steps.end_capped", last=period.last_day.isoformat(), months=MAX_MONTHS)
     if get_str(inputs, "contract_status") == SIGNED:
         return _t("steps.end_signed", last=period.stop.isoformat())
+    if isinstance(period.start, CountedBackDate):  # 干了10个月就走了: no day said
+        return _t("steps.end_counted_back", last=period.stop.isoformat())
     return _t("steps.end_date", last=period.stop.isoformat())
 
 
@@ -170,10 +179,18 @@ def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict
     if tenure.left:
         if tenure.left_on is not None:
             facts["end_date"] = typed_date(tenure.left_on)
+        elif tenure.joined is None and signed is None:
+            # 干了10个月就辞职了: only the length. Counted back from today its whole months
+            # are the same (min(months − 1, 11) of double wages).
+            length = whole_months_said(tenure.length, text, entities)
+            if length is not None:
+                facts["start_date"], facts["end_date"] = f"{length}前", "今天"
         return facts
     if tenure.joined is None and tenure.length is not None:
         facts["start_date"] = f"{tenure.length}前"
-    if tenure.start() is not None or any(e.entity == "date" for e in entities):
+    elif tenure.joined is None and (length := whole_months_said(None, text, entities)):
+        facts["start_date"] = f"{length}前"  # 我返咗7个月工: the one length said
+    if "start_date" in facts or any(e.entity == "date" for e in entities):
         facts["end_date"] = "今天"
     return facts
 

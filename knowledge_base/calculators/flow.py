@@ -31,7 +31,7 @@ from knowledge_base.calculators.base import TODAY, CalculationResult, WorkTime
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
-from knowledge_base.calculators.tenure import of_this_employer, only_employer
+from knowledge_base.calculators.tenure import of_this_employer, only_employer, said_as_total
 from knowledge_base.forms.engine import (
     Accepted,
     Outcome,
@@ -65,9 +65,6 @@ __all__ = [
     "read_answer",
     "relevant_fields",
 ]  # the engine's, kept importable from here for the calculators' callers
-
-#: How far before a length a word for the total may sit (总工龄是3年, 累计工作了12年).
-_TOTAL_REACH: Final = 6
 
 
 def run(spec: CalculatorSpec, answers: Mapping[str, object], today: date) -> CalculationResult:
@@ -228,12 +225,6 @@ def _choice_in_message(field: InputField, text: str) -> str | None:
     return prevailing[0] if len(prevailing) == 1 else None
 
 
-def _said_as_total(entity: Entity, text: str) -> bool:
-    """A length said right after a word for all the years of work (总工龄3年, 累计工作了12年)."""
-    before = normalize(text[max(0, entity.start - _TOTAL_REACH) : entity.start])
-    return any(word in before for word in texts.words("parsing.total_years_words"))
-
-
 def _same_fact_once(found: list[Entity]) -> list[Entity]:
     """One fact said twice (春节4天 … 除夕到初三: both four holiday days) is one fact; two
     different facts for one field stay two, to be asked."""
@@ -281,7 +272,7 @@ def prefill(
             # this is the only employer (毕业就进了这个厂).
             found = [e for e in found if not of_this_employer(e, text)]
             # 之前在别的厂干了1年 … 总工龄3年: the one said as the total is the total.
-            totals = [e for e in found if _said_as_total(e, text)]
+            totals = [e for e in found if said_as_total(e, text)]
             found = totals if len(totals) == 1 else found
         value: object = None
         if field.name in said:  # the calculator's own reading of the words comes first

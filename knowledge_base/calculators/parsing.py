@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Final
 
 from knowledge_base.calculators import texts
+from knowledge_base.calculators.average_wage import average, wage_parts
 from knowledge_base.calculators.base import (
     Choice,
     CountedBackDate,
@@ -139,12 +140,16 @@ def parse_money(raw: str) -> ParseOutcome:
     return Unparsed("several_numbers" if _several_numbers(text) else "not_a_number")
 
 
-def parse_wage(raw: str, units: tuple[WageUnit, ...]) -> ParseOutcome:
+def parse_wage(raw: str, units: tuple[WageUnit, ...], *, parts: bool = False) -> ParseOutcome:
     """Pay with its unit: ``月薪4500``, ``一天250``, ``250一天``, ``一个钟22块``, ``时薪22``,
     ``计件``; a bare amount (``4500``, ``3千五``) is monthly. Units a calculator cannot use are
-    refused."""
-    fact = read_wage(normalize(raw))
-    if fact is not None:
+    refused. With ``parts``, a monthly wage told in parts (前6个月4000 后6个月5000) is their
+    average."""
+    told = wage_parts(raw) if parts else None
+    fact = read_wage(normalize(raw)) if told is None else None
+    if told is not None:
+        wage = Wage(average(told), "month", told)
+    elif fact is not None:
         amount = None if fact.amount is None else Decimal(str(fact.amount))
         wage = Wage(amount, fact.unit)
     else:

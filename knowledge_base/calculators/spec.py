@@ -89,7 +89,9 @@ class CalculatorSpec:
     kind. When any field of ``said_or_zero`` was stated, the others of that group are taken as 0
     (and shown so, to be corrected). ``message_facts`` reads what no entity carries from the
     message's words (在这个厂干了3年 → this year spent here whole). ``topic`` is the
-    knowledge-base topic the calculator serves.
+    knowledge-base topic the calculator serves. ``average_wages`` are the wage fields that are
+    the last 12 months' average: a wage told there in parts (前6个月4000 后6个月5000) is
+    averaged.
     """
 
     name: str
@@ -104,6 +106,7 @@ class CalculatorSpec:
     said_or_zero: tuple[str, ...] = ()
     message_facts: MessageFactsFn = _no_message_facts
     topic: str | None = None
+    average_wages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for declared in self.fields:
@@ -172,7 +175,8 @@ class CalculatorSpec:
         if field.kind == "choice":
             return parse_choice(text, self.choices(field, answers))
         if field.kind == "wage":
-            return parse_wage(text, wage_units(field))
+            averaged = field.name in self.average_wages
+            return parse_wage(text, wage_units(field), parts=averaged)
         return parse_kind(field.kind, text, today)
 
     def check(

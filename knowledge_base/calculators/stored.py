@@ -2,10 +2,10 @@
 back (the calculators' ``dump`` / ``load`` of the form engine).
 
 The stored shapes are a contract with sessions written by earlier versions: Decimal → ``"4350"``,
-date → ``"2024-03-01"``, a month without a day → ``"2024-03"``, pay → ``{"amount", "unit"}``,
-working time → ``{"amount", "unit", "per", "base"}``, a length of service →
-``{"months", "qualifier"}``. Answers stored before units existed (a plain number for pay or
-working time) still load.
+date → ``"2024-03-01"``, a month without a day → ``"2024-03"``, pay → ``{"amount", "unit"}``
+(and ``"parts"``, ``[[months, amount], …]``, for a wage told in parts), working time →
+``{"amount", "unit", "per", "base"}``, a length of service → ``{"months", "qualifier"}``.
+Answers stored before units existed (a plain number for pay or working time) still load.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from knowledge_base.calculators.base import (
     MonthDate,
     ServiceLength,
     Wage,
+    WagePart,
     WorkTime,
 )
 
@@ -34,7 +35,10 @@ def dump_value(value: object) -> Any:
     """One answer in a JSON-safe form (see :func:`load_value`)."""
     if isinstance(value, Wage):
         amount = None if value.amount is None else str(value.amount)
-        return {"amount": amount, "unit": value.unit}
+        wage: dict[str, Any] = {"amount": amount, "unit": value.unit}
+        if value.parts:  # told in parts (前6个月4000 后6个月5000)
+            wage["parts"] = [[str(p.months), str(p.amount)] for p in value.parts]
+        return wage
     if isinstance(value, WorkTime):
         return {
             "amount": str(value.amount),
@@ -77,7 +81,11 @@ def _load_wage(value: Any) -> Wage:
     amount, unit = value.get("amount"), str(value["unit"])
     if unit not in ALL_WAGE_UNITS or (amount is None and unit != "piece"):
         raise ValueError(f"not a stored wage: {value!r}")
-    return Wage(None if amount is None else Decimal(str(amount)), cast(Any, unit))
+    parts = tuple(
+        WagePart(Decimal(str(months)), Decimal(str(paid)))
+        for months, paid in value.get("parts", ())
+    )
+    return Wage(None if amount is None else Decimal(str(amount)), cast(Any, unit), parts)
 
 
 def _load_work_time(value: Any) -> WorkTime:

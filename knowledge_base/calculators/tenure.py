@@ -22,6 +22,9 @@ from nlu.types import Entity
 from nlu.work_phrases import clause_start, read_service_length
 
 _JOIN_WORD_REACH: Final = 8
+#: How far before a length a word for the total may sit (总工龄是3年, 累计工作了12年).
+_TOTAL_REACH: Final = 6
+_MONTHS_IN_A_YEAR: Final = 12
 _YEAR_DIGITS: Final = 4
 _CLAUSES: Final = re.compile(r"[\s,.!?;:，。！？；：、]+")
 
@@ -72,11 +75,41 @@ def of_this_employer(entity: Entity, text: str) -> bool:
     )
 
 
+def of_an_earlier_employer(entity: Entity, text: str) -> bool:
+    """Whether the clause before ``entity`` names an earlier employer (之前在别的厂干了7年)."""
+    clause = normalize(text[clause_start(text, entity.start) : entity.start])
+    earlier = (
+        *texts.words("tenure.earlier_employer_words"),
+        *texts.words("tenure.other_employer_words"),
+    )
+    return any(word in clause for word in earlier)
+
+
+def said_as_total(entity: Entity, text: str) -> bool:
+    """A length said right after a word for all the years of work (总工龄3年, 累计工作了12年)."""
+    before = normalize(text[max(0, entity.start - _TOTAL_REACH) : entity.start])
+    return any(word in before for word in texts.words("parsing.total_years_words"))
+
+
 def only_employer(text: str) -> bool:
     """Whether the message says this is the worker's only employer (毕业就进了这个厂), so the
     years here are all the years of work."""
     norm = normalize(text)
     return any(word in norm for word in texts.words("tenure.only_employer_words"))
+
+
+def sole_length(entities: Sequence[Entity], text: str) -> Entity | None:
+    """The one length of work a message says, when nothing before it makes it an earlier
+    employer's or a whole working life's (我返咗7个月工 … 老细一直冇同我签合同): this
+    employer's, for a calculator about one employer only."""
+    found = [e for e in entities if e.entity == "service_length"]
+    if len(found) != 1:
+        return None
+    clause = normalize(text[clause_start(text, found[0].start) : found[0].start])
+    others = (*texts.words("tenure.earlier_employer_words"), *texts.words("tenure.career_words"))
+    if any(word in clause for word in (*others, *texts.words("tenure.career_length_words"))):
+        return None
+    return found[0]
 
 
 def _length_here(entities: Sequence[Entity], text: str) -> Entity | None:
@@ -234,6 +267,22 @@ def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:
         career_start=career,
         months=months,
     )
+
+
+def whole_months_said(here: str | None, text: str, entities: Sequence[Entity]) -> str | None:
+    """The length at this employer (``here``, else the one length the message says) when it
+    tells whole months: said exactly, or a year or more whatever the part-month (一年多, 快两年);
+    None for 两个多月 or 快一年, whose months are not known."""
+    if here is None:
+        sole = sole_length(entities, text)
+        here = sole.text if sole is not None else None
+    fact = read_service_length(here) if here else None
+    if fact is None or fact.months <= 0:
+        return None
+    if fact.qualifier == "exact":
+        return here
+    at_least = fact.months - 1 if fact.qualifier == "almost" else fact.months
+    return here if at_least >= _MONTHS_IN_A_YEAR else None
 
 
 def _months_of(length: str | None) -> int:

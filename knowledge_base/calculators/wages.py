@@ -56,7 +56,19 @@ def said(wage: Wage) -> str:
     """How the pay is echoed back: ``按日工资250元计算`` (unit and amount as understood)."""
     if wage.amount is None:
         return texts.text("wages.said_piece_no_price")
+    if wage.parts:
+        return texts.text("wages.said_average", amount=plain_number(wage.amount))
     return texts.text(f"wages.said.{wage.unit}", amount=plain_number(wage.amount))
+
+
+def _average_steps(wage: Wage) -> tuple[str, ...]:
+    """(6 × 4000 + 6 × 5000) ÷ 12 = 4500.00: a wage told in parts, averaged over the months."""
+    if not wage.parts or wage.amount is None:
+        return ()
+    terms = " + ".join(f"{plain_number(p.months)} × {plain_number(p.amount)}" for p in wage.parts)
+    months = sum((p.months for p in wage.parts), Decimal(0))
+    step = _step("average", terms=terms, months=plain_number(months), wage=f"{wage.amount:.2f}")
+    return (step,)
 
 
 def _step(key: str, **values: object) -> str:
@@ -73,7 +85,7 @@ def _require_amount(wage: Wage) -> Decimal:
     return wage.amount
 
 
-def hourly(wage: Wage) -> Converted:
+def _hourly(wage: Wage) -> Converted:
     """Hourly pay, rounded half up to cents: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
     amount = _require_amount(wage)
     if wage.unit == "hour":
@@ -87,7 +99,7 @@ def hourly(wage: Wage) -> Converted:
     return Converted(value, (step,), converted=True)
 
 
-def daily(wage: Wage) -> Converted:
+def _daily(wage: Wage) -> Converted:
     """Daily pay, rounded half up to cents: month ÷ 21.75, hour × 8, or as said."""
     amount = _require_amount(wage)
     if wage.unit == "day":
@@ -101,7 +113,7 @@ def daily(wage: Wage) -> Converted:
     return Converted(value, (step,), converted=True)
 
 
-def monthly(wage: Wage) -> Converted:
+def _monthly(wage: Wage) -> Converted:
     """Monthly pay, rounded half up to cents: day × 21.75, hour × 8 × 21.75, or as said."""
     amount = _require_amount(wage)
     if wage.unit == "month":
@@ -113,6 +125,29 @@ def monthly(wage: Wage) -> Converted:
     value = round_money(amount * HOURS_PER_DAY * PAY_DAYS_PER_MONTH)
     step = _step("hour_to_month", hourly=plain_number(amount), wage=f"{value:.2f}", **_numbers())
     return Converted(value, (step,), converted=True)
+
+
+def _with_average(wage: Wage, converted: Converted) -> Converted:
+    """The average of a wage told in parts written out before any conversion."""
+    steps = _average_steps(wage)
+    if not steps:
+        return converted
+    return Converted(converted.amount, steps + converted.steps, converted.converted)
+
+
+def hourly(wage: Wage) -> Converted:
+    """Hourly pay, rounded half up to cents: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
+    return _with_average(wage, _hourly(wage))
+
+
+def daily(wage: Wage) -> Converted:
+    """Daily pay, rounded half up to cents: month ÷ 21.75, hour × 8, or as said."""
+    return _with_average(wage, _daily(wage))
+
+
+def monthly(wage: Wage) -> Converted:
+    """Monthly pay, rounded half up to cents: day × 21.75, hour × 8 × 21.75, or as said."""
+    return _with_average(wage, _monthly(wage))
 
 
 def monthly_input(inputs: Mapping[str, object], name: str, steps: list[str]) -> Converted:

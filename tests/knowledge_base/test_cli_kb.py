@@ -222,6 +222,34 @@ def test_ask_counts_holiday_days_as_the_law_does(
             "double_wage",
             28000.0,
         ),
+        # Overtime hours a day, then the days they were worked: 5220 ÷ 21.75 ÷ 8 = 30 an hour;
+        # 3 h × 15 days = 45 h × 150% = 2025 (劳动法 第四十四条).
+        ("月薪5220 平时每天都加班3小时 总共加了15天 加班费多少", "overtime", 2025.0),
+        # 国庆 told by its dates, 没歇: 200 ÷ 8 = 25 an hour; 3 statutory days × 8 h × 300% =
+        # 1800, 2 moved rest days × 8 h × 200% = 800.
+        ("日薪200 国庆10月1号到5号我都没歇 每天干8个钟 加班费多少", "overtime", 2600.0),
+        # Two holidays named as days (当日, 同, 嗰日), 10 h each: 25 × 300% × 20 h = 1500.
+        ("月薪4350 元旦当日同清明节嗰日都返咗工 每日做足10个钟 加班费几多", "overtime", 1500.0),
+        # Two weekends, both days of each: 4 days × 8 h × 25 × 200% = 1600.
+        ("月薪4350 上个月有两个周末 每个周末两天都加班 每天8个小时 加班费多少", "overtime", 1600.0),
+        # 年三十 to 大年初五 (上到): 4 statutory days × 8 h × 300% = 2400, 2 moved rest days
+        # × 8 h × 200% = 800.
+        ("月薪4350 春节从年三十一直上到大年初五 每天8个钟 没补休 加班费多少", "overtime", 3200.0),
+        # 12 years at an earlier employer + 9 here = 21 → 15 days × 200 × 200% = 6000
+        # (职工带薪年休假条例 第三条: the years at every employer count).
+        (
+            "以前在老厂做了12年 进这个厂也有9年了 今年整年都在这 年假没休 月薪4350 补多少",
+            "annual_leave",
+            6000.0,
+        ),
+        # The last 12 months' wage in parts: (4 × 3600 + 8 × 4500) ÷ 12 = 4200 × N 5 = 21000.
+        (
+            "在这个厂干了5年 被裁员了 最后12个月里前4个月每月3600 后8个月每月4500 补偿多少",
+            "compensation",
+            21000.0,
+        ),
+        # Left after 6 months, no dates: months 2 to 6, 5 × 4000 (劳动合同法 第八十二条).
+        ("在厂里做了6个月就辞工了 一直没签合同 月薪4000 双倍工资多少", "double_wage", 20000.0),
         # Leave given back in hours, the wage right before the count: 25 × 200% × (32 − 8) = 1200.
         ("月薪4350，4个周六加班 补休了8个小时 加班费多少", "overtime", 1200.0),
         # Dismissed with no reason given: no lawful ground, so 2N (劳动合同法 第八十七条); 8

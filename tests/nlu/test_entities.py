@@ -39,6 +39,8 @@ RULE_CASES: list[tuple[str, Found]] = [
     ("回执号GY-7K3P-Q9MX", []),
     ("每个月休两天", [("duration", 0.07, "两天")]),
     ("三月份的工资", [("date", "--03", "三月份")]),
+    # A length ending in a Chinese unit is no code glued to the digits after it.
+    ("头3个月4000块", [("duration", 3.0, "3个月"), ("money", 4000, "4000块")]),
 ]  # fmt: skip
 
 
@@ -124,6 +126,32 @@ PHRASE_CASES: list[tuple[str, Found]] = [
      [("work_time", "weekday:45h", "15天都是平时下了班又干3个钟")]),
     ("从除夕一直干到初五", [("work_time", "holiday:4d", "除夕一直干到初五"),
                           ("work_time", "rest_day:2d", "除夕一直干到初五")]),
+    # Fifth session (probe 9): days counted after overtime hours a day are the days of those
+    # hours (more days, 另外还加了2天, are not); a break told by its dates, 没歇; holidays named
+    # as single days in a list (中秋节当天和国庆节那天, 同, 当日, 嗰日), not when not worked;
+    # days of each of the weekends counted; 大年初五 with 上到; Cantonese lengths and 人工.
+    ("平时每天都加班3小时 总共加了15天",
+     [("work_time", "weekday:45h", "每天都加班3小时 总共加了15天")]),
+    ("每天加班2小时 另外还加了2天班",
+     [("work_time", "overtime:2h/day", "每天加班2小时"), ("work_time", "overtime:2d", "2天")]),
+    ("国庆10月1号到5号我都没歇",
+     [("work_time", "holiday:3d", "10月1号到5号"), ("work_time", "rest_day:2d", "10月1号到5号")]),
+    ("中秋节当天和国庆节那天都被叫回去上班",
+     [("work_time", "holiday:2d", "中秋节当天和国庆节那天")]),
+    ("端午那天没去上班", []),
+    ("清明节当日加上端午节当日都休息了", []),  # 加上 joins the days, no verb
+    ("中秋那天去参加婚礼", []),
+    ("元旦当日同清明节嗰日都返咗工 每日做足10个钟",
+     [("work_time", "holiday:20h", "元旦当日同清明节嗰日都返咗工 每日做足10个钟")]),
+    ("两个周末 每个周末两天都加班", [("work_time", "rest_day:4d", "每个周末两天")]),
+    ("4个周末一共加了3天", [("work_time", "rest_day:3d", "3天")]),
+    ("年三十一直上到大年初五", [("work_time", "holiday:4d", "年三十一直上到大年初五"),
+                              ("work_time", "rest_day:2d", "年三十一直上到大年初五")]),
+    ("我返咗两年工", [("service_length", "24m", "两年")]),
+    ("来这个厂也3年了", [("service_length", "36m", "3年")]),
+    ("人工4800", [("wage", "4800/month", "人工4800")]),
+    # 晚上 between the period and the amount: still hours a day.
+    ("每天晚上加班3小时", [("work_time", "weekday:3h/day", "每天晚上加班3小时")]),
     ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
     ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
     # 法定假 names the holiday (the festival's name may sit before its dates).

@@ -6,12 +6,14 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge_base.calculators import double_wage, flow
 from knowledge_base.calculators.base import TODAY as TODAY_KEY
 from knowledge_base.calculators.dates import add_months
+from knowledge_base.calculators.oneshot import calculate
 from tests.knowledge_base.calculators.conftest import TODAY, chat, run
 
 D = Decimal
@@ -109,3 +111,35 @@ def test_never_more_than_eleven_months_of_wages(start: date, days: int, wage: De
     assert D(0) <= result.amount <= wage * double_wage.MAX_MONTHS
     if days >= 366:
         assert result.amount == (wage * 11).quantize(D("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        # Left, only the length said: min(months − 1, 11) months of double wages.
+        ("在厂里做了6个月就辞工了 一直没签合同 月薪4000", 5),
+        ("在这个厂干了一年多就走了 合同一直没签 月薪4000", 11),
+        ("我做咗4个月工就走咗 冇签合同 人工4000", 3),
+        # Still there, the one length said, in Traditional: 入職滿8個月.
+        ("入職滿8個月了 老闆一直沒有和我簽合同 月薪4000", 7),
+        ("我返咗两年工 老细一直冇同我签合同 人工4000", 11),
+    ],
+)
+def test_a_length_without_dates_is_enough_for_double_wages(text: str, months: int) -> None:
+    result = calculate(text, intent="calc_double_wage", today=TODAY)
+    assert result is not None and result.result is not None
+    assert result.result.amount == D(4000) * months
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在厂里干了两个多月就走了 一直没签合同 月薪4000",  # 2 months and some days: not whole
+        "干了快一年就辞职了 一直没签合同 月薪4000",  # under a year, by how much unknown
+        "出来打工8个月 一直没签合同 月薪4000",  # not said of this employer
+    ],
+)
+def test_a_length_that_tells_no_whole_months_asks_the_dates(text: str) -> None:
+    result = calculate(text, intent="calc_double_wage", today=TODAY)
+    assert result is not None and result.result is None
+    assert "start_date" in result.missing

@@ -289,7 +289,11 @@ def test_joining_this_year_by_a_length_counts_the_join_date_back() -> None:
         ("2025年3月进厂 一直没签劳动合同", MonthDate(2025, 3, 1), TODAY),
         # The length ends when they left: the start is asked; the month they left is the end.
         ("在厂里干了一年半没签合同 上个月走了", None, MonthDate(2026, 10, 1)),
-        ("干了5个月 一直没签合同", None, None),  # not said of this employer
+        # The one length said, of no other employer: double wages are about one employer.
+        ("干了5个月 一直没签合同", date(2026, 6, 23), TODAY),
+        # … but not a whole working life's, nor an earlier employer's.
+        ("出来打工5年了 一直没签合同", None, None),
+        ("之前在别的厂干了5个月 一直没签合同", None, None),
     ],
 )
 def test_double_wages_read_the_start_and_run_to_today_while_still_working(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge_base.calculators.tenure import read_tenure
+from knowledge_base.calculators.tenure import read_tenure, whole_months_said
 from nlu.entities import extract_entities
 from tests.knowledge_base.calculators.conftest import TODAY
 
@@ -109,3 +109,19 @@ def test_a_leaving_word_right_after_a_day_is_the_day_left(text: str, left_on: da
 def test_leaving_said_without_a_day_is_no_leaving() -> None:
     text = "想离职 能拿到补偿吗"
     assert not read_tenure(text, extract_entities(text), date(2026, 12, 6)).left
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("我做咗9个月 冇签合同", "9个月"),  # the one length, of no other employer
+        ("干了一年多 没签合同", "一年多"),  # a year or more: whole months enough
+        ("干了快两年 没签合同", "快两年"),
+        ("干了三个多月 没签合同", None),  # the part-month is not known
+        ("干了快一年 没签合同", None),
+        ("之前在别的厂干了9个月", None),
+        ("累计工作9个月", None),
+    ],
+)
+def test_a_length_tells_whole_months_when_said_so(text: str, length: str | None) -> None:
+    assert whole_months_said(None, text, extract_entities(text)) == length

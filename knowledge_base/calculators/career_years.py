@@ -1,0 +1,73 @@
+"""Years of work across employers, added up from a first message that tells them apart
+(之前在别的厂干了7年 来现在这个厂也4年了 → 11 years), for the annual-leave tiers: the years
+count at every employer (职工带薪年休假条例 第三条, 实施办法 第四条).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from knowledge_base.calculators import texts
+from knowledge_base.calculators.tenure import (
+    of_an_earlier_employer,
+    of_this_employer,
+    said_as_total,
+)
+from nlu.types import Entity
+from nlu.work_phrases import ServiceLengthFact
+
+_MONTHS_IN_A_YEAR: Final = 12
+#: 快五年 is less than five years, 五年多 more, by up to this many months.
+_AT_MOST_OFF: Final = Decimal(11)
+
+
+@dataclass(frozen=True)
+class CareerYears:
+    """The lengths said added up: ``months`` as said, and the least and most they may be
+    (快五年 and 五年多 are not exact)."""
+
+    months: Decimal
+    low: Decimal
+    high: Decimal
+
+    def typed(self) -> str:
+        """The total as the worker would type it at the years question (11年, 10年6个月)."""
+        years, months = divmod(self.months, _MONTHS_IN_A_YEAR)
+        return texts.text(
+            "common.years_and_months",
+            years=texts.plain_number(years),
+            months=texts.plain_number(months),
+        )
+
+
+def _bounds(fact: ServiceLengthFact) -> tuple[Decimal, Decimal, Decimal]:
+    months = Decimal(str(fact.months))
+    if fact.qualifier == "almost":
+        return months, months - _AT_MOST_OFF, months - 1
+    if fact.qualifier == "more":
+        return months, months + 1, months + _AT_MOST_OFF
+    return months, months, months
+
+
+def years_across_employers(text: str, entities: Sequence[Entity]) -> CareerYears | None:
+    """Each earlier employer's length plus this one's; None unless exactly one length is said
+    of this employer, at least one of an earlier one, and none is a total or said of no one."""
+    lengths = [e for e in entities if e.entity == "service_length"]
+    if any(said_as_total(e, text) for e in lengths):
+        return None
+    here = [e for e in lengths if of_this_employer(e, text)]
+    earlier = [e for e in lengths if e not in here and of_an_earlier_employer(e, text)]
+    if len(here) != 1 or not earlier or len(here) + len(earlier) != len(lengths):
+        return None
+    facts = [ServiceLengthFact.from_value(str(e.value)) for e in lengths]
+    if any(fact is None for fact in facts):
+        return None
+    bounds = [_bounds(fact) for fact in facts if fact is not None]
+    return CareerYears(
+        months=sum((b[0] for b in bounds), Decimal(0)),
+        low=sum((b[1] for b in bounds), Decimal(0)),
+        high=sum((b[2] for b in bounds), Decimal(0)),
+    )
