@@ -220,7 +220,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind14.yml",
     SAFETY_SETS_DIR / "safety_set_blind15.yml",
     SAFETY_SETS_DIR / "safety_set_blind16.yml",
-    CASES_DIR / "safety_set_blind17.yml",
+    SAFETY_SETS_DIR / "safety_set_blind17.yml",
+    CASES_DIR / "safety_set_blind18.yml",
 )
 
 
