@@ -27,6 +27,9 @@ class DayRange:
     start: int
     end: int
     days: int
+    #: The first day of the run, and its month when said (1号到3号: no month).
+    first_day: int = 0
+    first_month: int | None = None
 
 
 def find_day_ranges(norm: str) -> list[DayRange]:
@@ -38,5 +41,9 @@ def find_day_ranges(norm: str) -> list[DayRange]:
             continue
         days = int(match.group("d2")) - int(match.group("d1")) + 1
         if 1 <= days <= MAX_DAYS and 1 <= int(match.group("d1")) <= 31:
-            found.append(DayRange(match.start(), match.end(), days))
+            month = month1 or month2
+            first = int(match.group("d1"))
+            found.append(
+                DayRange(match.start(), match.end(), days, first, int(month) if month else None)
+            )
     return found

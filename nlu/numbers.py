@@ -288,8 +288,15 @@ _DURATION_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?:整(?=天))?(?P<mid>个半|个多|个)?(?P<unit>月|年|天|周|星期|礼拜)(?P<half>半)?"
     r"(?!级|龄|纪|薪|岁)"
 )
-_YEARS_AND_MONTHS_RE: Final = re.compile(rf"{_N}年零?(?P<num2>{NUMERAL})个(?P<extra>半|多)?月")
+#: 俩 and 仨 hold their 个 (十年零俩月 is ten years and two months, 仨月 three months).
+_WITH_GE: Final = "俩仨"
+_YEARS_AND_MONTHS_RE: Final = re.compile(
+    rf"{_N}年(?P<ling>零)?(?:(?P<num2>{NUMERAL})个|(?P<pair>[{_WITH_GE}]))(?P<extra>半|多)?月"
+)
 _HALF_DURATION_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>月|年|天|周|星期|礼拜)(?!级)")
+#: Cantonese days counted with 日 after a verb's 咗 or 足 (返咗22日工, 做咗三日): days, where
+#: 22日 alone is the 22nd.
+_DAYS_WORKED_RE: Final = re.compile(rf"(?<=[咗足]){_N}{_APPROX}(?P<mid>个)?(?P<unit>日)(?!号)")
 _HOURS_RE: Final = re.compile(
     rf"{_N}{_APPROX}(?P<mid>个半|个多|个)?(?P<unit>小时|钟头|钟|h(?![a-z]))(?P<half>半)?"
 )
@@ -338,8 +345,8 @@ def _money(match: re.Match[str]) -> Quantity | None:
 def _duration(match: re.Match[str]) -> Quantity | None:
     unit = match.group("unit")
     mid = match.group("mid")
-    if unit == "月" and not mid:
-        return None  # 三月 is March; a duration says 三个月
+    if unit == "月" and not mid and match.group("num") not in tuple(_WITH_GE):
+        return None  # 三月 is March; a duration says 三个月 (or 俩月: 俩 holds its 个)
     if unit in _WEEK_UNITS and match.string[match.end() : match.end() + 1] in _NOT_WEEKS_AFTER:
         return None  # 周末 is the weekend, 星期天 a day, 3周岁 an age
     num = match.group("num") or ""
@@ -365,13 +372,34 @@ def _duration(match: re.Match[str]) -> Quantity | None:
 
 def _years_and_months(match: re.Match[str]) -> Quantity | None:
     years = _numeral_value(match)
-    months = parse_number(match.group("num2"))
+    months = parse_number(match.group("num2") or match.group("pair"))
     if years is None or months is None:
         return None
+    if months == 1 and not match.group("ling") and _amount_follows(match.string, match.end()):
+        return None  # 干了八年一个月4176: eight years, then 4176 a month
     extra = match.group("extra")
     total = _tidy(years * 12 + months + (0.5 if extra == "半" else 0))
     return Quantity(
         "duration", total, match.start(), match.end(), extra == "多", unit="月", amount=total
+    )
+
+
+def _amount_follows(text: str, end: int) -> bool:
+    """Whether a number that is no length of time follows right at ``end`` (一个月4176)."""
+    return (
+        _NUMERAL_RE.match(text, end) is not None
+        and _DURATION_RE.match(text, end) is None
+        and _HOURS_RE.match(text, end) is None
+    )
+
+
+def _days_worked(match: re.Match[str]) -> Quantity | None:
+    value = _numeral_value(match)
+    if value is None:
+        return None
+    months = _tidy(round(value * _MONTHS["日"], 2))
+    return Quantity(
+        "duration", months, match.start(), match.end(), _approx(match), unit="日", amount=value
     )
 
 
@@ -422,6 +450,7 @@ _SCANNERS: Final[tuple[tuple[re.Pattern[str], Scanner], ...]] = (
     (_DURATION_RE, _duration),
     (_YEARS_AND_MONTHS_RE, _years_and_months),
     (_HALF_DURATION_RE, _half_duration),
+    (_DAYS_WORKED_RE, _days_worked),
     (_COUNT_RE, _count),
 )
 

@@ -13,6 +13,7 @@ text, whose offsets are those of the original.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,15 @@ from typing import Any, Final, Literal, cast
 
 import yaml
 
-from nlu.date_ranges import find_day_ranges
+from nlu.date_ranges import DayRange, find_day_ranges
+from nlu.holiday_dates import (
+    DayList,
+    HolidayCalendar,
+    MonthDay,
+    find_day_lists,
+    split_by_calendar,
+    year_said,
+)
 from nlu.named_days import find_named_days
 from nlu.numbers import (
     CN_DIGIT_CHARS,
@@ -212,15 +221,21 @@ class PhraseRules:
     total_words: tuple[str, ...]
     #: Before days counted after daily overtime: more days, not the same (另外还加了2天).
     more_days_words: tuple[str, ...]
+    #: After an amount, words that start another fact (另外): what follows is not the amount's.
+    new_fact_words: tuple[str, ...]
+    #: The holidays' calendar (first statutory days, the rules before 2025).
+    calendar: HolidayCalendar
+    #: Holidays whose break starts on their first statutory day (from the year after them).
+    break_from_first_day: tuple[str, ...]
+    break_from_first_day_since: int
     standard_words: tuple[str, ...]
     #: Right before an amount, these make it leave given back (补休了8个小时), not work.
     comp_leave_words: tuple[str, ...]
     #: Right after 一天, these make it "not a day off" (一天没休), not one day worked.
     none_off_after: tuple[str, ...]
-    #: A holiday's break told (放三天假): its length is no work, and the holiday named before it
-    #: still names the days said worked after it.
+    #: A holiday's break told (放三天假, 放假7天): its length is no work, and the holiday named
+    #: before it still names the days said worked after it.
     break_before: tuple[str, ...]
-    break_after: tuple[str, ...]
     #: Days off (月休2天): period words, the verbs and what may sit between them.
     off_periods: tuple[tuple[str, str], ...]
     off_verbs: tuple[str, ...]
@@ -239,6 +254,10 @@ class PhraseRules:
     #: Words written with a numeral that are no number (一共, 一直), between a verb and a length.
     service_not_numbers: tuple[str, ...]
     service_gap_words: tuple[str, ...]
+    #: A length with no verb right after a workplace (这个厂6年，), ending its clause.
+    service_bare_after: tuple[str, ...]
+    service_bare_fillers: tuple[str, ...]
+    service_bare_end: tuple[str, ...]
     almost: tuple[str, ...]
     more: tuple[str, ...]
 
@@ -256,6 +275,8 @@ class PhraseRules:
         wage, time, service = raw["wage"], raw["work_time"], raw["service_length"]
         lunar, off = time["lunar_new_year"], time["days_off"]
         named, weekends = time["named_days"], time["weekends"]
+        calendar = time["holiday_calendar"]
+        before_low, before_high = (int(day) for day in calendar["lunar_statutory_before"])
         first_day, last_day = (int(day) for day in lunar["statutory_days"])
         return cls(
             wage_before=by_key(wage["before"]),
@@ -285,11 +306,29 @@ class PhraseRules:
             weekend_each_words=words(weekends["each_words"]),
             total_words=words(time["total_words"]),
             more_days_words=words(time["more_days_words"]),
+            new_fact_words=words(time["new_fact_words"]),
+            calendar=HolidayCalendar(
+                first_dates={
+                    normalize(str(k)): _month_day(str(v))
+                    for k, v in calendar["first_dates"].items()
+                },
+                changed_in=int(calendar["changed_in"]),
+                days_before={normalize(str(k)): int(v) for k, v in calendar["days_before"].items()},
+                lunar_before=(before_low, before_high),
+                relative_years={
+                    normalize(str(k)): int(v) for k, v in calendar["relative_years"].items()
+                },
+                festivals_inside={
+                    int(year): {_month_day(str(k)): _month_day(str(v)) for k, v in days.items()}
+                    for year, days in calendar["festivals_inside"].items()
+                },
+            ),
+            break_from_first_day=words(calendar["break_from_first_day"]),
+            break_from_first_day_since=int(calendar["break_from_first_day_since"]),
             standard_words=words(time.get("standard_words") or ()),
             comp_leave_words=words(time.get("comp_leave_words") or ()),
             none_off_after=words(time.get("none_off_after") or ()),
             break_before=words(time.get("break_before") or ()),
-            break_after=words(time.get("break_after") or ()),
             off_periods=by_key(off["periods"]),
             off_verbs=words(off["verbs"]),
             off_fillers=words(off["fillers"]),
@@ -304,6 +343,9 @@ class PhraseRules:
             service_max_gap=int(service["max_gap"]),
             service_not_numbers=words(service["not_numbers"]),
             service_gap_words=words(service["gap_words"]),
+            service_bare_after=words(service["bare_after"]),
+            service_bare_fillers=words(service["bare_fillers"]),
+            service_bare_end=words(service["bare_end"]),
             almost=words(service["almost"]),
             more=words(service["more"]),
         )
@@ -313,6 +355,25 @@ class PhraseRules:
         """Words that may sit between a period (每天) and its amount (每天都要加3个钟)."""
         words = self.overtime_verbs + self.work_verbs + self.time_fillers
         return tuple(sorted(words, key=len, reverse=True))
+
+    @property
+    def between_period_and_amount(self) -> tuple[str, ...]:
+        """Verbs, fillers and kind words (每个星期平时晚上加班加起来6个钟头)."""
+        words = self.verbs_and_fillers + tuple(cue for cue, _ in self.kinds)
+        return tuple(sorted(set(words), key=len, reverse=True))
+
+    def statutory_days(self, cue: str, year: int | None) -> int | None:
+        """The statutory days of the holiday named ``cue`` in ``year`` (None: today's)."""
+        return self.calendar.statutory_days(cue, year, self.holiday_days)
+
+    def lunar_days(self, year: int | None) -> tuple[int, int]:
+        """The statutory days of 春节 in ``year`` (0 is 除夕, N is 初N)."""
+        return self.calendar.lunar_days(year, self.lunar_statutory)
+
+
+def _month_day(text: str) -> MonthDay:
+    month, day = text.split("-")
+    return int(month), int(day)
 
 
 @lru_cache(maxsize=2)
@@ -560,10 +621,10 @@ def _lunar_lists(norm: str, spans: Sequence[_LunarSpan]) -> list[list[_LunarSpan
     return lists
 
 
-def _lunar_work(span: _LunarSpan, rules: PhraseRules) -> list[WorkTimeFact]:
-    """Days worked in the 春节 break: the statutory ones are holiday work, the rest (weekends
-    moved next to it) rest-day work."""
-    low, high = rules.lunar_statutory
+def _lunar_work(span: _LunarSpan, rules: PhraseRules, year: int | None) -> list[WorkTimeFact]:
+    """Days worked in the 春节 break: the statutory ones (of ``year``) are holiday work, the
+    rest (weekends moved next to it) rest-day work."""
+    low, high = rules.lunar_days(year)
     days = span.last - span.first + 1
     statutory = max(0, min(span.last, high) - max(span.first, low) + 1)
     facts = [WorkTimeFact("holiday", statutory, "d", None)] if statutory else []
@@ -706,34 +767,247 @@ _DATES_ONLY: Final = re.compile(
 _RANGE_REACH: Final = 8
 
 
+#: At most this far after a festival's name, its one date is its own day (中秋节那天（9月17号).
+_NAMED_DATE_GAP: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _HolidayDates:
+    """Days of holiday breaks told by their dates: those read, and the days that could not
+    be placed (where, and how many days), whose count said again is no work to guess."""
+
+    found: list[Found]
+    unplaced: list[tuple[int, int, int]]
+
+
 def _holiday_ranges(
     norm: str,
     kind_words: Sequence[_KindWord],
+    quantities: Sequence[Quantity],
     rules: PhraseRules,
     taken: Sequence[tuple[int, int]],
+    year: int | None,
     *,
     need_verb: bool,
-) -> list[Found]:
+) -> _HolidayDates:
     """国庆10月1号到7号 … 全在车间干: the days of a holiday's break told by their dates, worked
-    (its statutory days are holiday work, the rest rest-day work)."""
+    (its statutory days are holiday work, the rest rest-day work). For a holiday on a fixed
+    date the calendar places each day; a run it cannot place (国庆 … 8号到10号) is unplaced."""
     holidays = [w for w in kind_words if w.kind == "holiday" and w.cue in rules.holiday_days]
-    found: list[Found] = []
+    read = _HolidayDates([], [])
     for run in find_day_ranges(norm) if holidays else ():
         word = _kind_before(holidays, max(0, run.start - _RANGE_REACH - 4), run.start)
+        if word is None:  # further back in the sentence: a holiday the calendar can check
+            word = _holiday_of(norm, holidays, run.start)
+            word = word if word is not None and word.cue in rules.calendar.first_dates else None
         if word is None or _overlaps(run.start, run.end, taken):
             continue
         clause = norm[clause_start(norm, run.start) : _clause_end(norm, run.end)]
         if need_verb and not _says_worked(clause, rules):
             continue
-        whole = WorkTimeFact("holiday", run.days, "d", None)
-        found += [Found(f, run.start, run.end) for f in _split_holiday(whole, word, rules)]
-    return found
+        first = rules.calendar.first_dates.get(word.cue)
+        if first is None:  # 端午 … 5月31号到6月2号: the festival's own day is not known
+            whole = WorkTimeFact("holiday", run.days, "d", None)
+            facts = _split_holiday(whole, word, rules, year)
+        else:
+            split = _run_by_calendar(norm, run, word, kind_words, quantities, rules, year)
+            if split is None:
+                read.unplaced.append((run.start, run.end, run.days))
+                continue
+            facts = [
+                WorkTimeFact(cast(WorkKind, kind), count, "d", None)
+                for kind, count in zip(("holiday", "rest_day"), split, strict=True)
+                if count
+            ]
+        read.found.extend(Found(f, run.start, run.end) for f in facts)
+    return read
+
+
+def _run_by_calendar(
+    norm: str,
+    run: DayRange,
+    word: _KindWord,
+    kind_words: Sequence[_KindWord],
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+    year: int | None,
+) -> tuple[int, int] | None:
+    """(statutory days, rest days) of a run of days worked in a fixed-date holiday's break: in
+    the break said before it (五一放假5天 … 3号到5号), else in the run itself when it holds the
+    holiday's first day (国庆10月1号到7号一天没休); None when neither places it."""
+    first = rules.calendar.first_dates[word.cue]
+    month = run.first_month or first[0]
+    days = [(month, run.first_day + i) for i in range(run.days)]
+    window = _break_window(norm, word, (run.start, run.end), kind_words, quantities, rules, year)
+    if window is None and (month, run.first_day) <= first < (month, run.first_day + run.days):
+        window = ((month, run.first_day), run.days)
+    if window is None:
+        return None
+    statutory = rules.statutory_days(word.cue, year) or 0
+    festival = rules.calendar.festival_inside(word.cue, year)
+    return split_by_calendar(days, first, statutory, window, year, festival)
+
+
+#: Ends of a sentence: a holiday named before one is not the holiday of dates after it.
+_SENTENCE_END: Final = re.compile(r"[。！？!?\n]")
+
+
+def _holiday_of(norm: str, kind_words: Sequence[_KindWord], index: int) -> _KindWord | None:
+    """The holiday named last before ``index`` in its sentence."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(norm, 0, index)]
+    start = ends[-1] if ends else 0
+    holidays = [w for w in kind_words if w.kind == "holiday"]
+    return _kind_before(holidays, start, index)
+
+
+def _break_window(
+    norm: str,
+    word: _KindWord,
+    worked: tuple[int, int],
+    kind_words: Sequence[_KindWord],
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+    year: int | None,
+) -> tuple[MonthDay, int] | None:
+    """The break said of the holiday ``word`` names (after its name, before another holiday's
+    or the sentence's end; not the days ``worked``): by its dates (10月1号到7号), else by its
+    length from the holiday's first day (放了五天假) where the break starts there; None when
+    neither is said."""
+    first = rules.calendar.first_dates[word.cue]
+    bound = _said_of_holiday_until(norm, word, kind_words)
+    for run in find_day_ranges(norm):
+        told = norm[clause_start(norm, run.start) : _clause_end(norm, run.end)]
+        inside = word.end <= run.start and run.end <= bound
+        if inside and not _overlaps(run.start, run.end, [worked]) and not _says_worked(told, rules):
+            return (run.first_month or first[0], run.first_day), run.days
+    from_first_day = word.cue in rules.break_from_first_day and (
+        year is None or year >= rules.break_from_first_day_since
+    )
+    length = _break_days(norm, word, kind_words, quantities, rules)
+    return (first, length) if from_first_day and length is not None else None
+
+
+def _said_of_holiday_until(norm: str, word: _KindWord, kind_words: Sequence[_KindWord]) -> int:
+    """Where what is said of the holiday ``word`` names ends: at another holiday's name or the
+    sentence's end."""
+    others = [w.start for w in kind_words if w.kind == "holiday" and w.start >= word.end]
+    others = [i for i in others if not norm.startswith(word.cue, i)]
+    sentence_end = _SENTENCE_END.search(norm, word.end)
+    return min([*others, sentence_end.start() if sentence_end else len(norm)])
+
+
+def _break_days(
+    norm: str,
+    word: _KindWord,
+    kind_words: Sequence[_KindWord],
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+) -> int | None:
+    """The length of the holiday's break said after its name (国庆放了7天), if any."""
+    bound = _said_of_holiday_until(norm, word, kind_words)
+    for q in quantities:
+        inside = word.end <= q.start and q.end <= bound
+        if inside and _break_length(norm, q, rules) and q.amount is not None:
+            return int(q.amount)
+    return None
+
+
+def _part_of_a_break(
+    norm: str,
+    fact: WorkTimeFact,
+    word: _KindWord | None,
+    kind_words: Sequence[_KindWord],
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+) -> bool:
+    """国庆放假7天 我上了3天班: fewer days worked than the break said, not told which: which of
+    them were the statutory days is not known."""
+    if word is None or fact.kind != "holiday" or fact.unit != "d" or fact.per is not None:
+        return False
+    length = _break_days(norm, word, kind_words, quantities, rules)
+    return length is not None and fact.amount < length
+
+
+def _holiday_dates(
+    norm: str,
+    kind_words: Sequence[_KindWord],
+    quantities: Sequence[Quantity],
+    rules: PhraseRules,
+    taken: Sequence[tuple[int, int]],
+    year: int | None,
+    *,
+    need_verb: bool,
+) -> _HolidayDates:
+    """国庆放7天（10月1号到7号）… 我只上了1号、4号、5号: days of a fixed-date holiday's break
+    told by their dates, said worked: the holiday's statutory days are holiday work, the others
+    in the break rest-day work. The lists of one break (1号上了班，3号也上了) are one set of
+    days; a day that is neither statutory nor in the break leaves them unplaced."""
+    # Not inside a run of days (1号到7号) nor a count of days (返咗3日工).
+    spans = [
+        *taken,
+        *((r.start, r.end) for r in find_day_ranges(norm)),
+        *((q.start, q.end) for q in quantities if q.kind == "duration"),
+    ]
+    lists: list[tuple[DayList, _KindWord]] = []
+    for days in find_day_lists(norm):
+        word = _holiday_of(norm, kind_words, days.start)
+        if word is None or _overlaps(days.start, days.end, spans):
+            continue
+        clause = norm[clause_start(norm, days.start) : _clause_end(norm, days.end)]
+        if need_verb and not _worked_unnegated(clause, rules):
+            continue
+        named_day = word.cue not in rules.calendar.first_dates and len(days.days) == 1
+        if named_day and days.start - word.end <= _NAMED_DATE_GAP:
+            continue  # 端午节6月10号: the festival's own day (it is read as named)
+        lists.append((days, word))
+    read = _HolidayDates([], [])
+    for word in dict.fromkeys(w for _, w in lists):
+        group = [days for days, said_of in lists if said_of == word]
+        dates = tuple(dict.fromkeys(day for days in group for day in days.days))
+        first = rules.calendar.first_dates.get(word.cue)
+        split = None
+        if first is not None:
+            statutory = rules.statutory_days(word.cue, year) or 0
+            worked = (group[0].start, group[-1].end)
+            window = _break_window(norm, word, worked, kind_words, quantities, rules, year)
+            festival = rules.calendar.festival_inside(word.cue, year)
+            split = split_by_calendar(dates, first, statutory, window, year, festival)
+        if split is None:  # 国庆 … 8号9号上了两天班: which days these were is not known
+            read.unplaced.extend((d.start, d.end, len(set(d.days))) for d in group)
+            continue
+        for kind, count in zip(("holiday", "rest_day"), split, strict=True):
+            if count:
+                fact = WorkTimeFact(cast(WorkKind, kind), count, "d", None)
+                read.found.append(Found(fact, group[0].start, group[0].end))
+    return read
+
+
+def _count_of_unplaced(norm: str, q: Quantity, unplaced: Sequence[tuple[int, int, int]]) -> bool:
+    """两天 in 国庆 … 8号9号上了两天班: the days of a list that could not be placed in the
+    break, counted again in its clause: not to be read as the holiday's days."""
+    amount = q.amount if q.amount is not None else q.value
+    return q.unit in _DAY_UNITS and any(
+        end <= q.start and count == amount and clause_start(norm, q.start) <= start
+        for start, end, count in unplaced
+    )
+
+
+def _holiday_year(
+    norm: str, kind_words: Sequence[_KindWord], lunar: Sequence[_LunarSpan], rules: PhraseRules
+) -> int | None:
+    """The one year said right before the holidays named (2024年国庆, 前年春节); None when
+    none is said, or several."""
+    this_year = dt.date.today().year
+    starts = [w.start for w in kind_words if w.kind == "holiday"] + [s.start for s in lunar]
+    years = {year_said(norm, start, rules.calendar.relative_years, this_year) for start in starts}
+    years.discard(None)
+    return years.pop() if len(years) == 1 else None
 
 
 def _break_length(norm: str, q: Quantity, rules: PhraseRules) -> bool:
-    """放三天假: how long a break is, not days worked."""
+    """放三天假, 国庆放了7天: how long a break is, not days worked."""
     before = _strip_tail(norm[: q.start], ("了",))
-    return before.endswith(rules.break_before) and norm.startswith(rules.break_after, q.end)
+    return q.unit in _DAY_UNITS and before.endswith(rules.break_before)
 
 
 def _not_a_day_off(norm: str, q: Quantity, rules: PhraseRules) -> bool:
@@ -784,10 +1058,15 @@ def _refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
     if not norm[: q.start].endswith(_BACK_REFERENCES):
         return False
     amount = q.amount if q.amount is not None else q.value
-    return any(
-        isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and f.fact.amount == amount
+    # 国庆三天 is two facts on one span (holiday and moved rest days): their days add up.
+    days: dict[tuple[int, int], Number] = {}
+    for f in found:
+        if isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and f.end <= q.start:
+            days[(f.start, f.end)] = days.get((f.start, f.end), 0) + f.fact.amount
+    return amount in days.values() or any(
+        f.fact.unit == "d" and f.fact.amount == amount
         for f in found
-        if f.end <= q.start
+        if isinstance(f.fact, WorkTimeFact) and f.end <= q.start
     )
 
 
@@ -1035,6 +1314,7 @@ def find_work_times(
     kind_words = _kind_words(norm, quantities, rules)
     working_kinds = [w for w in kind_words if not _said_off(norm, w, rules)]
     lunar = _lunar_spans(norm, rules)
+    year = _holiday_year(norm, kind_words, lunar, rules)
     # A number inside a kind word (五一, 十一假期) or a day's name (初三) names the day, it is
     # not an amount.
     inside_kind_word = [(w.start, w.end) for w in kind_words] + [(d.start, d.end) for d in lunar]
@@ -1049,13 +1329,28 @@ def find_work_times(
     ]
     found: list[Found] = _days_off(norm, rules, taken)
     found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
-    ranges = _holiday_ranges(
+    runs = _holiday_ranges(
         norm,
         working_kinds,
+        quantities,
         rules,
         [*taken, *((f.start, f.end) for f in found)],
+        year,
         need_verb=need_verb,
     )
+    dated = _holiday_dates(
+        norm,
+        working_kinds,
+        quantities,
+        rules,
+        [*taken, *((f.start, f.end) for f in found)],
+        year,
+        need_verb=need_verb,
+    )
+    # 国庆 … 我上了1号、4号、5号: the days by their dates, unless a run of them was worked.
+    worked_runs = runs.found or runs.unplaced
+    ranges = runs.found if worked_runs else dated.found
+    unplaced = [*runs.unplaced, *([] if worked_runs else dated.unplaced)]
     found += ranges
     counted = _counted_days(
         norm, rules, [*taken, *((f.start, f.end) for f in found)], need_verb=need_verb
@@ -1070,13 +1365,15 @@ def find_work_times(
             continue
         days: dict[WorkKind, Number] = {}
         for span in named:
-            for fact in _lunar_work(span, rules):
+            for fact in _lunar_work(span, rules, year):
                 days[fact.kind] = days.get(fact.kind, 0) + fact.amount
         found += [Found(WorkTimeFact(kind, n, "d", None), start, end) for kind, n in days.items()]
     for index, q in enumerate(amounts):
         if not _is_time(q) or _overlaps(q.start, q.end, taken):
             continue
         if _refers_back(norm, q, [*found, *counted]) or _same_days_again(q, ranges):
+            continue
+        if _count_of_unplaced(norm, q, unplaced):
             continue
         if _whole_day_of_counted(norm, q, counted):
             continue
@@ -1087,7 +1384,7 @@ def find_work_times(
         region_start = earlier[-1].end if earlier else 0
         own_start = clause_start(norm, q.start)
         next_start = amounts[index + 1].start if index + 1 < len(amounts) else len(norm)
-        region_end = min(next_start, _clause_end(norm, q.end))
+        region_end = _before_new_fact(norm, q.end, min(next_start, _clause_end(norm, q.end)), rules)
         word = _kind_before(working_kinds, region_start, q.start) or _kind_after(
             working_kinds, q.end, region_end
         )
@@ -1103,8 +1400,7 @@ def find_work_times(
             continue  # 合同写的每天8小时: the standard day, not time worked
         if _strip_tail(norm[own_start : q.start], ("了", "过")).endswith(rules.comp_leave_words):
             continue  # 补休了8个小时: leave given back (the overtime calculator reads it)
-        own = _strip_tail(norm[own_start : q.start], rules.verbs_and_fillers)
-        per_cue = _ending(own, rules.per)
+        own, per_cue = _period_before(norm[own_start : q.start], rules)
         per = cast(Period | None, per_cue[1] if per_cue else None)
         # 国庆这三天叫我去上班 每天8个钟: hours a day right after days worked are worked too.
         worked = worked or (per == "day" and _after_day_count([*found, *counted], q.start))
@@ -1120,16 +1416,39 @@ def find_work_times(
             kind = "work" if q.kind == "hours" and q.value >= _STANDARD_DAY_HOURS else kind
         unit: TimeUnit = "h" if q.kind == "hours" else "d"
         amount = q.amount if q.amount is not None else q.value
+        said = WorkTimeFact(cast(WorkKind, kind), amount, unit, per)
+        if _part_of_a_break(norm, said, word, kind_words, quantities, rules):
+            continue
         start = own_start + len(own) - len(per_cue[0]) if per_cue else q.start
-        found += [
-            Found(fact, start, q.end)
-            for fact in _split_holiday(
-                WorkTimeFact(cast(WorkKind, kind), amount, unit, per), word, rules
-            )
-        ]
+        found += [Found(fact, start, q.end) for fact in _split_holiday(said, word, rules, year)]
     found += _named_holidays(norm, working_kinds, rules, [*found, *counted], need_verb=need_verb)
     facts = _weekends_worked(norm, [*found, *counted], rules)
     return _days_with_their_hours(_days_of_daily_overtime(norm, facts, rules))
+
+
+def _before_new_fact(norm: str, start: int, end: int, rules: PhraseRules) -> int:
+    """``end``, or where a word that starts another fact (另外) stands before it."""
+    found = [i for w in rules.new_fact_words if (i := norm.find(w, start, end)) >= 0]
+    return min(found, default=end)
+
+
+#: At most this many verbs, fillers and kind words between a period and its amount.
+_PERIOD_REACH: Final = 6
+
+
+def _period_before(own: str, rules: PhraseRules) -> tuple[str, tuple[str, str] | None]:
+    """The period right before an amount (每天, 每个星期), past verbs, fillers and kind words
+    (每个星期平时晚上加班加起来6个钟头): ``own`` up to the period's end, and the period."""
+    words = rules.between_period_and_amount
+    for _ in range(_PERIOD_REACH):
+        cue = _ending(own, rules.per)
+        if cue is not None:
+            return own, cue
+        word = next((w for w in words if w and own.endswith(w)), None)
+        if word is None:
+            break
+        own = own[: -len(word)]
+    return own, _ending(own, rules.per)
 
 
 #: 每天12小时 said with no verb: more hours a day than a standard day can only be working time.
@@ -1157,11 +1476,11 @@ def _period_then_shang(norm: str, q: Quantity, rules: PhraseRules) -> bool:
 
 
 def _split_holiday(
-    fact: WorkTimeFact, word: _KindWord | None, rules: PhraseRules
+    fact: WorkTimeFact, word: _KindWord | None, rules: PhraseRules, year: int | None
 ) -> list[WorkTimeFact]:
-    """国庆7天都没休息: the festival's statutory days are holiday work, the days around them
-    (weekends moved for the long break) are rest-day work."""
-    statutory = rules.holiday_days.get(word.cue) if word is not None else None
+    """国庆7天都没休息: the festival's statutory days (of ``year``) are holiday work, the days
+    around them (weekends moved for the long break) are rest-day work."""
+    statutory = rules.statutory_days(word.cue, year) if word is not None else None
     if (
         fact.kind != "holiday"
         or fact.unit != "d"
@@ -1204,17 +1523,28 @@ def find_service_lengths(
         for word in rules.service_not_numbers:
             looked = looked.replace(word, "_" * len(word))
         near = re.split(r"[\d" + "".join(CN_DIGITS) + "]", looked)[-1][-rules.service_max_gap - 2 :]
-        if need_verb and not any(verb in near for verb in rules.service_verbs):
-            continue
         end = q.end
         more_word = next((w for w in rules.more if norm.startswith(w, q.end)), None)
         more = q.approximate or more_word is not None
         if more_word is not None:
             end += len(more_word)
+        said = any(verb in near for verb in rules.service_verbs)
+        if need_verb and not said and not _bare_length(norm, close, end, rules):
+            continue
         qualifier: Qualifier = "almost" if almost else "more" if more else "exact"
         start = q.start - (len(before) - len(close))
         found.append(Found(ServiceLengthFact(q.value, qualifier), start, end))
     return found
+
+
+def _bare_length(norm: str, before: str, end: int, rules: PhraseRules) -> bool:
+    """这个厂6年，前面一个厂6年): a length with no verb, right after a workplace, that ends
+    its clause."""
+    workplace = _strip_tail(before, rules.service_bare_fillers, limit=2)
+    if not workplace.endswith(rules.service_bare_after):
+        return False
+    after = norm[end:]
+    return not after or bool(_BREAK.match(after)) or after.startswith(rules.service_bare_end)
 
 
 # --------------------------------------------------------------------------- whole answers

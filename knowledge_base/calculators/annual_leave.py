@@ -29,7 +29,7 @@ from knowledge_base.calculators.base import (
     round_money,
     split_citations,
 )
-from knowledge_base.calculators.career_years import years_across_employers
+from knowledge_base.calculators.career_years import career_length, years_across_employers
 from knowledge_base.calculators.dates import inclusive_days, span
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
@@ -326,9 +326,13 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
         e.entity == "service_length" and not of_this_employer(e, text) for e in entities
     )
     across = years_across_employers(text, entities)
+    career = career_length(text, entities)
     if across is not None and _same_tier(across.low, across.high):
         # 之前在别的厂干了7年 来现在这个厂也4年了: the years at every employer count.
-        facts["cumulative_years"] = across.typed()
+        facts["cumulative_years"] = across.typed(full_year_days)
+    elif career is not None and _same_tier(career.low, career.high):
+        # 打工干了二十多年了 在这个厂干了八年: the working life's years, as far as the tier goes.
+        facts["cumulative_years"] = career.typed(full_year_days)
     elif tenure.career_start is not None and not said_years:  # 1995年3月参加工作: years since
         worked = span(tenure.career_start, today)
         facts["cumulative_years"] = texts.text(

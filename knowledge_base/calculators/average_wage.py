@@ -38,11 +38,22 @@ def _amount_after(norm: str, months: Quantity, amount: Quantity) -> Decimal | No
     return Decimal(str(amount.value))
 
 
+def _is_rate_word(norm: str, before: Quantity, q: Quantity) -> bool:
+    """一个月 right after a count of months (头3个月一个月4200): the period of the amount after
+    it, not more months."""
+    gap = norm[before.end : q.start]
+    one_month = q.kind == "duration" and q.unit == "月" and q.amount == 1
+    return one_month and _is_months(before) and len(gap) <= _GAP and not any(map(str.isdigit, gap))
+
+
 def wage_parts(text: str) -> tuple[WagePart, ...] | None:
     """The parts of the last 12 months' wage a text tells one after another (at least two,
     their months adding up to 12); None otherwise."""
     norm = normalize(text)
-    quantities = find_quantities(norm)
+    found = find_quantities(norm)
+    quantities = [
+        q for i, q in enumerate(found) if i == 0 or not _is_rate_word(norm, found[i - 1], q)
+    ]
     parts: list[WagePart] = []
     index = 0
     while index + 1 < len(quantities):

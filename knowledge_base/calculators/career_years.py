@@ -1,23 +1,25 @@
 """Years of work across employers, added up from a first message that tells them apart
-(之前在别的厂干了7年 来现在这个厂也4年了 → 11 years), for the annual-leave tiers: the years
-count at every employer (职工带薪年休假条例 第三条, 实施办法 第四条).
+(之前在别的厂干了7年 来现在这个厂也4年了 → 11 years), or said for a whole working life beside
+this employer's (打工干了二十多年了 在这个厂干了八年 → 20 years or more), for the annual-leave
+tiers: the years count at every employer (职工带薪年休假条例 第三条, 实施办法 第四条).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
 from knowledge_base.calculators import texts
+from knowledge_base.calculators.parsing import normalize
 from knowledge_base.calculators.tenure import (
     of_an_earlier_employer,
     of_this_employer,
     said_as_total,
 )
 from nlu.types import Entity
-from nlu.work_phrases import ServiceLengthFact
+from nlu.work_phrases import ServiceLengthFact, clause_start
 
 _MONTHS_IN_A_YEAR: Final = 12
 #: 快五年 is less than five years, 五年多 more, by up to this many months.
@@ -33,9 +35,13 @@ class CareerYears:
     low: Decimal
     high: Decimal
 
-    def typed(self) -> str:
-        """The total as the worker would type it at the years question (11年, 10年6个月)."""
+    def typed(self, tier: Callable[[Decimal], int]) -> str:
+        """The total as the worker would type it at the years question (11年, 10年6个月): as
+        said, unless its ``tier`` (of years) is not that of the least it may be (快5年 and 5年
+        are under 10 years): then the least, in whole years."""
         years, months = divmod(self.months, _MONTHS_IN_A_YEAR)
+        if tier(self.months / _MONTHS_IN_A_YEAR) != tier(self.low / _MONTHS_IN_A_YEAR):
+            years, months = self.low // _MONTHS_IN_A_YEAR, Decimal(0)
         return texts.text(
             "common.years_and_months",
             years=texts.plain_number(years),
@@ -50,6 +56,22 @@ def _bounds(fact: ServiceLengthFact) -> tuple[Decimal, Decimal, Decimal]:
     if fact.qualifier == "more":
         return months, months + 1, months + _AT_MOST_OFF
     return months, months, months
+
+
+def career_length(text: str, entities: Sequence[Entity]) -> CareerYears | None:
+    """The length of a whole working life (打工干了二十多年了, 累计工作12年) when it is the one
+    length said of no employer here or before; None otherwise."""
+    lengths = [e for e in entities if e.entity == "service_length"]
+    others = [e for e in lengths if not of_this_employer(e, text)]
+    if len(others) != 1 or of_an_earlier_employer(others[0], text):
+        return None
+    said = others[0]
+    clause = normalize(text[clause_start(text, said.start) : said.start])
+    career = any(word in clause for word in texts.words("tenure.career_length_words"))
+    fact = ServiceLengthFact.from_value(str(said.value))
+    if fact is None or not (career or said_as_total(said, text)):
+        return None
+    return CareerYears(*_bounds(fact))
 
 
 def years_across_employers(text: str, entities: Sequence[Entity]) -> CareerYears | None:

@@ -210,12 +210,12 @@ def _choice_in_message(field: InputField, text: str) -> str | None:
     says, unnegated; None when none or several do — unless exactly one of those said is marked
     ``prevails`` in prompts.yml: it tells how the story ended (一直拖着不签 … 到7月1号才签 …
     没签合同那段: signed in the end, the unsigned time before it)."""
-    norm = normalize(text)
+    norm = _first_person(normalize(text))
     said = [
         key
         for key in field.choices
         if any(
-            said_unnegated(normalize(str(word)), norm)
+            said_unnegated(_first_person(normalize(str(word))), norm)
             for word in texts.choice_entry(field.prompt_key, key).get("in_message") or ()
         )
     ]
@@ -223,6 +223,15 @@ def _choice_in_message(field: InputField, text: str) -> str | None:
         return said[0]
     prevailing = [k for k in said if texts.choice_entry(field.prompt_key, k).get("prevails")]
     return prevailing[0] if len(prevailing) == 1 else None
+
+
+def _first_person(text: str) -> str:
+    """``text`` with other ways of saying "me" as 我 (没跟俺签 reads as 没跟我签)."""
+    others = texts.words("parsing.first_person_words")  # longest first
+    me = texts.text("parsing.first_person")
+    for word in others:
+        text = text.replace(normalize(word), me)
+    return text
 
 
 def _same_fact_once(found: list[Entity]) -> list[Entity]:

@@ -32,14 +32,21 @@ def _pattern() -> re.Pattern[str]:
     # Not 周末, 周六, 星期天: a day, not weeks.
     days = "".join(texts.words(_WORDS + "weeks_not_after"))
     return re.compile(
-        rf"(?:{verbs})(?:{fillers}){{0,2}}([0-9]+|[{NUMERAL_CHARS}两]+)个?(?:星期|礼拜|周)"
+        rf"({verbs})(?:{fillers}){{0,2}}([0-9]+|[{NUMERAL_CHARS}两]+)个?(?:星期|礼拜|周)"
         rf"(?![{re.escape(days)}])"
     )
 
 
 def weeks_said(text: str) -> Number | None:
-    """The one count of weeks worked the message says (None: none, or several different)."""
-    counts = {parse_number(m.group(1)) for m in _pattern().finditer(normalize(text))}
+    """The one count of weeks worked the message says (None: none, or several different);
+    not weeks of notice (提前3个星期)."""
+    norm = normalize(text)
+    not_leads = texts.words(_WORDS + "weeks_not_leads")
+    counts = {
+        parse_number(m.group(2))
+        for m in _pattern().finditer(norm)
+        if not norm[: m.end(1)].endswith(not_leads)
+    }
     counts.discard(None)
     return counts.pop() if len(counts) == 1 else None
 

@@ -155,7 +155,8 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("两个礼拜天都加班了", [("work_time", "rest_day:2d", "两个礼拜天")]),
     ("国庆三天都上班，每天干8个小时", [("work_time", "holiday:24h", "三天都上班，每天干8个小时")]),
     # 法定假 names the holiday (the festival's name may sit before its dates).
-    ("五一劳动节5月1号和2号两天法定假我都上了班", [("work_time", "holiday:2d", "两天")]),
+    # The days by their dates (both statutory from 2025); 两天 is the same days again.
+    ("五一劳动节5月1号和2号两天法定假我都上了班", [("work_time", "holiday:2d", "5月1号和2号")]),
     ("每天都多干2个钟", [("work_time", "overtime:2h/day", "每天都多干2个钟")]),
     ("工资4k一个月", [("wage", "4000/month", "4k一个月")]),
     ("干了两年零七个月被辞退", [("service_length", "31m", "两年零七个月")]),
@@ -164,15 +165,24 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("在这个厂干了三年半", [("service_length", "42m", "三年半")]),
     ("工作一共11年了", [("service_length", "132m", "11年")]),  # 一共 holds no number
     ("我都上了22年班了", [("service_length", "264m", "22年")]),  # the verb split by the length
+    # 俩 and 仨 hold their 个; 一个月 right before an amount is its period, not a month more.
+    ("干了三年零仨月", [("service_length", "39m", "三年零仨月")]),
+    ("在这个厂做了六年一个月5200",
+     [("service_length", "72m", "六年"), ("wage", "5200/month", "一个月5200")]),
+    # No verb: a length right after a workplace that ends its clause; not 3年没涨过工资.
+    ("这个厂4年了", [("service_length", "48m", "4年")]),
+    ("在公司都有两年了", [("service_length", "24m", "两年")]),
+    ("我们厂3年没涨过工资", []),
     # 一 of 一直 is no wage of 1 yuan; 一直 may sit between the pay word and the amount.
     ("工资一直是每月5000", [("wage", "5000/month", "每月5000")]),
     ("月工资一直4200没变过", [("wage", "4200/month", "月工资一直4200")]),
     # Days named as days off (周六周日休息) name no work said later.
     ("周一到周五上班 周六周日休息 上个月上了22天班", [("work_time", "weekday:22d", "22天")]),
     ("周六不休息 上了4天", [("work_time", "rest_day:4d", "4天")]),
-    # A holiday named before its dates; the days named again (这三天) are no more days.
+    # A holiday named before its dates, read by the dates; the days named again (这三天) are
+    # no more days.
     ("国庆10月1号2号3号这三天也叫我去上班 每天8个钟 这三天的加班费",
-     [("work_time", "holiday:24h", "三天也叫我去上班 每天8个钟")]),
+     [("work_time", "holiday:24h", "10月1号2号3号这三天也叫我去上班 每天8个钟")]),
     # Hours of each counted day: 每次, or said of the day's own kind before the count.
     ("上个月3个周日都被叫去加班 每次10小时",
      [("work_time", "rest_day:30h", "3个周日都被叫去加班 每次10小时")]),
@@ -231,6 +241,27 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("每个月4号发工资", []),
     ("一个月休息4天 工资4000",
      [("work_time", "off:4d/month", "一个月休息4天"), ("wage", "4000/month", "工资4000")]),
+    # A period before kind words, 去 and 加起来 (每个礼拜平时加班加起来10个小时): still the
+    # period's amount, not a total.
+    ("每个礼拜平时加班加起来10个小时",
+     [("work_time", "weekday:10h/week", "每个礼拜平时加班加起来10个小时")]),
+    ("每周周末都去加班8小时", [("work_time", "rest_day:8h/week", "每周周末都去加班8小时")]),
+    # One rest day every week: its hours are the week's (the weeks are asked or said).
+    ("每周六加班8小时", [("work_time", "rest_day:8h/week", "每周六加班8小时")]),
+    # The days of a holiday split in two (one statutory, two moved) named again: no more days.
+    ("端午放了三天假，我三天都去上班了，这三天的加班费",
+     [("work_time", "holiday:1d", "三天"), ("work_time", "rest_day:2d", "三天")]),
+    # After 另外 another fact starts: its kind word and its verb are not the hours' before it.
+    ("五一上了三天班每天8个小时另外平时晚上又加了12个小时",
+     [("work_time", "holiday:16h", "三天班每天8个小时"),
+      ("work_time", "rest_day:8h", "三天班每天8个小时"),
+      ("work_time", "weekday:12h", "12个小时")]),
+    # Cantonese days counted with 日 after 咗 (做咗21日) and worked in full (返足).
+    ("上个月做咗21日，每日加班2个钟",
+     [("work_time", "work:21d", "21日"), ("work_time", "overtime:2h/day", "每日加班2个钟")]),
+    ("两个礼拜六都返足8个钟", [("work_time", "rest_day:16h", "两个礼拜六都返足8个钟")]),
+    ("日日都加班2个钟", [("work_time", "overtime:2h/day", "日日都加班2个钟")]),
+    ("3月22日发工资", []),
 ]  # fmt: skip
 
 

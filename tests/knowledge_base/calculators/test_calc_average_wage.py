@@ -23,6 +23,9 @@ from tests.knowledge_base.calculators.conftest import TODAY
         ("头3个月拿3800，后面9个月工资4200元", ((3, 3800), (9, 4200))),
         ("上半年每月4000 下半年每月5000", ((6, 4000), (6, 5000))),
         ("前2个月3千5 中间5个月4千 后5个月4千5", ((2, 3500), (5, 4000), (5, 4500))),
+        # 一个月 between the months and the amount is its period, not one month more.
+        ("开头5个月一个月3900，后面7个月一个月4500", ((5, 3900), (7, 4500))),
+        ("前11个月每月4000，最后一个月5000", ((11, 4000), (1, 5000))),
     ],
 )
 def test_parts_covering_twelve_months_are_read(text: str, parts: tuple[tuple[int, int]]) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from knowledge_base.calculators.annual_leave import SPEC as ANNUAL_LEAVE
-from knowledge_base.calculators.career_years import years_across_employers
+from knowledge_base.calculators.career_years import career_length, years_across_employers
 from knowledge_base.calculators.flow import prefill
 from nlu.entities import extract_entities
 from tests.knowledge_base.calculators.conftest import TODAY
@@ -51,3 +51,40 @@ def test_lengths_said_roughly_give_the_tier_only_when_it_cannot_change() -> None
     sure = "以前在老家厂里做了快5年 进这个厂3年多了 今年一整年都在这 年假没休 月薪4350"
     read = prefill(ANNUAL_LEAVE, extract_entities(sure), TODAY, sure)
     assert read.answers["cumulative_years"] == Decimal(8)  # 7 to 9 years: 5 days whatever
+
+
+def test_a_rough_sum_under_a_tier_is_not_typed_above_it() -> None:
+    # Almost 4 years and 6 years: 9 years and some months, under 10, so 5 days (not 10 years).
+    text = "以前在别的厂做了快4年 在这个厂干了6年 今年一整年都在这 年假没休 月薪4350"
+    read = prefill(ANNUAL_LEAVE, extract_entities(text), TODAY, text)
+    assert read.answers["cumulative_years"] == Decimal(9)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # A working life's length beside this employer's: its tier, when the words fix it.
+        ("出来打工三十多年了 在这个厂干了7年 今年年假没休", Decimal(30)),
+        ("打工快二十年了 现在这个厂干了5年 今年年假没休", Decimal(19)),
+        ("累计工作十几年 在这个厂干了4年 今年年假没休", Decimal(10)),  # 10 to 19: one tier
+        ("出来做工9年多了 这个厂干了3年 今年年假没休", Decimal(9)),
+        ("出来打工快10年了 这个厂干了3年 今年年假没休", Decimal(9)),
+    ],
+)
+def test_a_working_lifes_length_said_roughly_gives_its_tier(
+    text: str, years: Decimal | None
+) -> None:
+    read = prefill(ANNUAL_LEAVE, extract_entities(text), TODAY, text)
+    assert read.answers.get("cumulative_years") == years
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在这个厂干了4年",  # this employer's only
+        "之前在老厂干了十多年 在这个厂干了4年",  # an earlier employer's: added up elsewhere
+        "出来打工二十多年 之前在老厂干了10年 在这个厂干了4年",  # not the only one not here
+    ],
+)
+def test_no_working_life_unless_it_is_the_one_length_not_of_an_employer(text: str) -> None:
+    assert career_length(text, extract_entities(text)) is None

@@ -197,6 +197,12 @@ def _read_with_text(spec: object, text: str) -> flow.Prefill:
         ("仲裁员也说这是违法解除，违法解除的赔偿金该多少", "unlawful"),  # 仲裁员 is no 裁员
         ("公司裁员，这是违法解除吧", None),  # words of both: asked
         ("被开除了 补偿怎么算", None),  # 开除 alone may be lawful: asked
+        # 解雇 and 非法 for 违法; no reason given, said in other words.
+        ("厂里非法解雇我，干了4年", "unlawful"),
+        ("主管啥理由都没讲就叫我明天别来了", "unlawful"),
+        ("老细冇俾理由就炒咗我", "unlawful"),
+        # Another way of saying "me": 把俺裁了 is 把我裁了.
+        ("厂里效益不好把俺裁了", "economic"),
     ],
 )
 def test_the_kind_of_compensation_is_read_from_settling_words_only(
@@ -233,6 +239,11 @@ DOUBLE_WAGE = CALCULATORS["calc_double_wage"]
         ("今年3月进厂 上个月辞职了 累计工作9年", "joined_and_leaving", None),
         ("上个月辞职了 累计工作9年 休了3天病假", None, None),  # left, start unknown; sick leave
         ("2010年进的现在这个厂 今年的年休假只歇了5天 累计工作20年", "whole_year", D(5)),
+        # Cantonese: this employer (呢间厂), the whole of last year (去年成年).
+        ("我喺呢间公司做咗4年 今年年假冇休过 累计工作9年", "whole_year", D(0)),
+        ("累计工作9年 去年成年一日年假都冇放过", "whole_year", D(0)),
+        # A length with no verb after this employer's name, in a list of employers.
+        ("累计工作9年（之前的厂5年，这个厂4年） 今年年假一天没休", "whole_year", D(0)),
     ],
 )
 def test_annual_leave_reads_how_the_year_went_and_the_leave_taken(
@@ -304,6 +315,18 @@ def test_double_wages_read_the_start_and_run_to_today_while_still_working(
     assert read.answers.get("end_date") == end
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("今年4月进厂 老板一直没跟咱签合同", "never"),
+        ("今年4月进厂 厂里一直没和我们签劳动合同", "never"),
+        ("今年4月进厂 到7月1号才跟俺签的", "signed"),
+    ],
+)
+def test_other_ways_of_saying_me_settle_the_contract_too(text: str, status: str) -> None:
+    assert _read_with_text(DOUBLE_WAGE, text).answers.get("contract_status") == status
+
+
 def test_a_field_said_twice_is_asked_not_taken_as_zero() -> None:
     read = _read_with_text(OVERTIME, "平时加了20个小时 周六加了8个钟 周日加了10个钟 月薪4350")
     assert "rest_day_hours" not in read.answers  # two facts for it: asked
@@ -317,6 +340,9 @@ def test_a_field_said_twice_is_asked_not_taken_as_zero() -> None:
         ("在这个厂干了3年 今年一天年假都没休", None),  # maybe not all the years of work: asked
         ("毕业就进了这个厂 在这个厂干了3年 今年一天年假都没休", D(3)),  # the only employer
         ("之前在老家那边厂里干了8年 今年3月16号才进的这个厂", D(8)),  # an earlier employer's
+        # No other job before, said other ways (Cantonese too).
+        ("我喺呢间厂做咗3年 之前冇做过其他工 去年年假冇放过", D(3)),
+        ("在这个厂干了6年 以前没干过别的工作 今年一天年假都没休", D(6)),
     ],
 )
 def test_years_here_are_the_years_of_work_only_when_this_is_the_only_employer(

@@ -16,7 +16,32 @@ def test_weeks_after_a_verb_of_working_are_read(text: str, weeks: int) -> None:
     assert weeks_said(text) == weeks
 
 
-@pytest.mark.parametrize("text", ["干了4个周末", "上周六加班", "干了3个星期天", "3个星期"])
+@pytest.mark.parametrize(
+    ("text", "weeks"),
+    [
+        ("这个月连续两个礼拜 每天都加班", 2),
+        ("前面5个星期 每个星期加了8个钟", 5),
+        ("前两周每天晚上加班2小时", 2),
+        ("最近三周 平时每晚多干1小时 这三周的加班费", 3),  # the same weeks named again
+    ],
+)
+def test_weeks_in_a_row_or_just_past_are_read(text: str, weeks: int) -> None:
+    assert weeks_said(text) == weeks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "干了4个周末",
+        "上周六加班",
+        "干了3个星期天",
+        "3个星期",
+        "3个星期前开始加班",  # when, not how long
+        "提前3个星期通知我 每天加班2小时",  # notice, not weeks worked
+        "连续两个星期天都加班",  # Sundays, not weeks
+        "连续两周 这3周",  # two counts: asked
+    ],
+)
 def test_days_of_the_week_and_bare_counts_are_not_weeks_worked(text: str) -> None:
     assert weeks_said(text) is None
 

@@ -1,0 +1,79 @@
+"""One message that states every fact is worked out whole (oneshot.calculate): the families
+of phrasing read since probe 10, each in sentences of our own, amounts computed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.calculators.oneshot import calculate
+from tests.knowledge_base.calculators.conftest import TODAY
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        # Days of a holiday's break by their dates: 2号 statutory (8 h × 25 × 300% = 600), 6号
+        # a moved rest day (8 h × 25 × 200% = 400).
+        ("月薪4350，国庆放了7天假，我2号和6号被叫回厂里上班，每天8个钟，没有补休，加班费多少",
+         "calc_overtime", 1000.0),
+        # 2024: 劳动节 had only 5月1日 (240 × 300% = 720); 2号 and 3号 were rest days
+        # (2 × 240 × 200% = 960).
+        ("日薪240，2024年劳动节放了5天假，我1号、2号、3号都去加班了，没补休",
+         "calc_overtime", 1680.0),
+        # Weeks in a row: 3 × 5 weekdays × 1.5 h = 22.5 h × 25 × 150%.
+        ("月薪4350，这个月连续3个礼拜，周一到周五每晚都多干1个半小时，周末休息，加班费多少",
+         "calc_overtime", 843.75),
+        # A week's hours with kind words and 加起来 between: 2 × 8 h × 30 × 150%.
+        ("月薪5220，前面两个星期，每个星期平时加班加起来8小时，加班费多少", "calc_overtime", 720.0),
+        # Every Saturday for 4 weeks in a row: 4 × 8 h × 25 × 200%.
+        ("月薪4350，每周六加班8小时，连续做了4个星期，没补休，加班费多少", "calc_overtime", 1600.0),
+        # Cantonese days (做咗20日): 40 h × 25 × 150% = 1500; 返足: 18 h × 25 × 200% = 900.
+        ("人工每个月4350，上个月做咗20日，每日加班2个钟，另外两个礼拜日都返足9个钟，冇补休",
+         "calc_overtime", 2400.0),
+        # 日日 is every day: 21 × 2 h × 30 × 150% = 1890; 2 Sundays × 8 h × 30 × 200% = 960.
+        ("人工每个月5220，上个月做咗21日，日日加班2个钟，有两个礼拜日都返咗工，每日8个钟，冇补休",
+         "calc_overtime", 2850.0),
+        # The break's length said after the days still places them: 1号 2号 statutory, 6号 not.
+        ("月薪3480，2024年国庆我1号、2号、6号上了班，国庆放了7天，每天8个钟，没补休",
+         "calc_overtime", 1280.0),
+        # 这三天 after a break split in two is the same three days: 600 + 2 × 400.
+        ("日薪200，端午放了三天假，三天我都上班了，每天8小时，没补休，这三天加班费多少",
+         "calc_overtime", 1400.0),
+        # 俩月 is two months: N = 6.5 × 5000.
+        ("在这个厂干了六年零俩月，公司跟我协商解除，月薪5000，补偿多少",
+         "calc_compensation", 32500.0),
+        # 八年一个月5000: eight years at 5000 a month; no reason given is 2N.
+        ("干了八年一个月5000，被辞退了，老板啥理由都没讲，能赔多少", "calc_compensation", 80000.0),
+        # A wage in parts with 一个月 before each amount: (4 × 3600 + 8 × 4500) ÷ 12 = 4200 × 5.
+        ("在这个厂干了5年，公司裁员，最后12个月里头4个月一个月3600，后8个月一个月4500",
+         "calc_compensation", 21000.0),
+        # A working life's 三十多年 beside this employer's 7: 15 days × 200 × 200%.
+        ("出来打工三十多年了，在这个厂干了7年，今年年假一天没休，月薪4350",
+         "calc_annual_leave", 6000.0),
+        # Cantonese: this employer, no other job before, the whole of last year: 5 × 200 × 200%.
+        ("我喺呢间公司做咗4年，之前冇做过其他工，去年成年一日年假都冇放过，人工4350",
+         "calc_annual_leave", 2000.0),
+        # 咱 for 我: never signed, 3月1日 to 8月31日 is 6 months × 4000.
+        ("咱是2026年2月1号进的厂，干到8月31号就走了，老板一直没跟咱签合同，一个月4000",
+         "calc_double_wage", 24000.0),
+    ],
+)  # fmt: skip
+def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
+    result = calculate(text, intent=intent, today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "月薪4350，国庆放假，我8号9号上了班，加班费多少",  # after the statutory days, no break
+        "月薪4350，元旦放了3天，我2号上了班，加班费多少",  # 元旦's break may start on 12月30日
+        "月薪4350，3个星期前开始每天加班2小时，加班费多少",  # when, not how many weeks
+        "月薪3480，国庆放假7天，我上了3天班，没补休",  # which 3 of the 7 days is not told
+        "月薪4350，国庆放假，我8号到10号上了三天班",  # after the break: maybe no overtime
+    ],
+)
+def test_what_cannot_be_placed_is_asked_not_guessed(text: str) -> None:
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is None and result.missing
