@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from nlu.date_ranges import RANGE_WORDS
 from nlu.numbers import parse_number
 
 #: A number of a date, in digits or Chinese (10, 十, 二十一).
@@ -34,11 +35,11 @@ _DAYS_UNIT: Final = "日"
 #: What may sit between the days of one list (1号、4号、5号, 1号2号3号, 3号和4号).
 _JOINERS: Final = " 、,，和跟及与"
 _YEAR: Final = re.compile(r"(\d{4})年的?$")
-#: Between the first and last day of a run (1号到3号, 1号至3号, 1号-3号).
-_RANGE_WORDS: Final = ("到", "至", "-", "~", "—")
 #: A range word and the run's last day, within this many characters after its first day
 #: (从1号一直干到3号).
-_RUN_END: Final = re.compile(rf"[到至\-~—](?:(?:{_DATE_NUMBER})月)?(?:{_DATE_NUMBER})[号日]")
+_RUN_END: Final = re.compile(
+    rf"(?:{'|'.join(map(re.escape, RANGE_WORDS))})(?:(?:{_DATE_NUMBER})月)?(?:{_DATE_NUMBER})[号日]"
+)
 _RUN_REACH: Final = 8
 #: The year of the arithmetic when none is said: no fixed-date holiday's days touch February.
 _ANY_YEAR: Final = 2001
@@ -96,7 +97,7 @@ class HolidayCalendar:
 def _in_a_run(norm: str, start: int, end: int) -> bool:
     """A day right after a range word (到3号), or shortly before one and a day (1号到三号,
     从1号一直干到3号): one end of a run of days."""
-    if norm[:start].endswith(_RANGE_WORDS):
+    if norm[:start].endswith(RANGE_WORDS):
         return True
     return _RUN_END.search(norm[end : end + _RUN_REACH]) is not None
 
