@@ -118,15 +118,28 @@ class PinyinReader:
         return "".join(out)
 
     def _split(self, word: str) -> list[str] | None:
-        """``word`` as known syllables, longest first from the left (None: not pinyin)."""
+        """``word`` as the fewest known syllables, the longest first where several splits are
+        as short (None: not pinyin). Longest first alone fails on qunian (qun + ian)."""
+        size = len(word)
+        # fewest[i]: the fewest syllables word[i:] splits into (None: it does not split).
+        fewest: list[int | None] = [None] * size + [0]
+        for start in range(size - 1, -1, -1):
+            counts = [
+                rest + 1
+                for end in range(start + 1, min(start + LONGEST_SYLLABLE, size) + 1)
+                if word[start:end] in self.syllables and (rest := fewest[end]) is not None
+            ]
+            fewest[start] = min(counts, default=None)
+        if fewest[0] is None:
+            return None
         parts: list[str] = []
-        i = 0
-        while i < len(word):
-            for size in range(min(LONGEST_SYLLABLE, len(word) - i), 0, -1):
-                if word[i : i + size] in self.syllables:
-                    parts.append(word[i : i + size])
-                    i += size
+        start = 0
+        while start < size:
+            for end in range(min(start + LONGEST_SYLLABLE, size), start, -1):
+                rest = fewest[end]
+                known = word[start:end] in self.syllables
+                if known and rest is not None and rest + 1 == fewest[start]:
+                    parts.append(word[start:end])
+                    start = end
                     break
-            else:
-                return None
         return parts

@@ -469,6 +469,8 @@ class SafetyLayer:
         }
         if told_context.past and told_context.now:
             levels |= self._told_now_in_a_sentence(told, ranking, levels)
+        if levels.get(SELF_HARM) == Level.DOUBT and context.past and context.now:
+            levels |= self._own_self_harm_now(normalized, context, ranking)
         found = {kind: level for kind, level in levels.items() if level > Level.NONE}
         calm = context.legal_question or context.past
         if not found and not calm and _search(self._unspecified, normalized):
@@ -492,6 +494,22 @@ class SafetyLayer:
                 if rule.level(sentence, own) == Level.EMERGENCY:
                     raised[rule.kind] = Level.EMERGENCY
         return raised
+
+    def _own_self_harm_now(
+        self, normalized: str, context: Context, ranking: Sequence[IntentScore]
+    ) -> dict[str, Level]:
+        """Self-harm done now, told in a sentence of its own with no past (刚刚我把药全部吞下去了),
+        is not calmed by a past event in another sentence (上周被开除了): the dismissal is the
+        cause, not a self-harm that is over. Someone else's, or one that is over, stays doubt.
+        Round 30."""
+        if context.others or context.self_harm_over or context.media:
+            return {}
+        rule = next(r for r in self.rules if r.kind == SELF_HARM)
+        for sentence in _SENTENCE_END.split(normalized):
+            own = self.context(sentence, ranking)
+            if own.now and not own.past and rule.level(sentence, own) == Level.EMERGENCY:
+                return {SELF_HARM: Level.EMERGENCY}
+        return {}
 
     def _told(
         self, normalized: str, context: Context, ranking: Sequence[IntentScore]

@@ -29,6 +29,12 @@ def test_syllables_typed_joined_are_split(reader: PinyinReader) -> None:
     assert reader.read("buxianghuole") == "不想活了"
 
 
+def test_joined_syllables_split_into_the_fewest(reader: PinyinReader) -> None:
+    # Longest first alone reads qunian as qun + ... and gives up (round 30).
+    assert reader.read("qunian liuxue le").endswith("流血了")
+    assert PinyinReader.build(["去年"]).read("wo qunian") == " wo 去年"
+
+
 def test_unknown_syllables_stay_as_typed(reader: PinyinReader) -> None:
     read = reader.read("wo de gong zi")
     assert read.startswith("我")
