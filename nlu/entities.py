@@ -222,11 +222,14 @@ class EntityExtractor:
                 add(surface, entity, self.synonyms.get(normalize(surface), value))
         return surfaces
 
-    def extract(self, text: str, *, cut: list[str] | None = None) -> list[Entity]:
+    def extract(
+        self, text: str, *, cut: list[str] | None = None, today: dt.date | None = None
+    ) -> list[Entity]:
         """All entities in ``text``, in text order; offsets index the original ``text``.
 
         ``cut`` is jieba's cut of the normalised ``text`` with this extractor's dictionary
-        (whitespace pieces included), when the caller has made it already.
+        (whitespace pieces included), when the caller has made it already; ``today`` is the
+        day years said relative to it (今年国庆) are counted from (default: the clock's).
         """
         norm = normalize(text)
         found: list[Entity] = []
@@ -234,7 +237,7 @@ class EntityExtractor:
         found.extend(dates)
         quantities = find_quantities(norm)
         found.extend(self._quantities(text, norm, quantities, [(e.start, e.end) for e in dates]))
-        found.extend(self._phrases(text, norm, quantities, dates))
+        found.extend(self._phrases(text, norm, quantities, dates, today))
         found.extend(self._lookups(text, norm))
         found.extend(self._regex_matches(text, norm))
         found.extend(self._employers(text, norm, cut))
@@ -255,14 +258,19 @@ class EntityExtractor:
         return entities
 
     def _phrases(
-        self, text: str, norm: str, quantities: list[Quantity], dates: list[Entity]
+        self,
+        text: str,
+        norm: str,
+        quantities: list[Quantity],
+        dates: list[Entity],
+        today: dt.date | None = None,
     ) -> list[Entity]:
         """Pay with its unit, working time with its kind, length of service (calculators)."""
         rules = load_phrase_rules()
         numbers = [q for q in quantities if not any(d.start <= q.start < d.end for d in dates)]
         wages = find_wages(norm, numbers, rules)
         taken = [(f.start, f.end) for f in wages]
-        times = find_work_times(norm, numbers, rules, taken=taken)
+        times = find_work_times(norm, numbers, rules, taken=taken, today=today)
         spans = find_service_lengths(norm, numbers, rules)
         named = [("wage", wages), ("work_time", times), ("service_length", spans)]
         return [
@@ -481,6 +489,9 @@ def _default_extractor() -> EntityExtractor:
     return EntityExtractor()
 
 
-def extract_entities(text: str, extractor: EntityExtractor | None = None) -> list[Entity]:
-    """Entities in ``text`` using ``extractor`` (default: rules only, no lookup tables)."""
-    return (extractor or _default_extractor()).extract(text)
+def extract_entities(
+    text: str, extractor: EntityExtractor | None = None, *, today: dt.date | None = None
+) -> list[Entity]:
+    """Entities in ``text`` using ``extractor`` (default: rules only, no lookup tables);
+    years said relative to ``today`` (今年国庆) are counted from it (default: the clock's)."""
+    return (extractor or _default_extractor()).extract(text, today=today)

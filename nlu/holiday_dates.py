@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from nlu.date_ranges import RANGE_WORDS
@@ -71,6 +71,8 @@ class HolidayCalendar:
     relative_years: Mapping[str, int]
     #: Year → first day of a fixed-date holiday → the day of a festival inside its break.
     festivals_inside: Mapping[int, Mapping[MonthDay, MonthDay]]
+    #: Year → days of 春节 (0 is 除夕) that were ordinary working days, outside the break.
+    lunar_workdays: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
     def statutory_days(self, cue: str, year: int | None, now: Mapping[str, int]) -> int | None:
         """The statutory days of the holiday named ``cue`` in ``year`` (None: today's rules),
@@ -92,6 +94,10 @@ class HolidayCalendar:
     def lunar_days(self, year: int | None, now: tuple[int, int]) -> tuple[int, int]:
         """The statutory days of 春节 (0 is 除夕, N is 初N) in ``year``."""
         return self.lunar_before if year is not None and year < self.changed_in else now
+
+    def lunar_workday(self, day: int, year: int | None) -> bool:
+        """Day ``day`` of 春节 (0 is 除夕) was an ordinary working day in ``year`` (除夕 2024)."""
+        return year is not None and day in self.lunar_workdays.get(year, frozenset())
 
 
 def _in_a_run(norm: str, start: int, end: int) -> bool:

@@ -33,6 +33,7 @@ from nlu.holiday_dates import (
     year_said,
 )
 from nlu.named_days import find_named_days
+from nlu.not_pay import find_local_average, said_of
 from nlu.numbers import (
     CN_DIGIT_CHARS,
     CN_DIGITS,
@@ -186,6 +187,9 @@ class PhraseRules:
     wage_fillers: tuple[str, ...]
     piece_words: tuple[str, ...]
     pay_words: tuple[str, ...]
+    #: Right before an amount or its pay phrase: what it is said of when not pay (宿舍费 →
+    #: cost, 社平工资 → the local average wage).
+    not_pay: tuple[tuple[str, str], ...]
     min_bare: dict[str, float]
     bare_blocked_after: tuple[str, ...]
     kinds: tuple[tuple[str, str], ...]
@@ -225,6 +229,8 @@ class PhraseRules:
     new_fact_words: tuple[str, ...]
     #: The holidays' calendar (first statutory days, the rules before 2025).
     calendar: HolidayCalendar
+    #: Between a festival and a holiday on a fixed date named together (国庆加中秋).
+    together_joiners: tuple[str, ...]
     #: Holidays whose break starts on their first statutory day (from the year after them).
     break_from_first_day: tuple[str, ...]
     break_from_first_day_since: int
@@ -284,6 +290,7 @@ class PhraseRules:
             wage_fillers=words(wage["fillers"]),
             piece_words=words(wage["piece_words"]),
             pay_words=words(wage["pay_words"]),
+            not_pay=by_key(wage["not_pay"]),
             min_bare={str(k): float(v) for k, v in wage["min_bare"].items()},
             bare_blocked_after=words(raw["bare_number"]["blocked_after"]),
             kinds=by_key(time["kinds"]),
@@ -322,7 +329,12 @@ class PhraseRules:
                     int(year): {_month_day(str(k)): _month_day(str(v)) for k, v in days.items()}
                     for year, days in calendar["festivals_inside"].items()
                 },
+                lunar_workdays={
+                    int(year): frozenset(int(day) for day in days)
+                    for year, days in (calendar.get("lunar_workdays") or {}).items()
+                },
             ),
+            together_joiners=words(calendar["together_joiners"]),
             break_from_first_day=words(calendar["break_from_first_day"]),
             break_from_first_day_since=int(calendar["break_from_first_day_since"]),
             standard_words=words(time.get("standard_words") or ()),
@@ -433,6 +445,8 @@ def find_wages(
         if hit is None:
             continue
         unit, start, end = hit
+        if said_of(norm[:start], rules.not_pay, rules.wage_fillers) is not None:
+            continue  # 宿舍费每月150, 社平工资11000: not the worker's pay
         strong = answer or norm[start:end].startswith(rules.pay_words)
         if q.kind == "number" and (
             (q.value < rules.min_bare[unit] and not strong)
@@ -625,7 +639,11 @@ def _lunar_work(span: _LunarSpan, rules: PhraseRules, year: int | None) -> list[
     """Days worked in the 春节 break: the statutory ones (of ``year``) are holiday work, the
     rest (weekends moved next to it) rest-day work."""
     low, high = rules.lunar_days(year)
-    days = span.last - span.first + 1
+    # 除夕 2024 was an ordinary working day, outside the break: no overtime by itself.
+    workdays = sum(
+        rules.calendar.lunar_workday(day, year) for day in range(span.first, span.last + 1)
+    )
+    days = span.last - span.first + 1 - workdays
     statutory = max(0, min(span.last, high) - max(span.first, low) + 1)
     facts = [WorkTimeFact("holiday", statutory, "d", None)] if statutory else []
     if days > statutory:
@@ -802,6 +820,11 @@ def _holiday_ranges(
             word = word if word is not None and word.cue in rules.calendar.first_dates else None
         if word is None or _overlaps(run.start, run.end, taken):
             continue
+        together = _named_with_its_break(norm, word, holidays, rules, year)
+        if together is None:  # 国庆中秋1号到8号, no year: which day was 中秋 is not known
+            read.unplaced.append((run.start, run.end, run.days))
+            continue
+        word = together
         clause = norm[clause_start(norm, run.start) : _clause_end(norm, run.end)]
         if need_verb and not _says_worked(clause, rules):
             continue
@@ -821,6 +844,35 @@ def _holiday_ranges(
             ]
         read.found.extend(Found(f, run.start, run.end) for f in facts)
     return read
+
+
+def _named_with_its_break(
+    norm: str,
+    word: _KindWord,
+    holidays: Sequence[_KindWord],
+    rules: PhraseRules,
+    year: int | None,
+) -> _KindWord | None:
+    """The holiday whose days ``word`` names: a festival named together with a holiday on a
+    fixed date (国庆加中秋, 中秋国庆, 国庆节和中秋节) is that holiday's break, when the calendar
+    of ``year`` puts the festival in it (2025: 中秋 on 10月6日); None when it does not or no
+    year is said (which days were statutory is not known); else ``word`` itself."""
+    if word.cue in rules.calendar.first_dates:
+        return word
+    for other in holidays:
+        if other.cue not in rules.calendar.first_dates:
+            continue
+        if other.end <= word.start:
+            gap = norm[other.end : word.start]
+        elif word.end <= other.start:
+            gap = norm[word.end : other.start]
+        else:
+            continue
+        gap = gap.removeprefix(_FESTIVAL_SUFFIX)
+        if gap and gap not in rules.together_joiners:
+            continue
+        return other if rules.calendar.festival_inside(other.cue, year) is not None else None
+    return word
 
 
 def _run_by_calendar(
@@ -848,6 +900,8 @@ def _run_by_calendar(
     return split_by_calendar(days, first, statutory, window, year, festival)
 
 
+#: After a holiday's name (国庆节, 中秋节): still the name.
+_FESTIVAL_SUFFIX: Final = "节"
 #: Ends of a sentence: a holiday named before one is not the holiday of dates after it.
 _SENTENCE_END: Final = re.compile(r"[。！？!?\n]")
 
@@ -993,11 +1047,14 @@ def _count_of_unplaced(norm: str, q: Quantity, unplaced: Sequence[tuple[int, int
 
 
 def _holiday_year(
-    norm: str, kind_words: Sequence[_KindWord], lunar: Sequence[_LunarSpan], rules: PhraseRules
+    norm: str,
+    kind_words: Sequence[_KindWord],
+    lunar: Sequence[_LunarSpan],
+    rules: PhraseRules,
+    this_year: int,
 ) -> int | None:
-    """The one year said right before the holidays named (2024年国庆, 前年春节); None when
-    none is said, or several."""
-    this_year = dt.date.today().year
+    """The one year said right before the holidays named (2024年国庆, 前年春节; 今年 is
+    ``this_year``); None when none is said, or several."""
     starts = [w.start for w in kind_words if w.kind == "holiday"] + [s.start for s in lunar]
     years = {year_said(norm, start, rules.calendar.relative_years, this_year) for start in starts}
     years.discard(None)
@@ -1308,13 +1365,16 @@ def find_work_times(
     *,
     taken: Sequence[tuple[int, int]] = (),
     need_verb: bool = True,
+    today: dt.date | None = None,
 ) -> list[Found]:
     """Hours or days of work with their kind and period. In a whole message the words around
-    the amount must say it was worked (``need_verb``); an answer to an hours question need not."""
+    the amount must say it was worked (``need_verb``); an answer to an hours question need not.
+    Years said relative to ``today`` (今年国庆) count from it (default: the clock's day)."""
     kind_words = _kind_words(norm, quantities, rules)
     working_kinds = [w for w in kind_words if not _said_off(norm, w, rules)]
     lunar = _lunar_spans(norm, rules)
-    year = _holiday_year(norm, kind_words, lunar, rules)
+    this_year = (today or dt.date.today()).year
+    year = _holiday_year(norm, kind_words, lunar, rules, this_year)
     # A number inside a kind word (五一, 十一假期) or a day's name (初三) names the day, it is
     # not an amount.
     inside_kind_word = [(w.start, w.end) for w in kind_words] + [(d.start, d.end) for d in lunar]
@@ -1417,6 +1477,11 @@ def find_work_times(
         unit: TimeUnit = "h" if q.kind == "hours" else "d"
         amount = q.amount if q.amount is not None else q.value
         said = WorkTimeFact(cast(WorkKind, kind), amount, unit, per)
+        if word is not None and kind == "holiday":
+            # 国庆加中秋8天都没休: the break of 国庆, with 中秋's day in it that year.
+            word = _named_with_its_break(norm, word, working_kinds, rules, year)
+            if word is None:
+                continue
         if _part_of_a_break(norm, said, word, kind_words, quantities, rules):
             continue
         start = own_start + len(own) - len(per_cue[0]) if per_cue else q.start
@@ -1576,3 +1641,11 @@ def read_service_length(text: str) -> ServiceLengthFact | None:
     rules = load_phrase_rules()
     hit = _only(find_service_lengths(norm, find_quantities(norm), rules, need_verb=False))
     return hit.fact if hit is not None and isinstance(hit.fact, ServiceLengthFact) else None
+
+
+def read_local_average(text: str) -> Number | None:
+    """The local average wage a message states (当地社平工资是11000), or None."""
+    norm = normalize(text.strip())
+    rules = load_phrase_rules()
+    between = sorted(rules.wage_fillers + rules.pay_words, key=len, reverse=True)
+    return find_local_average(norm, find_quantities(norm), rules.not_pay, between)

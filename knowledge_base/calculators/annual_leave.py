@@ -251,13 +251,13 @@ _NTH_YEAR_REACH: Final = 8
 
 #: 休了2天, 请过两天年假: leave taken, as days (the leave named after it, if any, is 年假);
 #: also 才休1天, 只请了两天 after a word that says "only" (``message.only_words``; the 了 may go
-#: then), so 每周休1天 (days off) is not read as leave taken.
+#: then), so 每周休1天 (days off) is not read as leave taken. Cantonese says 休咗2日.
 @lru_cache(maxsize=1)
 def _taken_pattern() -> re.Pattern[str]:
     only = "|".join(re.escape(w) for w in texts.words(f"{NAME}.message.only_words"))
     return re.compile(
-        rf"(?:(?:休|请|放|歇)(?:了|过)|(?:{only})(?:休|请|放|歇)(?:了|过)?)"
-        rf"(\d+|[{NUMERAL_CHARS}]{{1,3}})天(.{{0,3}})"
+        rf"(?:(?:休|请|放|歇)(?:了|过|咗)|(?:{only})(?:休|请|放|歇)(?:了|过|咗)?)"
+        rf"(\d+|[{NUMERAL_CHARS}]{{1,3}})(?:天|日)(.{{0,3}})"
     )
 
 
@@ -305,11 +305,19 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     tenure = read_tenure(text, entities, today)
     start = tenure.start()
     joined_now = start is not None and start.year == today.year
+    year = leave_year(text, today)
     if tenure.left and (tenure.joined is not None or tenure.months >= _MONTHS_IN_A_YEAR):
         # A year or more here up to a day this year: here since before this year began.
         facts["year_status"] = JOINED_AND_LEAVING if joined_now else LEAVING
         if tenure.left_on is not None and tenure.left_on.year == today.year:
             facts["leave_date"] = typed_date(tenure.left_on)
+    elif not tenure.left and start is not None and year is not None and year != today.year:
+        # 2025年7月1日跳槽到新厂 … 2025年没休的年假: the year asked about is another one.
+        if start.year == year and tenure.joined is not None:
+            facts["year_status"] = JOINED
+            facts["join_date"] = typed_date(tenure.joined)
+        elif start.year < year:
+            facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is not None:
         facts["year_status"] = JOINED if joined_now else WHOLE_YEAR
         if joined_now and tenure.joined is not None:
@@ -341,6 +349,33 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     elif not said_years and (nth := _years_from_nth_year(text)) is not None:
         facts["cumulative_years"] = nth
     return facts
+
+
+#: A year by its number (2025年), not the year of a date (2025年7月1日).
+_YEAR_NUMBER: Final = re.compile(rf"(\d{{4}})年(?!\d|[{NUMERAL_CHARS}]{{1,3}}月)")
+_CLAUSE_BREAK: Final = re.compile(r"[，。,.!?！？；;\n]")
+
+
+def leave_year(text: str, today: dt.date) -> int | None:
+    """The year the leave asked about is of, when the message says it before the leave's
+    name in one clause (2025年没休的年假, 去年年假一天都没休, 旧年一日年假都冇放); None when
+    none is said, or two differ."""
+    relative: dict[str, int] = texts.node("parsing.relative_years")
+    names = texts.words(f"{NAME}.message.leave_names")
+    years: set[int] = set()
+    for clause in _CLAUSE_BREAK.split(normalize(text)):
+        at = min((i for i in (clause.find(n) for n in names) if i >= 0), default=-1)
+        if at < 0:
+            continue
+        before = clause[:at]
+        said = [(m.start(), int(m.group(1))) for m in _YEAR_NUMBER.finditer(before)]
+        words = "|".join(map(re.escape, sorted(relative, key=len, reverse=True)))
+        said += [
+            (m.start(), today.year - int(relative[m.group()])) for m in re.finditer(words, before)
+        ]
+        if said:
+            years.add(max(said)[1])
+    return years.pop() if len(years) == 1 else None
 
 
 def _same_tier(low_months: Decimal, high_months: Decimal) -> bool:

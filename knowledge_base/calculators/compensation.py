@@ -42,6 +42,7 @@ from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField
 from nlu.types import Entity
+from nlu.work_phrases import read_local_average
 
 NAME: Final = "compensation"
 ECONOMIC: Final = "economic"
@@ -299,9 +300,16 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
 
 def _message_facts(text: str, _entities: Sequence[Entity], _today: dt.date) -> dict[str, str]:
     """The last 12 months' wage told in parts (前6个月每月4000 后6个月每月5000), as typed at the
-    wage question (its average is worked out there)."""
+    wage question (its average is worked out there), and the local average wage said
+    (当地上年度职工月平均工资是11000)."""
+    facts: dict[str, str] = {}
     parts = wage_parts(text)
-    return {} if parts is None else {"monthly_wage": typed_parts(parts)}
+    if parts is not None:
+        facts["monthly_wage"] = typed_parts(parts)
+    local = read_local_average(text)
+    if local is not None:
+        facts["local_avg_wage"] = str(local)
+    return facts
 
 
 _MIN_MONEY: Final = Decimal(1)

@@ -88,7 +88,7 @@ def calculate(
 ) -> OneShot | None:
     """The calculation one message allows, or None when it is not a calculator's business."""
     day = today or date.today()
-    found = list(entities) if entities is not None else extract_entities(text)
+    found = list(entities) if entities is not None else extract_entities(text, today=day)
     chosen = _choose(text, found, intent, topic, day)
     if chosen is None:
         return None

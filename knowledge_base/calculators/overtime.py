@@ -3,9 +3,10 @@
 Pay is taken in the unit the worker says it (month, day, hour or piece). Hourly pay = monthly
 ÷ 21.75 ÷ 8, or daily ÷ 8; daily pay = monthly ÷ 21.75 (劳社部发[2008]3号). Rest-day and
 holiday work given in whole days is paid on the daily wage (工资支付暂行规定 第十三条: "日或小时
-工资标准"); everything else on the hourly wage, rounded to cents first so every working line can
-be checked with a pocket calculator. Piece rates are not converted: overtime is paid at 150 /
-200 / 300 % of the piece price, which the result says.
+工资标准"); everything else on the hourly wage, which keeps four decimals when cents do not hold
+it (see ``wages``) so every working line can still be checked with a pocket calculator.
+Piece rates are not converted: overtime is paid at 150 / 200 / 300 % of the piece price, which
+the result says.
 
 Working time may be a total ("16小时", "3天") or a rate with a count ("每天3个钟" × days,
 "一周干六天" × weeks); a working day is 8 hours and a working week 5 days / 40 hours
@@ -76,7 +77,7 @@ _ZERO: Final = Decimal(0)
 
 
 def hourly_wage(monthly_wage: Decimal) -> Decimal:
-    """Monthly wage ÷ 21.75 ÷ 8, rounded half up to cents."""
+    """Monthly wage ÷ 21.75 ÷ 8, rounded half up to four places."""
     return wages.hourly(Wage(monthly_wage, "month")).amount
 
 
@@ -320,7 +321,7 @@ class _Pay:
             self.steps.append(
                 _t(
                     f"steps.{key}",
-                    base=f"{base:.2f}",
+                    base=wages.rate_text(base),
                     rate=plain_number(rate),
                     amount=plain_number(amount),
                     pay=yuan(pay),

@@ -5,6 +5,10 @@ day (关于职工全年月平均工作时间和工资折算问题的通知, 劳�
 小时工资 = 月工资 ÷ (21.75 × 8)). Piece rates never convert: overtime is paid on the piece
 price (工资支付暂行规定 第十三条), which the overtime calculator says instead.
 
+A converted hourly wage keeps four decimals: overtime multiplies it by many hours, and
+rounding it to cents first would move the amount by up to half a fen an hour (20.1149 is not
+20.11: 32 hours at 200 % differ by 0.16 yuan). A daily wage is rounded to cents, as on a slip.
+
 Plausible pay, per unit (outside it the bot asks the worker to confirm rather than compute):
 a month 500–100 000 yuan (below any full-time wage, above almost any factory wage), a day
 20–5 000, an hour 3–1 000, a piece 0.01–1 000. Hard limits (0 and over a million) are refused.
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 from knowledge_base.calculators import texts
@@ -24,6 +28,8 @@ from knowledge_base.calculators.texts import plain_number
 PAY_DAYS_PER_MONTH: Final = Decimal("21.75")
 HOURS_PER_DAY: Final = Decimal(8)
 MAX_AMOUNT: Final = Decimal(1_000_000)
+#: The places a converted hourly wage keeps (see the module docstring).
+HOURLY_PLACES: Final = Decimal("0.0001")
 
 #: Inclusive plausible range per unit (see the module docstring).
 PLAUSIBLE: Final[dict[WageUnit, tuple[Decimal, Decimal]]] = {
@@ -85,17 +91,27 @@ def _require_amount(wage: Wage) -> Decimal:
     return wage.amount
 
 
+def rate_text(value: Decimal) -> str:
+    """A wage rate as the working shows it: cents (25.00), or the four places an hourly wage
+    keeps when cents do not hold it (20.1149)."""
+    return f"{value:.2f}" if value == round_money(value) else f"{value:.4f}"
+
+
 def _hourly(wage: Wage) -> Converted:
-    """Hourly pay, rounded half up to cents: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
+    """Hourly pay, rounded half up to four places: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
     amount = _require_amount(wage)
     if wage.unit == "hour":
         return Converted(amount, (), converted=False)
     if wage.unit == "day":
-        value = round_money(amount / HOURS_PER_DAY)
-        step = _step("day_to_hour", daily=plain_number(amount), hourly=f"{value:.2f}", **_numbers())
+        value = (amount / HOURS_PER_DAY).quantize(HOURLY_PLACES, rounding=ROUND_HALF_UP)
+        step = _step(
+            "day_to_hour", daily=plain_number(amount), hourly=rate_text(value), **_numbers()
+        )
         return Converted(value, (step,), converted=True)
-    value = round_money(amount / PAY_DAYS_PER_MONTH / HOURS_PER_DAY)
-    step = _step("month_to_hour", wage=plain_number(amount), hourly=f"{value:.2f}", **_numbers())
+    value = (amount / PAY_DAYS_PER_MONTH / HOURS_PER_DAY).quantize(
+        HOURLY_PLACES, rounding=ROUND_HALF_UP
+    )
+    step = _step("month_to_hour", wage=plain_number(amount), hourly=rate_text(value), **_numbers())
     return Converted(value, (step,), converted=True)
 
 
@@ -136,7 +152,7 @@ def _with_average(wage: Wage, converted: Converted) -> Converted:
 
 
 def hourly(wage: Wage) -> Converted:
-    """Hourly pay, rounded half up to cents: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
+    """Hourly pay, rounded half up to four places: month ÷ 21.75 ÷ 8, day ÷ 8, or as said."""
     return _with_average(wage, _hourly(wage))
 
 

@@ -262,6 +262,12 @@ PHRASE_CASES: list[tuple[str, Found]] = [
     ("两个礼拜六都返足8个钟", [("work_time", "rest_day:16h", "两个礼拜六都返足8个钟")]),
     ("日日都加班2个钟", [("work_time", "overtime:2h/day", "日日都加班2个钟")]),
     ("3月22日发工资", []),
+    # A festival named with a fixed-date holiday is that holiday's break (2025: 中秋 in it).
+    ("2025年国庆加中秋10月1号到8号我都在厂里干活",
+     [("work_time", "holiday:4d", "10月1号到8号"), ("work_time", "rest_day:4d", "10月1号到8号")]),
+    ("2025年国庆节和中秋节8天一天没休",
+     [("work_time", "holiday:4d", "8天"), ("work_time", "rest_day:4d", "8天")]),
+    ("国庆节和中秋节8天都没休", []),  # no year: 中秋's day is not known
 ]  # fmt: skip
 
 

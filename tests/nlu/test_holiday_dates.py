@@ -130,3 +130,11 @@ def test_the_whole_break_worked_is_split_by_its_statutory_days() -> None:
 
 def test_a_festivals_one_date_right_after_its_name_is_its_own_day() -> None:
     assert _work_times("端午节6月10号我上了一天班") == ["holiday:1d"]
+
+
+@pytest.mark.parametrize(
+    ("day", "year", "workday"),
+    [(0, 2024, True), (0, 2023, False), (0, 2025, False), (1, 2024, False), (0, None, False)],
+)
+def test_new_years_eve_2024_was_a_working_day(day: int, year: int | None, workday: bool) -> None:
+    assert load_phrase_rules().calendar.lunar_workday(day, year) is workday

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from knowledge_base.calculators import annual_leave, flow
 from knowledge_base.calculators.base import TODAY as TODAY_KEY
+from knowledge_base.calculators.oneshot import calculate
 from tests.knowledge_base.calculators.conftest import TODAY, chat, run
 
 D = Decimal
@@ -115,3 +116,43 @@ def test_pro_rating_never_exceeds_the_full_year(days: int, entitled: int) -> Non
 def test_more_years_never_fewer_days(a: Decimal, b: Decimal) -> None:
     low, high = sorted((a, b))
     assert annual_leave.full_year_days(low) <= annual_leave.full_year_days(high)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        # The year asked about is the year of joining: 2025-03-01 to 12-31 is 306 days;
+        # 306 ÷ 365 × 10 = 8.38 → 8 days × 200 × 200%.
+        ("累计工作12年，2025年3月1日换到现在这个厂，2025年的年假一天都没休，月薪4350", 3200.0),
+        # Here since 2024, asked about last year (2025): the whole year, 5 − 2 = 3 days.
+        ("工龄5年，2024年6月进的这个厂，去年年假休了2天，月薪4350", 1200.0),
+        # Cantonese leave taken (放咗1日): 5 − 1 = 4 days × 240 × 200%.
+        ("我做嘢做咗8年，喺呢间厂做咗3年，今年放咗1日年假，人工5220", 1920.0),
+    ],
+)  # fmt: skip
+def test_the_year_asked_about_and_cantonese_leave_taken(text: str, amount: float) -> None:
+    result = calculate(text, intent="calc_annual_leave", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+def test_a_year_asked_about_before_joining_is_asked() -> None:
+    # Joined this year, asked about last year's leave: not here then; the status is asked.
+    text = "工龄5年，今年6月1日才进的这个厂，去年的年假一天没休，月薪4350"
+    result = calculate(text, intent="calc_annual_leave", today=TODAY)
+    assert result is not None and "year_status" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2025年没休的年假工资", 2025),
+        ("2024年7月1日进厂，去年年假一天都没休", 2025),
+        ("旧年一日年假都冇放", 2025),
+        ("大前年的年假", 2023),
+        ("2024年7月1日进厂，年假一天都没休", None),  # the year of a date is no year asked
+        ("去年年假休了2天，今年年假一天没休", None),  # two years: not one
+    ],
+)
+def test_leave_year(text: str, year: int | None) -> None:
+    assert annual_leave.leave_year(text, TODAY) == year

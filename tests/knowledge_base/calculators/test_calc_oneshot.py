@@ -3,6 +3,8 @@ of phrasing read since probe 10, each in sentences of our own, amounts computed 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from knowledge_base.calculators.oneshot import calculate
@@ -77,3 +79,76 @@ def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amou
 def test_what_cannot_be_placed_is_asked_not_guessed(text: str) -> None:
     result = calculate(text, intent="calc_overtime", today=TODAY)
     assert result is not None and result.result is None and result.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        # A cost said per month or day is no wage: 3 months (2nd to 4th) × 4350.
+        ("进厂4个月了一直没签合同，月薪4350，房租一个月600", "calc_double_wage", 13050.0),
+        # 16 h × 25 × 200%.
+        ("月薪4350，伙食费一天15，上个月周末加班16个小时，没补休", "calc_overtime", 800.0),
+        # The cost before the wage: 20 h × 25 × 150%.
+        ("宿舍费每月200，底薪4350，上个月平时加了20个小时班", "calc_overtime", 750.0),
+        # The local average caps the base at 3 × 9000 = 27000: 8 years × 27000 …
+        ("公司裁员，我在这干了8年，离职前平均月工资30000，社平工资9000",
+         "calc_compensation", 216000.0),
+        # … and the years at 12: 12 × 27000.
+        ("公司裁员，我在这干了14年，离职前月工资3万，本市上年度职工月平均工资是9000元",
+         "calc_compensation", 324000.0),
+        # 国庆加中秋 in 2025 is one break with 中秋 (10月6日) in it: 4 statutory days
+        # (4 × 200 × 300%) and 4 moved rest days (4 × 200 × 200%).
+        ("2025年国庆加中秋8天我全在厂里，一天没休，日薪200，没补休", "calc_overtime", 4000.0),
+        ("日薪200，2025年国庆和中秋10月1号到8号我都在车间上班，没补休", "calc_overtime", 4000.0),
+        # 2023: 中秋 on 9月29日, inside the break: also 4 + 4.
+        ("2023年中秋国庆8天假期我都在上班，日薪200，没补休", "calc_overtime", 4000.0),
+    ],
+)  # fmt: skip
+def test_amounts_of_other_things_and_festivals_named_together(
+    text: str, intent: str, amount: float
+) -> None:
+    result = calculate(text, intent=intent, today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No year: whether 中秋's day fell in 国庆's break is not known.
+        "国庆和中秋8天我全在厂里，一天没休，日薪200，没补休",
+        # 2026: 中秋 is not in 国庆's break, so "国庆和中秋10月1号到8号" does not place.
+        "日薪200，2026年国庆加中秋10月1号到8号都在上班，没补休",
+    ],
+)
+def test_festivals_named_together_outside_the_calendar_are_asked(text: str) -> None:
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is None and result.missing
+
+
+def test_holiday_years_count_from_the_day_given() -> None:
+    # 今年 is the year of ``today``: 2025's 国庆 held 中秋 (4 + 4 days at 200 a day), 2026's not.
+    text = "今年国庆加中秋8天我都在厂里上班，日薪200，没补休"
+    in_2025 = calculate(text, intent="calc_overtime", today=date(2025, 10, 20))
+    assert in_2025 is not None and in_2025.result is not None
+    assert float(in_2025.result.amount or 0) == 4000.0
+    in_2026 = calculate(text, intent="calc_overtime", today=TODAY)
+    assert in_2026 is not None and in_2026.result is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        # 2024: 除夕 was an ordinary working day; 初一–初三 3 × 200 × 300% and 初四–初五
+        # 2 × 200 × 200%.
+        ("月薪4350，2024年春节从除夕一直干到初五，每天8小时，没补休", 2600.0),
+        # 2023: 除夕 was in the break, a moved rest day: 1800 + 3 × 200 × 200%.
+        ("月薪4350，2023年春节从除夕一直干到初五，每天8小时，没补休", 3000.0),
+        # 2025 on: 除夕 is statutory: 4 × 600 + 2 × 400.
+        ("月薪4350，2025年春节从除夕一直干到初五，每天8小时，没补休", 3200.0),
+    ],
+)
+def test_new_years_eve_by_year(text: str, amount: float) -> None:
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount

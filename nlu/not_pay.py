@@ -1,0 +1,54 @@
+"""Amounts said of something other than the worker's own pay, though a period or pay word sits
+beside them: a cost or an allowance (宿舍费每月150, 房租一个月800, 伙食费150一个月), or the
+local average wage that caps economic compensation (当地上年度职工月平均工资是11000, 社平工资
+11000).
+
+The pay reader (``nlu.work_phrases.find_wages``) reads none of them as pay; the compensation
+calculator reads the local average from its words (:func:`find_local_average`). The words
+live in ``nlu/entity_rules.yml`` (``wage.not_pay``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final, Literal
+
+from nlu.numbers import Number, Quantity
+
+NotPay = Literal["cost", "local_average"]
+LOCAL_AVERAGE: Final = "local_average"
+#: Fillers and pay words stripped between the words and the amount, at most this many.
+_STRIP_LIMIT: Final = 4
+
+
+def _strip_tail(text: str, words: Sequence[str]) -> str:
+    for _ in range(_STRIP_LIMIT):
+        word = next((w for w in words if w and text.endswith(w)), None)
+        if word is None:
+            break
+        text = text[: -len(word)]
+    return text
+
+
+def said_of(before: str, words: Sequence[tuple[str, str]], fillers: Sequence[str]) -> str | None:
+    """What an amount (or its pay phrase) right after ``before`` is said of, when not the
+    worker's pay: the kind of the word ``before`` ends with (fillers stripped), else None."""
+    stripped = _strip_tail(before, fillers)
+    return next((kind for word, kind in words if stripped.endswith(word)), None)
+
+
+def find_local_average(
+    norm: str,
+    quantities: Sequence[Quantity],
+    words: Sequence[tuple[str, str]],
+    fillers: Sequence[str],
+) -> Number | None:
+    """The local average wage said in ``norm`` (当地社平工资是11000): an amount right after
+    its words, pay words and fillers between; None when none is said, or two differ."""
+    found = {
+        q.value
+        for q in quantities
+        if q.kind in ("money", "number")
+        and said_of(norm[: q.start], words, fillers) == LOCAL_AVERAGE
+    }
+    return found.pop() if len(found) == 1 else None

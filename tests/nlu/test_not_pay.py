@@ -1,0 +1,39 @@
+"""Amounts said of a cost, an allowance or the local average wage are not the worker's pay
+(nlu/not_pay.py); the local average is read as itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.entities import extract_entities
+from nlu.work_phrases import read_local_average
+
+
+@pytest.mark.parametrize(
+    ("text", "wages"),
+    [
+        ("房租一个月800，月薪4200", ["4200/month"]),
+        ("伙食费是150一个月，工资一天200", ["200/day"]),
+        ("底薪2600，饭补每天20", ["2600/month"]),
+        ("社平工资9000，我月薪3万", ["30000/month"]),
+        ("当地上年度职工月平均工资8800，我平均每月工资26000", ["26000/month"]),
+        # Pay said before the cost stays pay.
+        ("每月工资5000，水电费每月另扣100", ["5000/month"]),
+    ],
+)  # fmt: skip
+def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) -> None:
+    assert [e.value for e in extract_entities(text) if e.entity == "wage"] == wages
+
+
+@pytest.mark.parametrize(
+    ("text", "average"),
+    [
+        ("社平工资9000，我月薪3万", 9000),
+        ("本市上年度职工月平均工资是1.1万元", 11000),
+        ("当地平均工资大概7500", 7500),
+        ("我月薪3万", None),
+        ("离职前12个月平均工资每月28000", None),  # the worker's own average
+    ],
+)  # fmt: skip
+def test_the_local_average_wage_is_read(text: str, average: int | None) -> None:
+    assert read_local_average(text) == average
