@@ -24,6 +24,8 @@ Each kind is judged on its own (``safety.yml`` says the same beside the patterns
 - words that say help is needed now (救命, 还在流血) make any danger an emergency;
 - signs of a goodbye that say little alone (东西分给室友, 手机月底停) add up: two different
   ones are a self-harm emergency, like a goodbye in words;
+- a physical danger asked about in general or out of curiosity (法律上…, 就是好奇问问) is read
+  like a past one (round 32);
 - a danger retold from the news, a film or a video (新闻里说, 刷到个视频) is doubt unless urgent,
   and a clause that only supposes a physical danger (如果车间着火) is not read beside a legal
   question;
@@ -133,6 +135,8 @@ class Context:
     consequence_question: bool  # ... on the legal consequence of an event (算工伤吗, 能赔吗)
     others: bool  # someone else's suicide
     media: bool = False  # told from the news, a film, a video someone saw (新闻里, 刷到个视频)
+    # asked in general or out of curiosity, nothing of the kind going on (法律上…, 就是好奇问问)
+    general: bool = False
 
     def over(self, kind: str) -> bool:
         """The message tells of a past event (or, for a physical danger, a standing one)."""
@@ -228,7 +232,7 @@ def _physical_level(danger: bool, doubtful: int, context: Context, *, held_or_hi
         return Level.EMERGENCY
     if context.media:  # someone else's, seen in the news or a film: the question is the point
         return Level.DOUBT
-    if context.past:  # over: asked about, it is a legal question and nothing else
+    if context.past or context.general:  # over, or asked in general: a legal question
         return Level.NONE if context.legal_question else Level.DOUBT
     if context.habitual and not context.now and not held_or_hit:
         return Level.DOUBT
@@ -338,6 +342,7 @@ class SafetyLayer:
                 "question",
                 "others",
                 "media",
+                "general",
                 "supposed",
             )
         }
@@ -397,6 +402,7 @@ class SafetyLayer:
             consequence_question=found("consequence") and question,
             others=found("others"),
             media=found("media"),
+            general=found("general"),
         )
 
     def _classifier_sees_a_legal_topic(
@@ -467,7 +473,7 @@ class SafetyLayer:
             else rule.level(told, told_context)
             for rule in self.rules
         }
-        if told_context.past and told_context.now:
+        if told_context.past and told_context.now and not told_context.general:
             levels |= self._told_now_in_a_sentence(told, ranking, levels)
         if levels.get(SELF_HARM) == Level.DOUBT and context.past and context.now:
             levels |= self._own_self_harm_now(normalized, context, ranking)
@@ -548,7 +554,7 @@ class SafetyLayer:
         # The rules found nothing and nothing speaks against a guess: the models may know a
         # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
         # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
-        calm = (context.past or context.media) and not context.urgent
+        calm = (context.past or context.media or context.general) and not context.urgent
         bar = _bar(context)
         if context.legal_question:  # only a very sure reading (round 28)
             bar = max(bar, MODEL_EMERGENCY_BESIDE_A_QUESTION)
@@ -577,7 +583,7 @@ class SafetyLayer:
         # legal question only when they are very sure (round 28). Self-harm doubt (累得想死
         # beside a question) is never raised this way.
         doubtful = [k for k, level in levels.items() if k != SELF_HARM and level == Level.DOUBT]
-        if not doubtful or context.past or context.media:
+        if not doubtful or context.past or context.media or context.general:
             return {}
         nothing_else = not context.other_topic and not context.habitual
         bar = CONFIRM_NOTHING_ELSE if nothing_else else CONFIRM

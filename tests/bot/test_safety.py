@@ -223,7 +223,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind17.yml",
     SAFETY_SETS_DIR / "safety_set_blind18.yml",
     SAFETY_SETS_DIR / "safety_set_blind19.yml",
-    CASES_DIR / "safety_set_blind20.yml",
+    SAFETY_SETS_DIR / "safety_set_blind20.yml",
+    CASES_DIR / "safety_set_blind21.yml",
 )
 
 
