@@ -224,7 +224,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind18.yml",
     SAFETY_SETS_DIR / "safety_set_blind19.yml",
     SAFETY_SETS_DIR / "safety_set_blind20.yml",
-    CASES_DIR / "safety_set_blind21.yml",
+    SAFETY_SETS_DIR / "safety_set_blind21.yml",
+    CASES_DIR / "safety_set_blind22.yml",
 )
 
 
