@@ -1,7 +1,7 @@
 """Runs of calendar days told by their dates (10月1号到7号, 1号到3号, 5月1日至5月5日).
 
 A holiday's break is often told this way (国庆10月1号到7号我一天没休): the working-time reader
-(``nlu.work_phrases``) turns such a run, after a holiday's name, into days worked.
+(``nlu.holiday_breaks``) turns such a run, after a holiday's name, into days worked.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 money (yuan), duration (months), hours, date (ISO text), worker_count come from rules over
 ``nlu.numbers``; wage ("250/day"), work_time ("rest_day:16h") and service_length ("31m") are
-the phrases the calculators read, from ``nlu.work_phrases``; province, city and any other
+the phrases the calculators read, from ``nlu.pay_phrases``, ``nlu.working_time`` and
+``nlu.service_length``; province, city and any other
 entity with a lookup table, synonyms, regexes or annotated examples in the training data come
 from those; employer from both (known names and
 "<name><trade><厂/公司>" patterns). The word lists of the rules live in ``nlu/entity_rules.yml``.
@@ -22,15 +23,13 @@ from typing import Any, Final
 import yaml
 
 from nlu.numbers import NUMERAL, Quantity, find_quantities, parse_number
+from nlu.pay_phrases import find_wages
+from nlu.phrase_rules import load_phrase_rules
+from nlu.service_length import find_service_lengths
 from nlu.tokenizer import get_cutter, normalize
 from nlu.training_data import TrainingData
 from nlu.types import Entity
-from nlu.work_phrases import (
-    find_service_lengths,
-    find_wages,
-    find_work_times,
-    load_phrase_rules,
-)
+from nlu.working_time import find_work_times
 
 DEFAULT_RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
 RULE_EXTRACTOR: Final = "rules"

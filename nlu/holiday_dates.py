@@ -5,7 +5,7 @@ A day of a holiday on a fixed date (元旦, 劳动节, 国庆) told by its date 
 statutory days or, inside the break said (10月1号到7号, 放了五天假), a rest day moved next to
 it. The statutory days of 劳动节 and 春节 changed from 2025 (全国年节及纪念日放假办法, as revised
 in 2024: 劳动节 5月1日、2日, 春节 除夕 to 初三; before: 5月1日, 初一 to 初三), so the year said
-decides how many there are. The working-time reader (``nlu.work_phrases``) turns the days into
+decides how many there are. The working-time reader (``nlu.holiday_breaks``) turns the days into
 holiday and rest-day work. The words live in ``nlu/entity_rules.yml``
 (``work_time.holiday_calendar``).
 """
@@ -73,6 +73,8 @@ class HolidayCalendar:
     festivals_inside: Mapping[int, Mapping[MonthDay, MonthDay]]
     #: Year → days of 春节 (0 is 除夕) that were ordinary working days, outside the break.
     lunar_workdays: Mapping[int, frozenset[int]] = field(default_factory=dict)
+    #: Festival not on a fixed date (端午, 中秋, 清明) → year → its day.
+    festival_dates: Mapping[str, Mapping[int, MonthDay]] = field(default_factory=dict)
 
     def statutory_days(self, cue: str, year: int | None, now: Mapping[str, int]) -> int | None:
         """The statutory days of the holiday named ``cue`` in ``year`` (None: today's rules),
@@ -90,6 +92,12 @@ class HolidayCalendar:
         if year is None or first is None:
             return None
         return self.festivals_inside.get(year, {}).get(first)
+
+    def is_festival_day(self, cue: str, day: MonthDay, year: int | None) -> bool:
+        """Whether ``day`` is the day of the festival named ``cue`` in ``year`` (no year: in
+        one of the years known); False for a festival whose days are not known."""
+        days = self.festival_dates.get(cue, {})
+        return day == days.get(year) if year is not None else day in days.values()
 
     def lunar_days(self, year: int | None, now: tuple[int, int]) -> tuple[int, int]:
         """The statutory days of 春节 (0 is 除夕, N is 初N) in ``year``."""

@@ -3,7 +3,7 @@ beside them: a cost or an allowance (宿舍费每月150, 房租一个月800, 伙
 local average wage that caps economic compensation (当地上年度职工月平均工资是11000, 社平工资
 11000).
 
-The pay reader (``nlu.work_phrases.find_wages``) reads none of them as pay; the compensation
+The pay reader (``nlu.pay_phrases.find_wages``) reads none of them as pay; the compensation
 calculator reads the local average from its words (:func:`find_local_average`). The words
 live in ``nlu/entity_rules.yml`` (``wage.not_pay``).
 """
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Final, Literal
 
 from nlu.numbers import Number, Quantity
+from nlu.phrase_text import strip_tail
 
 NotPay = Literal["cost", "local_average"]
 LOCAL_AVERAGE: Final = "local_average"
@@ -21,19 +22,10 @@ LOCAL_AVERAGE: Final = "local_average"
 _STRIP_LIMIT: Final = 4
 
 
-def _strip_tail(text: str, words: Sequence[str]) -> str:
-    for _ in range(_STRIP_LIMIT):
-        word = next((w for w in words if w and text.endswith(w)), None)
-        if word is None:
-            break
-        text = text[: -len(word)]
-    return text
-
-
 def said_of(before: str, words: Sequence[tuple[str, str]], fillers: Sequence[str]) -> str | None:
     """What an amount (or its pay phrase) right after ``before`` is said of, when not the
     worker's pay: the kind of the word ``before`` ends with (fillers stripped), else None."""
-    stripped = _strip_tail(before, fillers)
+    stripped = strip_tail(before, fillers, limit=_STRIP_LIMIT)
     return next((kind for word, kind in words if stripped.endswith(word)), None)
 
 

@@ -1,7 +1,7 @@
 """Weekends counted (3个周末, 两个双休日) and whether days said after them are each weekend's
 (每个周末周六周日两天都没休 → two days of each).
 
-The working-time reader (``nlu.work_phrases``) multiplies such days by the weekends. The words
+The working-time reader (``nlu.days_and_hours``) multiplies such days by the weekends. The words
 live in ``nlu/entity_rules.yml`` (``work_time.weekends``).
 """
 

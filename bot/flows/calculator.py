@@ -32,8 +32,8 @@ from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.forms import engine
 from knowledge_base.forms.spec import Parsed
+from nlu.service_length import read_service_length
 from nlu.types import Entity, ParseResult
-from nlu.work_phrases import read_service_length
 
 ASK = "ask"
 CONFIRM = "confirm"

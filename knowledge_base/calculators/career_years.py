@@ -18,8 +18,9 @@ from knowledge_base.calculators.tenure import (
     of_this_employer,
     said_as_total,
 )
+from nlu.phrase_facts import ServiceLengthFact
+from nlu.phrase_text import clause_start
 from nlu.types import Entity
-from nlu.work_phrases import ServiceLengthFact, clause_start
 
 _MONTHS_IN_A_YEAR: Final = 12
 #: 快五年 is less than five years, 五年多 more, by up to this many months.

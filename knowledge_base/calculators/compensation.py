@@ -41,8 +41,8 @@ from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField
+from nlu.pay_phrases import read_local_average
 from nlu.types import Entity
-from nlu.work_phrases import read_local_average
 
 NAME: Final = "compensation"
 ECONOMIC: Final = "economic"

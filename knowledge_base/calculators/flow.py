@@ -47,8 +47,8 @@ from knowledge_base.forms.engine import (
     relevant_fields,
 )
 from knowledge_base.forms.fields import InputField
+from nlu.phrase_facts import WorkTimeFact
 from nlu.types import Entity
-from nlu.work_phrases import WorkTimeFact
 
 __all__ = [
     "Accepted",

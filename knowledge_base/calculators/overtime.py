@@ -40,7 +40,7 @@ from knowledge_base.calculators.display import work_time_text
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import HOURS_PER_DAY, PAY_DAYS_PER_MONTH
-from knowledge_base.calculators.weeks_worked import week_facts
+from knowledge_base.calculators.weeks_worked import week_facts, weeks_of_the_month_named
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField
 from nlu.types import Entity
@@ -650,10 +650,14 @@ def _shape_problem(field_name: str, value: WorkTime) -> str | None:
     return None
 
 
-def _message_facts(text: str, entities: Sequence[Entity], _today: date) -> dict[str, str]:
+def _message_facts(text: str, entities: Sequence[Entity], today: date) -> dict[str, str]:
     """Rest days given back as leave (两个周六后来给我补休了) and the weeks a weekly pattern
-    was worked (这样连着干了4个星期), said in the first message."""
+    was worked (这样连着干了4个星期; 上个月每周六: the Saturdays of that month), said in the
+    first message."""
     facts = week_facts(text, entities)
+    weeks = None if facts else weeks_of_the_month_named(text, entities, today)
+    if weeks is not None:
+        facts = {"rest_day_weeks": str(weeks)}
     said = comp_leave_said(text)
     return facts if said is None else {**facts, "rest_day_comp_hours": said}
 

@@ -30,8 +30,10 @@ from knowledge_base.calculators.texts import words
 from knowledge_base.forms.spec import Parsed, ParseOutcome, Unparsed
 from knowledge_base.text import to_simplified
 from nlu.numbers import NUMERAL_CHARS, parse_number
+from nlu.pay_phrases import read_wage
+from nlu.service_length import read_service_length
 from nlu.tokenizer import normalize as fold_text
-from nlu.work_phrases import read_service_length, read_wage, read_work_time
+from nlu.working_time import read_work_time
 
 # Re-exported: the minimum-wage table reads place names with to_simplified, and older code
 # takes the parse outcomes (the form engine's) from here.

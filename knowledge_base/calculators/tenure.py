@@ -18,8 +18,9 @@ from knowledge_base.calculators.dates import add_months
 from knowledge_base.calculators.parsing import normalize, parse_date, said_unnegated
 from knowledge_base.forms.spec import Parsed, Unparsed
 from knowledge_base.text import to_simplified
+from nlu.phrase_text import clause_start
+from nlu.service_length import read_service_length
 from nlu.types import Entity
-from nlu.work_phrases import clause_start, read_service_length
 
 _JOIN_WORD_REACH: Final = 8
 #: How far before a length a word for the total may sit (总工龄是3年, 累计工作了12年).

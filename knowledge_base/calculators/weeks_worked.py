@@ -1,5 +1,6 @@
 """How many weeks a week's pattern was worked, read from a worker's first message for the
-overtime calculator (一周干六天 每天10个钟 这样连着干了4个星期 → 4 weeks).
+overtime calculator (一周干六天 每天10个钟 这样连着干了4个星期 → 4 weeks; 上个月每周六上午加班
+4小时 → the Saturdays of last month).
 
 The overtime calculator asks how many weeks a weekly pattern held and, for overtime told per
 day, on how many weekdays: a count of weeks said right after a verb of working answers both
@@ -9,16 +10,21 @@ Words live in ``prompts.yml`` (``overtime.message``).
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts
+from knowledge_base.calculators.base import MonthDate
+from knowledge_base.calculators.parsing import parse_date
+from knowledge_base.forms.spec import Parsed
 from nlu.numbers import NUMERAL_CHARS, Number, parse_number
+from nlu.phrase_facts import WorkTimeFact
 from nlu.tokenizer import normalize
 from nlu.types import Entity
-from nlu.work_phrases import WorkTimeFact
 
 _WORDS: Final = "overtime.message."
 #: Weekdays in a standard week (国务院关于职工工作时间的规定 第三条: 5 days of 8 hours).
@@ -72,3 +78,52 @@ def week_facts(text: str, entities: Sequence[Entity]) -> dict[str, str]:
         "rest_day_weeks": str(weeks),
         "weekday_days": str(weekdays * weeks),
     }
+
+
+def _rest_day_weekly(entities: Sequence[Entity]) -> bool:
+    """Whether the message says rest-day work every week (rest_day:4h/week)."""
+    return any(
+        entity.entity == "work_time"
+        and (fact := WorkTimeFact.from_value(str(entity.value))) is not None
+        and (fact.kind, fact.per) == ("rest_day", "week")
+        for entity in entities
+    )
+
+
+def _months_named(norm: str, entities: Sequence[Entity], today: date) -> set[tuple[int, int]]:
+    """The whole months before today's the message names (上个月, 2024年3月, 去年12月); none
+    when a date it names cannot be read (4月 alone: which year is not known)."""
+    months: dict[str, int] = texts.node("parsing.relative_months")
+    said = [
+        word
+        for word in months
+        if word in norm
+        and not any(word != other and word in other and other in norm for other in months)
+    ]
+    said += [str(e.text) for e in entities if e.entity == "date"]
+    named: set[tuple[int, int]] = set()
+    for text in said:
+        parsed = parse_date(text, today)
+        if not isinstance(parsed, Parsed):
+            return set()
+        if isinstance(parsed.value, MonthDate):
+            month = (parsed.value.year, parsed.value.month)
+            if month < (today.year, today.month):
+                named.add(month)
+    return named
+
+
+def weeks_of_the_month_named(text: str, entities: Sequence[Entity], today: date) -> int | None:
+    """上个月每周六上午加班4小时: rest-day work on one day every week, of one whole month
+    named: the times that day falls in the month (None: not said so)."""
+    norm = normalize(text)
+    if not _rest_day_weekly(entities):
+        return None
+    cues: dict[str, int] = texts.node(_WORDS + "weekly_rest_days")
+    weekdays = {day for cue, day in cues.items() if cue in norm}
+    months = _months_named(norm, entities, today)
+    if len(weekdays) != 1 or len(months) != 1:
+        return None
+    (weekday,), ((year, month),) = weekdays, months
+    days = calendar.monthrange(year, month)[1]
+    return sum(date(year, month, day).weekday() == weekday for day in range(1, days + 1))

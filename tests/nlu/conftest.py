@@ -9,11 +9,15 @@ import pytest
 import yaml
 
 from nlu.embedded import EmbeddedBackend
+from nlu.entities import PHRASE_ENTITIES, extract_entities
 from nlu.settings import PROJECT_ROOT, NluSettings
 
 CASES_DIR = Path(__file__).parent / "cases"
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 SMALL_DATA_DIR = FIXTURES_DIR / "nlu_small"
+
+#: Phrase entities found in a message: (entity, value, the text that says it).
+PhrasesFound = list[tuple[str, object, str]]
 
 
 def load_cases(name: str) -> Any:
@@ -30,6 +34,13 @@ def as_number(value: object) -> object:
     except ValueError:
         return value
     return int(number) if number.is_integer() else number
+
+
+def phrase_entities(text: str) -> PhrasesFound:
+    """The phrases the calculators read in ``text`` (wage, work_time, service_length), in order."""
+    return [
+        (e.entity, e.value, e.text) for e in extract_entities(text) if e.entity in PHRASE_ENTITIES
+    ]
 
 
 @pytest.fixture(scope="session")

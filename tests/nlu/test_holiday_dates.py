@@ -1,5 +1,5 @@
 """Days of a holiday's break told by their dates, and the year a holiday is said of
-(nlu/holiday_dates.py, read by nlu/work_phrases.py)."""
+(nlu/holiday_dates.py, read by nlu/holiday_breaks.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from nlu.entities import extract_entities
 from nlu.holiday_dates import find_day_lists, split_by_calendar, year_said
-from nlu.work_phrases import load_phrase_rules
+from nlu.phrase_rules import load_phrase_rules
 
 
 def _work_times(text: str) -> list[str]:
@@ -138,3 +138,21 @@ def test_a_festivals_one_date_right_after_its_name_is_its_own_day() -> None:
 )
 def test_new_years_eve_2024_was_a_working_day(day: int, year: int | None, workday: bool) -> None:
     assert load_phrase_rules().calendar.lunar_workday(day, year) is workday
+
+
+@pytest.mark.parametrize(
+    ("cue", "day", "year", "is_its_day"),
+    [
+        ("端午", (6, 10), 2024, True),
+        ("端午", (6, 10), 2025, False),  # 2025: 5月31日
+        ("中秋", (10, 6), 2025, True),
+        ("清明", (4, 4), None, True),  # its day in some year known
+        ("清明", (4, 6), None, False),
+        ("国庆", (10, 1), 2024, False),  # a fixed-date holiday is placed by its break instead
+    ],
+)
+def test_a_festivals_own_day_by_year(
+    cue: str, day: tuple[int, int], year: int | None, is_its_day: bool
+) -> None:
+    calendar = load_phrase_rules().calendar
+    assert calendar.is_festival_day(cue, day, year) is is_its_day

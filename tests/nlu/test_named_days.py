@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nlu.named_days import find_named_days
+from nlu.phrase_rules import load_phrase_rules
 from nlu.tokenizer import normalize
-from nlu.work_phrases import load_phrase_rules
 
 
 def _named(said: str, names: list[str]) -> list[tuple[str, int]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nlu.entities import extract_entities
-from nlu.work_phrases import read_local_average
+from nlu.pay_phrases import read_local_average
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from nlu.phrase_rules import load_phrase_rules
 from nlu.weekends import each_weekend, find_weekends
-from nlu.work_phrases import load_phrase_rules
 
 
 @pytest.mark.parametrize(

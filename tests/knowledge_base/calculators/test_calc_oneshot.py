@@ -152,3 +152,65 @@ def test_new_years_eve_by_year(text: str, amount: float) -> None:
     result = calculate(text, intent="calc_overtime", today=TODAY)
     assert result is not None and result.result is not None, result and result.missing
     assert float(result.result.amount or 0) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        # Every Saturday morning of last month (October 2026 from TODAY: 5 Saturdays):
+        # 5 × 4 h × 25 × 200%.
+        ("月薪4350，上个月每周六上午都加班4小时，没补休，加班费多少", 1000.0),
+        # Weeks said: 3 × 4 h × 25 × 200%.
+        ("月薪4350，连着干了3个星期，每周六上午加班4小时，没补休", 600.0),
+        # March 2024 had 5 Sundays: 5 × 3 h × 30 × 200%.
+        ("月薪5220，2024年3月每个星期天下午都来加班3小时，没补休", 900.0),
+    ],
+)  # fmt: skip
+def test_a_weeks_rest_day_hours_are_times_its_weeks(text: str, amount: float) -> None:
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+def test_a_weeks_rest_day_hours_without_weeks_ask_them() -> None:
+    result = calculate("月薪4350，每周六上午加班4小时，没补休", intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is None
+    assert "rest_day_weeks" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        # The other day of each of 2 weekends, 8 h: 16 h × 25 × 200%.
+        ("月薪4350，上个月两个周末都只休了一天，另一天上班8小时，没补休，加班费多少", 800.0),
+        # A whole day of each of 3 weekends: 3 × 200 × 200%.
+        ("日薪200，上个月三个周末都只休息一天，另外一天都去加班了，没补休", 1200.0),
+    ],
+)  # fmt: skip
+def test_the_other_day_of_each_weekend_is_rest_day_work(text: str, amount: float) -> None:
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        # 2024年6月10号 was 端午: one statutory day, 200 × 300%.
+        ("月薪4350，2024年6月10号端午我去上班了，加班费多少", 600.0),
+        # 2025年10月6日 was 中秋; 中秋节9月17号 in 2024: 2 × 200 × 300% = 1200.
+        ("月薪4350，2025年10月6日中秋也上班了，加班费多少", 600.0),
+        ("月薪4350，2024年端午节6月10号和中秋节9月17号都在上班，没补休，加班费", 1200.0),
+        # 今年 is TODAY's year: 2026年清明 is 4月5日.
+        ("月薪4350，今年清明节4月5号去上班了，每天8小时，加班费多少", 600.0),
+    ],
+)  # fmt: skip
+def test_a_festival_on_its_own_date_is_placed(text: str, amount: float) -> None:
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
+    result = calculate("月薪4350，2024年端午节6月11号去上班了", intent="calc_overtime", today=TODAY)
+    assert result is None or result.result is None

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from knowledge_base.calculators.weeks_worked import week_facts, weeks_said
+from knowledge_base.calculators.weeks_worked import (
+    week_facts,
+    weeks_of_the_month_named,
+    weeks_said,
+)
 from nlu.entities import extract_entities
+
+TODAY = date(2026, 12, 6)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +63,31 @@ def test_weekdays_are_at_most_five_a_week() -> None:
 def test_four_days_a_week_are_four_weekdays() -> None:
     text = "一周上四天 每天12个钟 干了2个星期"
     assert week_facts(text, extract_entities(text))["weekday_days"] == "8"
+
+
+@pytest.mark.parametrize(
+    ("text", "weeks"),
+    [
+        ("上个月每周六上午加班4小时", 4),  # November 2026: 7, 14, 21, 28
+        ("2024年3月每个星期天下午都加班3小时", 5),  # 3, 10, 17, 24, 31
+        ("去年12月每礼拜六都去加班6小时", 4),  # December 2025: 6, 13, 20, 27
+    ],
+)
+def test_one_rest_day_every_week_of_a_month_named_is_that_days_count(text: str, weeks: int) -> None:
+    entities = extract_entities(text, today=TODAY)
+    assert weeks_of_the_month_named(text, entities, TODAY) == weeks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个月每周六上午加班4小时",  # the month is not over
+        "每周六上午加班4小时",  # no month
+        "上个月每周末加班8小时",  # not one day of the week
+        "上个月每天加班2小时",  # not rest-day work
+        "2024年3月和4月每周六加班4小时",  # two months
+    ],
+)
+def test_no_whole_month_or_no_single_weekday_gives_no_weeks(text: str) -> None:
+    entities = extract_entities(text, today=TODAY)
+    assert weeks_of_the_month_named(text, entities, TODAY) is None

@@ -1,0 +1,84 @@
+"""Pay with the period it is paid for, read the way workers say it: 月薪4500, 一天250, 250一天,
+一个钟22块, 时薪22, 计件, 一件5毛; and the local average wage a message states.
+
+The same reader serves a whole message (``nlu.entities``) and an answer typed at a
+calculator's question (:func:`read_wage`), so "一天250" means the same in both. Amounts said
+of a cost or of the local average (``nlu.not_pay``) are not pay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from nlu.not_pay import find_local_average, said_of
+from nlu.numbers import Number, Quantity, find_quantities
+from nlu.phrase_facts import Found, WageFact, WageUnit, only_one
+from nlu.phrase_rules import PhraseRules, load_phrase_rules
+from nlu.phrase_text import ending, is_word_part, overlaps, starting, strip_tail
+from nlu.tokenizer import normalize
+
+
+def find_wages(
+    norm: str, quantities: Sequence[Quantity], rules: PhraseRules, *, answer: bool = False
+) -> list[Found]:
+    """Pay amounts with their unit in normalised text. In a whole message a bare number after
+    a period word (一天30) must be large enough to be pay; after a pay word (日薪, 时薪) or in
+    an answer to the pay question it need not."""
+    found: list[Found] = []
+    for q in quantities:
+        if q.kind not in ("money", "number") or is_word_part(norm, q):
+            continue
+        hit = _wage_unit(norm, q, rules)
+        if hit is None:
+            continue
+        unit, start, end = hit
+        if said_of(norm[:start], rules.not_pay, rules.wage_fillers) is not None:
+            continue  # 宿舍费每月150, 社平工资11000: not the worker's pay
+        strong = answer or norm[start:end].startswith(rules.pay_words)
+        if q.kind == "number" and (
+            (q.value < rules.min_bare[unit] and not strong)
+            or norm[q.end :].startswith(rules.bare_blocked_after)
+        ):
+            continue
+        found.append(Found(WageFact(q.value, cast(WageUnit, unit)), start, end))
+    priced = [f.fact for f in found if isinstance(f.fact, WageFact) and f.fact.unit == "piece"]
+    if not priced:
+        for word in rules.piece_words:
+            index = norm.find(word)
+            if index >= 0 and not overlaps(
+                index, index + len(word), [(f.start, f.end) for f in found]
+            ):
+                found.append(Found(WageFact(None, "piece"), index, index + len(word)))
+                break
+    return sorted(found, key=lambda f: f.start)
+
+
+def _wage_unit(norm: str, q: Quantity, rules: PhraseRules) -> tuple[str, int, int] | None:
+    # The unit after the amount is the more specific one (工资250一天 is pay per day).
+    after = norm[q.end :]
+    cue = starting(after, rules.wage_after)
+    if cue is not None:
+        return cue[1], q.start, q.end + len(cue[0])
+    before = norm[: q.start]
+    stripped = strip_tail(before, rules.wage_fillers, limit=2)
+    cue = ending(stripped, rules.wage_before)
+    if cue is None:
+        return None
+    return cue[1], len(stripped) - len(cue[0]), q.end
+
+
+def read_wage(text: str) -> WageFact | None:
+    """The pay an answer states with its unit (一天250 → 250/day), or None when it states
+    no unit or several amounts."""
+    norm = normalize(text.strip())
+    hit = only_one(find_wages(norm, find_quantities(norm), load_phrase_rules(), answer=True))
+    return hit.fact if hit is not None and isinstance(hit.fact, WageFact) else None
+
+
+def read_local_average(text: str) -> Number | None:
+    """The local average wage a message states (当地社平工资是11000), or None."""
+    norm = normalize(text.strip())
+    rules = load_phrase_rules()
+    between = sorted(rules.wage_fillers + rules.pay_words, key=len, reverse=True)
+    return find_local_average(norm, find_quantities(norm), rules.not_pay, between)

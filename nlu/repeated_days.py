@@ -1,0 +1,57 @@
+"""Counts of days that name days already read again (这三天, 三天都去上班了 after 10月1号到3号,
+一整天 of each counted Saturday): no more work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nlu.numbers import Number, Quantity
+from nlu.phrase_facts import Found, WorkTimeFact
+from nlu.phrase_text import BACK_REFERENCES, DAY_UNITS, clause_start
+
+
+def count_of_unplaced(norm: str, q: Quantity, unplaced: Sequence[tuple[int, int, int]]) -> bool:
+    """两天 in 国庆 … 8号9号上了两天班: the days of a list that could not be placed in the
+    break, counted again in its clause: not to be read as the holiday's days."""
+    amount = q.amount if q.amount is not None else q.value
+    return q.unit in DAY_UNITS and any(
+        end <= q.start and count == amount and clause_start(norm, q.start) <= start
+        for start, end, count in unplaced
+    )
+
+
+def whole_day_of_counted(norm: str, q: Quantity, counted: Sequence[Found]) -> bool:
+    """四个周六都被叫去上了一整天班: each of the days counted was a whole day, not one more."""
+    whole_day = q.kind == "duration" and q.unit in DAY_UNITS and q.amount == 1
+    if not whole_day or "整" not in norm[q.start : q.end]:
+        return False
+    start = clause_start(norm, q.start)
+    return any(start <= f.start and f.end <= q.start for f in counted)
+
+
+def same_days_again(q: Quantity, ranges: Sequence[Found]) -> bool:
+    """这7天 or 三天都去上班了 after a break told by its dates: the same days again."""
+    totals: dict[tuple[int, int], Number] = {}
+    for f in ranges:
+        if isinstance(f.fact, WorkTimeFact) and f.end <= q.start:
+            totals[(f.start, f.end)] = totals.get((f.start, f.end), 0) + f.fact.amount
+    amount = q.amount if q.amount is not None else q.value
+    return q.unit in DAY_UNITS and amount in totals.values()
+
+
+def refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
+    """这三天 after three days already found: the same days named again, not more work."""
+    if not norm[: q.start].endswith(BACK_REFERENCES):
+        return False
+    amount = q.amount if q.amount is not None else q.value
+    # 国庆三天 is two facts on one span (holiday and moved rest days): their days add up.
+    days: dict[tuple[int, int], Number] = {}
+    for f in found:
+        if isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and f.end <= q.start:
+            days[(f.start, f.end)] = days.get((f.start, f.end), 0) + f.fact.amount
+    return amount in days.values() or any(
+        f.fact.unit == "d" and f.fact.amount == amount
+        for f in found
+        if isinstance(f.fact, WorkTimeFact) and f.end <= q.start
+    )
