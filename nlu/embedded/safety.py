@@ -98,6 +98,9 @@ _DIALECT: Final = str.maketrans({"俺": "我", "嚟": "来"})
 # exclamation marks, semicolons, line breaks). Commas and spaces do not split: tried in round
 # 29, a past injury's clause and "现在还疼得站不起来" then read as two (eleven alarms on read sets).
 _SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
+# Where a clause ends inside a sentence (commas and spaces): only self-harm told now is read
+# clause by clause (round 35), two clauses at a time.
+_CLAUSE_END: Final = re.compile(r"[,，\s]+")
 # Signs of a goodbye that each say little alone (things given away, money owed let go, a phone
 # to be stopped, "you need not answer"): this many different ones in one message are a goodbye.
 FAREWELL_SIGNS: Final = 2
@@ -512,9 +515,17 @@ class SafetyLayer:
             return {}
         rule = next(r for r in self.rules if r.kind == SELF_HARM)
         for sentence in _SENTENCE_END.split(normalized):
-            own = self.context(sentence, ranking)
-            if own.now and not own.past and rule.level(sentence, own) == Level.EMERGENCY:
-                return {SELF_HARM: Level.EMERGENCY}
+            # Round 35: a sentence typed with commas only is read two clauses at a time, the now
+            # word in one and the act in the next (现在人在鱼塘边上,准备下去了).
+            clauses = _CLAUSE_END.split(sentence)
+            pairs = [" ".join(clauses[i : i + 2]) for i in range(max(len(clauses) - 1, 1))]
+            for part in dict.fromkeys([sentence, *pairs]):
+                own = self.context(part, ranking)
+                # Two clauses that ask a legal question themselves are not a telling.
+                asked = part != sentence and own.legal_question
+                told_now = own.now and not own.past and not asked
+                if told_now and rule.level(part, own) == Level.EMERGENCY:
+                    return {SELF_HARM: Level.EMERGENCY}
         return {}
 
     def _told(
