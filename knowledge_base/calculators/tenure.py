@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts
@@ -71,8 +72,7 @@ def of_this_employer(entity: Entity, text: str) -> bool:
     if any(word in clause for word in texts.words("tenure.earlier_employer_words")):
         return False
     return any(
-        word in clause
-        for word in (*texts.words("parsing.this_employer_words"), *texts.words("tenure.join_words"))
+        word in clause for word in (*texts.words("parsing.this_employer_words"), *join_words())
     )
 
 
@@ -118,10 +118,22 @@ def _length_here(entities: Sequence[Entity], text: str) -> Entity | None:
     return found[0] if len(found) == 1 else None
 
 
-def _followed_by(entity: Entity, text: str, key: str) -> bool:
-    """Whether one of the words under ``key`` follows the date (with 份的就才 between)."""
+@lru_cache(maxsize=1)
+def join_words() -> tuple[str, ...]:
+    """Words that say joining this employer after a date: ``tenure.join_words``, and each verb
+    of going with each employer gone to (到新公司, 进了这间厂), longest first."""
+    gone_to = (
+        verb + employer
+        for verb in texts.words("tenure.join_verbs")
+        for employer in texts.words("tenure.join_employers")
+    )
+    return tuple(sorted({*texts.words("tenure.join_words"), *gone_to}, key=len, reverse=True))
+
+
+def _followed_by(entity: Entity, text: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` follows the date (with 份的就才 between)."""
     after = normalize(text[entity.end : entity.end + _JOIN_WORD_REACH])
-    return after.lstrip(texts.text("tenure.between_date_and_join")).startswith(texts.words(key))
+    return after.lstrip(texts.text("tenure.between_date_and_join")).startswith(words)
 
 
 def date_before(
@@ -131,7 +143,7 @@ def date_before(
     without a year, it is the first such day on or ``after`` a known earlier day (24年6月10号
     入职 … 10月10号才补签: 2024-10-10), else this year's."""
     for entity in entities:
-        if entity.entity != "date" or not _followed_by(entity, text, key):
+        if entity.entity != "date" or not _followed_by(entity, text, texts.words(key)):
             continue
         day = _entity_date(entity, today)
         if day is None:
@@ -153,8 +165,8 @@ def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | 
         clause_end = _CLAUSES.search(text, entity.end)
         clause = normalize(text[entity.end : clause_end.start() if clause_end else len(text)])
         here = any(word in clause for word in texts.words("parsing.this_employer_words"))
-        if _followed_by(entity, text, "tenure.career_words") or (
-            not here and _followed_by(entity, text, "tenure.career_or_join_words")
+        if _followed_by(entity, text, texts.words("tenure.career_words")) or (
+            not here and _followed_by(entity, text, texts.words("tenure.career_or_join_words"))
         ):
             day = _entity_date(entity, today)
             if day is not None and day <= today:
@@ -176,7 +188,7 @@ def _join_date(
     entities: Sequence[Entity], text: str, today: date, career: date | None
 ) -> date | None:
     for entity in entities:
-        if entity.entity != "date" or not _followed_by(entity, text, "tenure.join_words"):
+        if entity.entity != "date" or not _followed_by(entity, text, join_words()):
             continue
         day = _entity_date(entity, today)
         if day is not None and day != career:

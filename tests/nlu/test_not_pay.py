@@ -31,6 +31,9 @@ def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) ->
         ("社平工资9000，我月薪3万", 9000),
         ("本市上年度职工月平均工资是1.1万元", 11000),
         ("当地平均工资大概7500", 7500),
+        # Cantonese 係 ("is") before the amount.
+        ("我月薪4万，本市上年度职工月平均工资係9600", 9600),
+        ("社平工资都係8200", 8200),
         ("我月薪3万", None),
         ("离职前12个月平均工资每月28000", None),  # the worker's own average
     ],

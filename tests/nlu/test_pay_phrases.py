@@ -20,6 +20,9 @@ CASES: list[tuple[str, PhrasesFound]] = [
     # 一 of 一直 is no wage of 1 yuan; 一直 may sit between the pay word and the amount.
     ("工资一直是每月5000", [("wage", "5000/month", "每月5000")]),
     ("月工资一直4200没变过", [("wage", "4200/month", "月工资一直4200")]),
+    # Cantonese 係 ("is") between the pay word and the amount.
+    ("我嘅人工係5300", [("wage", "5300/month", "人工係5300")]),
+    ("日薪都係260", [("wage", "260/day", "日薪都係260")]),
 ]  # fmt: skip
 
 

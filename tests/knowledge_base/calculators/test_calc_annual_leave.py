@@ -128,6 +128,11 @@ def test_more_years_never_fewer_days(a: Decimal, b: Decimal) -> None:
         ("工龄5年，2024年6月进的这个厂，去年年假休了2天，月薪4350", 1200.0),
         # Cantonese leave taken (放咗1日): 5 − 1 = 4 days × 240 × 200%.
         ("我做嘢做咗8年，喺呢间厂做咗3年，今年放咗1日年假，人工5220", 1920.0),
+        # Joined by going to the new employer (进了这间厂): 2025-04-01 to 12-31 is 275 days;
+        # 275 ÷ 365 × 5 = 3.77 → 3 days × 200 × 200%.
+        ("工龄8年，去年4月1号进了这间厂，去年年假一天没休，月薪4350", 1200.0),
+        # Cantonese, the one worked at now (而家间厂) for two years: the whole of last year, 5 − 1.
+        ("我出嚟打工累计6年，喺而家间厂做咗两年，旧年放咗1日年假，人工4350", 1600.0),
     ],
 )  # fmt: skip
 def test_the_year_asked_about_and_cantonese_leave_taken(text: str, amount: float) -> None:

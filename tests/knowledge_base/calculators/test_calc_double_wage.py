@@ -143,3 +143,17 @@ def test_a_length_that_tells_no_whole_months_asks_the_dates(text: str) -> None:
     result = calculate(text, intent="calc_double_wage", today=TODAY)
     assert result is not None and result.result is None
     assert "start_date" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        # Both days said, the last one with a bare 走 after it: counted to that day.
+        ("2025年3月1号入职，做到2025年10月31号走，一直没签合同，月薪4000", 7),
+        ("我2025年5月1號返工 做到2025年12月31號就走 冇簽合同 人工4000", 7),
+    ],
+)
+def test_the_day_left_ends_the_double_wages(text: str, months: int) -> None:
+    result = calculate(text, intent="calc_double_wage", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert result.result.amount == D(4000) * months

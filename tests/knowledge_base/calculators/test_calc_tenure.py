@@ -22,6 +22,9 @@ def tenure(text: str):  # type: ignore[no-untyped-def]
         ("进厂5个月了", "5个月"),
         ("我在厂里上班一年半了", "一年半"),
         ("工作了8年", None),  # years of work, not of this employer
+        ("在这间公司做了4年", "4年"),
+        ("喺而家間廠做咗3年", "3年"),  # Cantonese: the one I work at now
+        ("依家嗰间公司返咗一年半工", "一年半"),
     ],
 )
 def test_a_length_counts_only_when_said_of_this_employer(text: str, length: str | None) -> None:
@@ -36,6 +39,11 @@ def test_a_length_counts_only_when_said_of_this_employer(text: str, length: str 
         ("2024年5月1号开始在这个厂上班", date(2024, 5, 1)),
         ("2024年5月1号开始上班", None),  # naming no employer: when working began at all
         ("2024年5月1号签的合同", None),  # a date, but not of joining
+        # A verb of going and the employer gone to.
+        ("2025年3月1日到新公司上班", date(2025, 3, 1)),
+        ("去年5月进了这间厂", date(2025, 5, 1)),
+        ("2024年8月返呢间公司", date(2024, 8, 1)),
+        ("2020年到现在一直没签合同", None),  # 到现在: up to now, no employer
     ],
 )
 def test_a_date_is_the_join_date_only_with_a_join_word(text: str, joined: date | None) -> None:
@@ -99,6 +107,9 @@ def test_leaving_another_employer_is_not_leaving_here() -> None:
         ("23年5月10号进的厂 24年1月9号离职", date(2024, 1, 9)),
         ("2023年8月1号进厂 2024年4月30号走的", date(2024, 4, 30)),
         ("我做到2024年7月31号就走咗", date(2024, 7, 31)),
+        # A bare 走 right after the day (做到…号走).
+        ("2024年3月1号入职，做到2024年9月30号走", date(2024, 9, 30)),
+        ("我2025年2月10號返工 做到2025年8月15號就走", date(2025, 8, 15)),
     ],
 )
 def test_a_leaving_word_right_after_a_day_is_the_day_left(text: str, left_on: date) -> None:
