@@ -227,7 +227,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind21.yml",
     SAFETY_SETS_DIR / "safety_set_blind22.yml",
     SAFETY_SETS_DIR / "safety_set_blind23.yml",
-    CASES_DIR / "safety_set_blind24.yml",
+    SAFETY_SETS_DIR / "safety_set_blind24.yml",
+    CASES_DIR / "safety_set_blind25.yml",
 )
 
 
