@@ -175,23 +175,12 @@ def find_work_times(
     ]
     found: list[Found] = find_days_off(norm, rules, taken)
     found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
+    taken_so_far = [*taken, *((f.start, f.end) for f in found)]
     runs = worked_holiday_runs(
-        norm,
-        working_kinds,
-        quantities,
-        rules,
-        [*taken, *((f.start, f.end) for f in found)],
-        year,
-        need_verb=need_verb,
+        norm, working_kinds, quantities, rules, taken_so_far, year, need_verb=need_verb
     )
     dated = worked_holiday_dates(
-        norm,
-        working_kinds,
-        quantities,
-        rules,
-        [*taken, *((f.start, f.end) for f in found)],
-        year,
-        need_verb=need_verb,
+        norm, working_kinds, quantities, rules, taken_so_far, year, need_verb=need_verb
     )
     # 国庆 … 我上了1号、4号、5号: the days by their dates, unless a run of them was worked.
     worked_runs = runs.found or runs.unplaced
