@@ -141,6 +141,11 @@ class Context:
     # asked in general or out of curiosity, nothing of the kind going on (法律上…, 就是好奇问问)
     general: bool = False
 
+    @property
+    def calm_as_past(self) -> bool:
+        """Over, or asked about in general: fire, injury and violence read as a past event."""
+        return self.past or self.general
+
     def over(self, kind: str) -> bool:
         """The message tells of a past event (or, for a physical danger, a standing one)."""
         return self.past or (self.habitual and kind != SELF_HARM)
@@ -235,7 +240,7 @@ def _physical_level(danger: bool, doubtful: int, context: Context, *, held_or_hi
         return Level.EMERGENCY
     if context.media:  # someone else's, seen in the news or a film: the question is the point
         return Level.DOUBT
-    if context.past or context.general:  # over, or asked in general: a legal question
+    if context.calm_as_past:  # over, or asked in general: a legal question
         return Level.NONE if context.legal_question else Level.DOUBT
     if context.habitual and not context.now and not held_or_hit:
         return Level.DOUBT
@@ -565,7 +570,7 @@ class SafetyLayer:
         # The rules found nothing and nothing speaks against a guess: the models may know a
         # phrasing the rules miss. Together sure enough: an emergency with every plausible kind.
         # Less sure, but the classifier's best intent is a safety one: doubt (a gentle line).
-        calm = (context.past or context.media or context.general) and not context.urgent
+        calm = (context.calm_as_past or context.media) and not context.urgent
         bar = _bar(context)
         if context.legal_question:  # only a very sure reading (round 28)
             bar = max(bar, MODEL_EMERGENCY_BESIDE_A_QUESTION)
@@ -594,7 +599,7 @@ class SafetyLayer:
         # legal question only when they are very sure (round 28). Self-harm doubt (累得想死
         # beside a question) is never raised this way.
         doubtful = [k for k, level in levels.items() if k != SELF_HARM and level == Level.DOUBT]
-        if not doubtful or context.past or context.media or context.general:
+        if not doubtful or context.calm_as_past or context.media:
             return {}
         nothing_else = not context.other_topic and not context.habitual
         bar = CONFIRM_NOTHING_ELSE if nothing_else else CONFIRM
