@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final, cast
 
 from nlu.phrase_facts import Found, WorkTimeFact
@@ -120,6 +121,10 @@ def weekends_worked(norm: str, facts: list[Found], rules: PhraseRules) -> list[F
         if other_day is not None:
             out = other_day
             continue
+        both = _both_days_of_each(norm, weekends, out, rules)
+        if both is not None:
+            out = sorted([*out, both], key=lambda f: f.start)
+            continue
         index = next((i for i, f in enumerate(out) if f.start >= weekends.end), None)
         if index is None:
             continue
@@ -137,6 +142,54 @@ def weekends_worked(norm: str, facts: list[Found], rules: PhraseRules) -> list[F
             total = WorkTimeFact("rest_day", fact.amount * weekends.count, "d", None)
             out[index] = Found(total, days.start, days.end)
     return out
+
+
+#: How far after a count of weekends its two days may be named (两个周末，星期六星期日都开工).
+_BOTH_DAYS_REACH: Final = 12
+
+
+@lru_cache(maxsize=4)
+def _both_days_pattern(
+    saturday: tuple[str, ...], sunday: tuple[str, ...], joiners: tuple[str, ...]
+) -> re.Pattern[str]:
+    def either(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(f"(?:{either(saturday)})(?:{either(joiners)})?(?:{either(sunday)})")
+
+
+def _both_days_of_each(
+    norm: str, weekends: Weekends, facts: Sequence[Found], rules: PhraseRules
+) -> Found | None:
+    """两个周末，星期六星期日都开工: Saturday and Sunday named together right after a count of
+    weekends, and said worked in their clause: two rest days of each weekend. None when no
+    such words, when they are days off (星期六星期日都休息), or when days are counted there
+    already (the count of weekends then multiplies those)."""
+    if not rules.weekend_saturday or not rules.weekend_sunday:
+        return None
+    pattern = _both_days_pattern(
+        rules.weekend_saturday, rules.weekend_sunday, rules.weekend_both_joiners
+    )
+    match = pattern.search(norm, weekends.end, weekends.end + _BOTH_DAYS_REACH + 8)
+    if match is None or match.start() > weekends.end + _BOTH_DAYS_REACH:
+        return None
+    end = clause_end(norm, match.end())
+    said = norm[match.end() : end].lstrip("都也两天")
+    if said.startswith(rules.off_after):
+        return None
+    if not any(verb in said for verb in (*rules.work_verbs, *rules.overtime_verbs)):
+        return None
+    counted = any(
+        isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and weekends.end <= f.start < end
+        for f in facts
+    )
+    if counted:
+        return None
+    return Found(
+        WorkTimeFact("rest_day", _WEEKEND_DAYS * weekends.count, "d", None),
+        match.start(),
+        match.end(),
+    )
 
 
 def _daily_then_days(norm: str, hours: Found, days: Found, rules: PhraseRules) -> bool:

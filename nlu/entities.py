@@ -50,7 +50,8 @@ _YEAR2: Final = r"(?P<y>\d{2}|[〇零一二三四五六七八九]{2})"
 _NOT_AFTER_NUMERAL: Final = rf"(?<![\d{_CN_SMALL}个第])"
 _DATE_PATTERNS: Final = (
     re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    re.compile(rf"{_NOT_AFTER_NUMERAL}{_YEAR4}年{_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
+    # 去年（2025年）5月: the year said in brackets after a relative one.
+    re.compile(rf"{_NOT_AFTER_NUMERAL}{_YEAR4}年[)）]?{_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
     re.compile(rf"{_NOT_AFTER_NUMERAL}{_YEAR2}年{_MONTH}月(?:份)?(?:{_DAY}[日号])?"),
     re.compile(rf"{_NOT_AFTER_NUMERAL}{_YEAR4}年(?!级|龄|纪|薪|底|初|中|终|假)"),
     re.compile(rf"{_NOT_AFTER_NUMERAL}{_MONTH}月(?:份)?(?:{_DAY}[日号])?"),

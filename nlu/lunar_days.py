@@ -41,7 +41,9 @@ def _lunar_pattern(
     prefix = "|".join(re.escape(w) for w in prefixes)
     day = "|".join([*(re.escape(w) for w in eve_words), f"(?:{prefix})?初[一二三四五六七八九十]"])
     joiner = "|".join(re.escape(w) for w in range_words)
-    return re.compile(f"({day})(?:({joiner})({day}))?")
+    # 除夕（2月16号）: the day's date said in brackets after its name belongs to it.
+    aside = r"(?:[(（][^()（）]{0,12}[)）])?"
+    return re.compile(f"({day}){aside}(?:({joiner})({day}){aside})?")
 
 
 def _lunar_day(text: str, rules: PhraseRules) -> int:

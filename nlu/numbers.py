@@ -481,7 +481,21 @@ def _in_code(text: str, start: int, end: int) -> bool:
     before = text[start - 1 : start]
     after = text[end : end + 1]
     glued_after = after.isascii() and after.isalnum() and text[end - 1 : end].isascii()
-    return (before.isascii() and before.isalpha()) or glued_after
+    return (before.isascii() and before.isalpha() and not _after_a_word(text, start)) or glued_after
+
+
+#: Latin words a worker glues to an amount that are words, not part of a code (OT3个钟).
+_WORDS_BEFORE_AMOUNTS: Final = frozenset({"ot"})
+
+
+def _after_a_word(text: str, start: int) -> bool:
+    """True when the letters right before ``start`` are a whole word of
+    :data:`_WORDS_BEFORE_AMOUNTS` (not a code's letters: GY-7K3P)."""
+    letters = start
+    while letters > 0 and text[letters - 1].isascii() and text[letters - 1].isalpha():
+        letters -= 1
+    glued_to_more = letters > 0 and text[letters - 1].isascii() and text[letters - 1].isalnum()
+    return not glued_to_more and text[letters:start].lower() in _WORDS_BEFORE_AMOUNTS
 
 
 def _keep(text: str, start: int, end: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from nlu.not_pay import find_local_average, said_of
+from nlu.not_pay import LOCAL_AVERAGE, find_local_average, said_of
 from nlu.numbers import Number, Quantity, find_quantities
 from nlu.phrase_facts import Found, WageFact, WageUnit, only_one
 from nlu.phrase_rules import PhraseRules, load_phrase_rules
@@ -33,7 +33,7 @@ def find_wages(
         if hit is None:
             continue
         unit, start, end = hit
-        if said_of(norm[:start], rules.not_pay, rules.wage_fillers) is not None:
+        if _not_pay(norm[:start], rules):
             continue  # 宿舍费每月150, 社平工资11000: not the worker's pay
         strong = answer or norm[start:end].startswith(rules.pay_words)
         if q.kind == "number" and (
@@ -52,6 +52,23 @@ def find_wages(
                 found.append(Found(WageFact(None, "piece"), index, index + len(word)))
                 break
     return sorted(found, key=lambda f: f.start)
+
+
+def _not_pay(before: str, rules: PhraseRules) -> bool:
+    """True when a pay phrase right after ``before`` is a cost or the local average wage; a pay
+    word may sit between the local average's words and it (社平工资是每月9000), not a cost's
+    (扣完社保工资3800 is the worker's pay)."""
+    if said_of(before, rules.not_pay, rules.wage_fillers) is not None:
+        return True
+    return said_of(before, rules.not_pay, _fillers_and_pay_words(rules)) == LOCAL_AVERAGE
+
+
+def _fillers_and_pay_words(rules: PhraseRules) -> tuple[str, ...]:
+    """What may sit between the local average's words and its amount: fillers, pay words and
+    the month's cues (社平工资是每月9000)."""
+    month_cues = tuple(cue for cue, unit in rules.wage_before if unit == "month")
+    words = set(rules.wage_fillers + rules.pay_words + month_cues)
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _wage_unit(norm: str, q: Quantity, rules: PhraseRules) -> tuple[str, int, int] | None:
@@ -80,5 +97,6 @@ def read_local_average(text: str) -> Number | None:
     """The local average wage a message states (当地社平工资是11000), or None."""
     norm = normalize(text.strip())
     rules = load_phrase_rules()
-    between = sorted(rules.wage_fillers + rules.pay_words, key=len, reverse=True)
-    return find_local_average(norm, find_quantities(norm), rules.not_pay, between)
+    return find_local_average(
+        norm, find_quantities(norm), rules.not_pay, _fillers_and_pay_words(rules)
+    )

@@ -67,6 +67,10 @@ class PhraseRules:
     weekend_each_words: tuple[str, ...]
     #: After a count of weekends, the other day of each (两个周末都只休了一天 另一天上班8小时).
     weekend_other_day_words: tuple[str, ...]
+    #: Saturday's names, Sunday's, and what joins them (星期六星期日都开工: both days worked).
+    weekend_saturday: tuple[str, ...]
+    weekend_sunday: tuple[str, ...]
+    weekend_both_joiners: tuple[str, ...]
     #: Before an amount, a total, not each day's or weekend's (一共干了12个钟).
     total_words: tuple[str, ...]
     #: Before days counted after daily overtime: more days, not the same (另外还加了2天).
@@ -158,6 +162,9 @@ class PhraseRules:
             weekend_words=words(weekends["words"]),
             weekend_each_words=words(weekends["each_words"]),
             weekend_other_day_words=words(weekends.get("other_day_words") or ()),
+            weekend_saturday=words(weekends.get("saturday") or ()),
+            weekend_sunday=words(weekends.get("sunday") or ()),
+            weekend_both_joiners=words(weekends.get("both_joiners") or ()),
             total_words=words(time["total_words"]),
             more_days_words=words(time["more_days_words"]),
             new_fact_words=words(time["new_fact_words"]),

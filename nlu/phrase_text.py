@@ -12,8 +12,9 @@ from typing import Final
 
 from nlu.numbers import CN_DIGITS, Quantity
 
-#: Ends of a clause.
-BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、\s]")
+#: Ends of a clause. A space after a Latin word is not one: it is typed between a word and
+#: a number (平日每晚都OT 3个钟).
+BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、]|(?<![a-z])\s")
 #: Units of an amount of days (3天, Cantonese 21日).
 DAY_UNITS: Final = frozenset({"天", "日"})
 #: 这三天, 那两天: days named again.

@@ -278,6 +278,7 @@ def _period_before(own: str, rules: PhraseRules) -> tuple[str, tuple[str, str] |
     (每个星期平时晚上加班加起来6个钟头): ``own`` up to the period's end, and the period."""
     words = rules.between_period_and_amount
     for _ in range(_PERIOD_REACH):
+        own = own.rstrip()  # 每晚都加班 3个钟: a space typed before the amount
         cue = ending(own, rules.per)
         if cue is not None:
             return own, cue

@@ -46,6 +46,10 @@ WHOLE_YEAR: Final = "whole_year"
 JOINED: Final = "joined"
 LEAVING: Final = "leaving"
 JOINED_AND_LEAVING: Final = "joined_and_leaving"
+#: The worker asks only how many days are due (今年能休几天年假), or, saying the days taken,
+#: how many are left (休了3天 还能休几天).
+DAYS: Final = "days"
+DAYS_LEFT: Final = "days_left"
 YEAR_DAYS: Final = 365
 #: (cumulative years at least, days) — 职工带薪年休假条例 第三条.
 TIERS: Final[tuple[tuple[int, int], ...]] = ((20, 15), (10, 10), (1, 5))
@@ -92,21 +96,31 @@ def _t(key: str, /, **values: object) -> str:
     return texts.text(f"{NAME}.{key}", **values)
 
 
+def asks_days_only(inputs: Mapping[str, object]) -> bool:
+    """True when the worker asked only how many days are due and said no days taken."""
+    return inputs.get("asked_for") == DAYS
+
+
 def unused_days(inputs: Mapping[str, object]) -> tuple[int, int, list[str]]:
-    """(days due this year, unused days, working lines) for the answers given."""
+    """(days due this year, unused days, working lines) for the answers given. Asked only
+    for the days due (:func:`asks_days_only`), none are counted as taken: unused is due."""
     years = field_value(SPEC, inputs, "cumulative_years")
     entitled = full_year_days(years)
     steps = [_t("steps.tier", years=plain_number(years), days=entitled)]
     if entitled == 0:
         return 0, 0, steps
     status = get_str(inputs, "year_status")
-    taken = field_value(SPEC, inputs, "taken_days")
+    days_only = asks_days_only(inputs)
+    taken = Decimal(0) if days_only else field_value(SPEC, inputs, "taken_days")
     year = _year_of(inputs, status)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if status == WHOLE_YEAR:
         due = entitled
         unused = max(0, math.floor(Fraction(entitled) - Fraction(taken)))
-        steps.append(_t("steps.unused_whole", due=due, taken=plain_number(taken), unused=unused))
+        if not days_only:
+            steps.append(
+                _t("steps.unused_whole", due=due, taken=plain_number(taken), unused=unused)
+            )
         return due, unused, steps
     if status == JOINED:
         begin, end, rule = get_date(inputs, "join_date"), last, "joined"
@@ -130,7 +144,12 @@ def unused_days(inputs: Mapping[str, object]) -> tuple[int, int, list[str]]:
     if rule == "joined":
         due = prorated_days(days, entitled)
         unused = max(0, math.floor(Fraction(due) - Fraction(taken)))
-        steps.append(_t("steps.unused_joined", due=due, taken=plain_number(taken), unused=unused))
+        if not days_only:
+            steps.append(
+                _t("steps.unused_joined", due=due, taken=plain_number(taken), unused=unused)
+            )
+    elif days_only:
+        due = unused = prorated_days(days, entitled)
     else:
         due = prorated_days(days, entitled)
         unused = prorated_days(days, entitled, taken)
@@ -164,6 +183,14 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
     if status in (LEAVING, JOINED_AND_LEAVING):
         citations.append(texts.citation("leave_rules_12"))
     lines.append(_t("results.due", year=year, days=due))
+    if inputs.get("asked_for") in (DAYS, DAYS_LEFT):
+        # Asked only for days: the days due, or those left when the days taken were said.
+        left = due if asks_days_only(inputs) else unused
+        if not asks_days_only(inputs):
+            lines.append(_t("results.unused", days=unused))
+        notes += [_t("notes.days_only"), _t("notes.exclusions"), _t("notes.company_rules")]
+        citations += [texts.citation("leave_rules_4"), texts.citation("leave_regs_4")]
+        return _result(inputs, steps, lines, Decimal(left), citations, warnings, notes, "days")
     lines.append(_t("results.unused", days=unused))
     amount = Decimal(0)
     if unused > 0:
@@ -206,6 +233,7 @@ def _result(
     citations: list[Citation],
     warnings: list[str],
     notes: list[str],
+    amount_unit: str = "yuan",
 ) -> CalculationResult:
     short, further = split_citations(citations)
     return CalculationResult(
@@ -220,14 +248,29 @@ def _result(
         further_citations=further,
         warnings=tuple(warnings),
         notes=tuple(notes),
+        amount_unit=amount_unit,
     )
 
 
 def _has_unused(inputs: Mapping[str, object]) -> bool:
+    if inputs.get("asked_for") in (DAYS, DAYS_LEFT):
+        return False  # asked only for days: the wage is not needed
     try:
         return unused_days(inputs)[1] > 0
     except (KeyError, ValueError):
         return False
+
+
+def _taken_days_asked(inputs: Mapping[str, object]) -> bool:
+    return inputs.get("asked_for") != DAYS
+
+
+def _asks_days_only_in(text: str) -> bool:
+    """A message asking how many days are due (今年能休几天年假) and nothing about money."""
+    norm = normalize(text)
+    days = any(normalize(w) in norm for w in texts.words(f"{NAME}.message.days_question"))
+    money = any(normalize(w) in norm for w in texts.words(f"{NAME}.message.money_words"))
+    return days and not money
 
 
 def _cross_check(
@@ -327,6 +370,8 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     taken = _taken_days(text)
     if taken is not None:
         facts["taken_days"] = taken
+    if _asks_days_only_in(text):
+        facts["asked_for"] = DAYS if taken is None else DAYS_LEFT
     parts = wage_parts(text)
     if parts is not None:  # 前6个月每月4000 后6个月每月5000: averaged at the wage question
         facts["monthly_wage"] = typed_parts(parts)
@@ -420,10 +465,21 @@ SPEC: Final = CalculatorSpec(
             not_before="join_date",
         ),
         InputField(
+            name="asked_for",
+            kind="choice",
+            prompt_key=f"{NAME}.asked_for",
+            choices=(DAYS, DAYS_LEFT),
+            required=False,
+            prefill_only=True,
+        ),
+        InputField(
             name="taken_days",
             kind="days",
             prompt_key=f"{NAME}.taken_days",
-            ask_when=_ENTITLED,
+            ask_when=(
+                *_ENTITLED,
+                Derived("annual_leave.taken_days_asked", ("cumulative_years",), _taken_days_asked),
+            ),
             min_value=Decimal(0),
             max_value=Decimal(366),
         ),

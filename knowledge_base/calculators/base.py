@@ -142,7 +142,8 @@ class CalculationResult:
     """Everything the bot shows after a calculation, already in plain Chinese.
 
     ``amount`` is the headline figure (None when there is none, e.g. a city we have no data
-    for); ``amount_high`` the top of a range when an unknown answer leaves one. ``citations``
+    for); ``amount_high`` the top of a range when an unknown answer leaves one; ``amount_unit`` says
+    whether the figure is yuan or days. ``citations``
     are the few articles that carry the result (at most :data:`MAX_SHORT_CITATIONS`), shown in
     the short reply; ``further_citations`` go to the details with the notes. ``related`` lists
     intents of calculators worth offering next; ``provenance`` holds long source descriptions
@@ -163,6 +164,8 @@ class CalculationResult:
     provenance: tuple[str, ...] = ()
     further_citations: tuple[Citation, ...] = ()
     amount_high: Decimal | None = None
+    #: What ``amount`` counts: yuan, or days (the annual leave due, when only that is asked).
+    amount_unit: str = "yuan"
 
 
 #: The short reply cites at most this many articles; the rest go to the details.

@@ -19,8 +19,9 @@ from nlu.numbers import NUMERAL_CHARS, Number, parse_number
 from nlu.tokenizer import normalize
 
 _COUNT: Final = f"([0-9]+(?:\\.5)?|[{NUMERAL_CHARS}两半]+)"
-#: Days counted right before a denial (剩下4天没补休): those are the days without leave.
-_DAYS_BEFORE: Final = re.compile(f"{_COUNT}个?(?:天|日)[^,，。]{{0,3}}$")
+#: Rest days named by a demonstrative before their count (这两天, 那两个周六): a denial after
+#: them is about all the days told of, not the ones left.
+_DEMONSTRATIVES: Final = ("这", "那")
 #: 一天调休都没给, 一天也没补休: not a single day given back.
 _NOT_ONE_DAY: Final = re.compile("一个?[天日][^,，。]{0,3}[都也]")
 _WORDS: Final = "overtime.message."
@@ -32,8 +33,11 @@ def _either(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     leave, days = _either("comp_leave_words"), _either("comp_leave_days")
+    # Days counted right before a denial (剩下4天没补休, 另外2个星期六没补休): those are the
+    # days without leave.
+    days_before = re.compile(f"{_COUNT}个?(?:天|日|{days})[^,，。]{{0,3}}$")
     counted = re.compile(f"{_COUNT}(?:个|天)(?:{days})?(?P<gap>[^,，。]{{0,8}}?)(?:{leave})")
     after = re.compile(
         f"(?:{leave})(?:了|过)?{_COUNT}(?:(?P<hours>{_either('comp_leave_hours')})|天)"
@@ -43,7 +47,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     none = re.compile(
         f"(?:{negation})(?:安排|给我|给)?(?:{leave})|(?:{leave})(?:都|也)(?:{negation})"
     )
-    return counted, after, none
+    return counted, after, none, days_before
 
 
 def _amount(said: str) -> Number | None:
@@ -58,7 +62,7 @@ def _typed(unit: str, amount: object) -> str:
 def comp_leave_said(text: str) -> str | None:
     """How much rest-day work the message says was given back as leave, as typed at the
     calculator's question ("2天", "8小时", "0"), or None when it says nothing readable."""
-    counted, after, none = _patterns()
+    counted, after, none, days_before = _patterns()
     worked = texts.words(_WORDS + "comp_leave_worked")
     said: list[str] = []
     for clause in clauses(text):
@@ -68,7 +72,11 @@ def comp_leave_said(text: str) -> str | None:
             # 剩下4天没补休: the days left without leave, said after the leave given (补休了2
             # 天); only 都没补休 with no count before it says none was given.
             emphatic = _NOT_ONE_DAY.search(norm, 0, denied.end()) is not None
-            if emphatic or _DAYS_BEFORE.search(norm[: denied.start()]) is None:
+            counted_before = days_before.search(norm[: denied.start()])
+            told_of = counted_before is not None and norm[: counted_before.start()].endswith(
+                _DEMONSTRATIVES
+            )
+            if emphatic or told_of or counted_before is None:
                 said.append("0")
             continue
         match = after.search(norm)

@@ -272,7 +272,9 @@ def prefill(
     assigned = _assign(spec, _usable(entities))
     said = spec.message_facts(text, entities, today) if text else {}
     for field in spec.fields:
-        if field.prefill_only or not field.is_relevant({**answers, TODAY: today}):
+        # A field never asked is filled only from what the words say (今年能休几天年假).
+        never_asked = field.prefill_only and field.name not in said
+        if never_asked or not field.is_relevant({**answers, TODAY: today}):
             continue
         found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
         if field.kind == "years" and text and (len(found) > 1 or not only_employer(text)):

@@ -46,6 +46,7 @@ class OneShot:
             "calculator": self.spec.name,
             "amount": _number(result.amount) if result else None,
             "amount_high": _number(result.amount_high) if result else None,
+            "amount_unit": result.amount_unit if result else None,
             "missing": list(self.missing),
             "facts": {name: value for name, (_label, value) in zip(names, shown, strict=True)},
             "assumed": list(self.facts.assumed),

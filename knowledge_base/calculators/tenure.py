@@ -108,9 +108,22 @@ def sole_length(entities: Sequence[Entity], text: str) -> Entity | None:
         return None
     clause = normalize(text[clause_start(text, found[0].start) : found[0].start])
     others = (*texts.words("tenure.earlier_employer_words"), *texts.words("tenure.career_words"))
-    if any(word in clause for word in (*others, *texts.words("tenure.career_length_words"))):
+    career = texts.words("tenure.career_length_words")
+    if not _names_another_employer(text):
+        sums = texts.words("tenure.career_sum_words")
+        career = tuple(word for word in career if word not in sums)
+    if any(word in clause for word in (*others, *career)):
         return None
     return found[0]
+
+
+def _names_another_employer(text: str) -> bool:
+    norm = normalize(text)
+    earlier = (
+        *texts.words("tenure.earlier_employer_words"),
+        *texts.words("tenure.other_employer_words"),
+    )
+    return any(word in norm for word in earlier)
 
 
 def _length_here(entities: Sequence[Entity], text: str) -> Entity | None:
@@ -175,7 +188,9 @@ def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | 
 
 
 def _entity_date(entity: Entity, today: date) -> date | None:
-    day = _day_before(normalize(entity.text), today, ahead=False)
+    # 去年（2025年）5月: the bracket between the year and the month is not part of the date.
+    said = normalize(entity.text).replace(")", "").replace("）", "")
+    day = _day_before(said, today, ahead=False)
     if day is not None:
         return day
     year = str(entity.value)

@@ -87,6 +87,7 @@ CALCULATION_KEYS = {
     "calculator",
     "amount",
     "amount_high",
+    "amount_unit",
     "missing",
     "facts",
     "assumed",

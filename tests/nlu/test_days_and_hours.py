@@ -45,6 +45,12 @@ CASES: list[tuple[str, PhrasesFound]] = [
      [("work_time", "rest_day:40h", "另外一天都干了10个钟")]),
     ("两个周末都只休了一天 另一天在厂里干了8个钟头",
      [("work_time", "rest_day:16h", "另一天在厂里干了8个钟头")]),
+    # Seventh session (probe 13): both days of each counted weekend named together and worked.
+    ("这个月有3个周末 周六和周日都要上班 每天干9个钟",
+     [("work_time", "rest_day:54h", "周六和周日都要上班 每天干9个钟")]),
+    ("两个周末礼拜六礼拜天都返工", [("work_time", "rest_day:4d", "礼拜六礼拜天")]),
+    # ... not when they are the days off.
+    ("两个周末星期六星期天都休息", []),
 ]  # fmt: skip
 
 

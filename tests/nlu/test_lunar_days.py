@@ -28,6 +28,9 @@ CASES: list[tuple[str, PhrasesFound]] = [
      [("work_time", "holiday:1d", "初二、初五、初六"),
       ("work_time", "rest_day:2d", "初二、初五、初六")]),
     ("初三那天我去医院了", []),
+    # Seventh session (probe 13): each day's date said in brackets after its name.
+    ("2025年从除夕(1月28号)一直上到初二(1月30号)",
+     [("work_time", "holiday:3d", "除夕(1月28号)一直上到初二(1月30号)")]),
 ]  # fmt: skip
 
 

@@ -19,6 +19,10 @@ from nlu.pay_phrases import read_local_average
         ("当地上年度职工月平均工资8800，我平均每月工资26000", ["26000/month"]),
         # Pay said before the cost stays pay.
         ("每月工资5000，水电费每月另扣100", ["5000/month"]),
+        # Seventh session (probe 13): renting said as a verb; the local average with a pay word
+        # and a month cue before its amount.
+        ("在厂外面租房子每月700，底薪3900", ["3900/month"]),
+        ("我们这里社平工资是每月8600，我月薪三万", ["30000/month"]),
     ],
 )  # fmt: skip
 def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) -> None:
@@ -34,6 +38,7 @@ def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) ->
         # Cantonese 係 ("is") before the amount.
         ("我月薪4万，本市上年度职工月平均工资係9600", 9600),
         ("社平工资都係8200", 8200),
+        ("我市社平工资是每月8600", 8600),
         ("我月薪3万", None),
         ("离职前12个月平均工资每月28000", None),  # the worker's own average
     ],

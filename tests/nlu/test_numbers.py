@@ -136,6 +136,12 @@ def test_find_quantities_gives_kinds_values_and_offsets() -> None:
 def test_ordinals_and_codes_are_not_quantities() -> None:
     assert find_quantities("第三个月") == []
     assert [q for q in find_quantities("回执号GY-7K3P") if q.kind == "money"] == []
+    assert [q for q in find_quantities("型号BOT3个") if q.kind == "hours"] == []
+
+
+def test_an_amount_glued_to_ot_is_read() -> None:
+    """Hong Kong and Guangdong workers write overtime as OT, often glued to the hours."""
+    assert [(q.kind, q.value) for q in find_quantities("每晚ot2个钟")] == [("hours", 2)]
 
 
 @given(st.integers(min_value=0, max_value=99_999_999))

@@ -161,3 +161,29 @@ def test_a_year_asked_about_before_joining_is_asked() -> None:
 )
 def test_leave_year(text: str, year: int | None) -> None:
     assert annual_leave.leave_year(text, TODAY) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # Seventh session (probe 13): asked only how many days are due, the days taken and the
+        # wage are not asked; the figure is days. 2026-09-01 to 12-31 is 122 days:
+        # 122 ÷ 365 × 5 = 1.67 → 1 day.
+        ("工龄12年，一直在这个厂，今年能休几天年假", 10),
+        ("累计工作6年，今年9月1号才进的新厂，今年有几天年假", 1),
+        # Days taken said: those left.
+        ("工龄12年，一直在这个厂，今年休了3天年假，还能休几天", 7),
+    ],
+)  # fmt: skip
+def test_asked_only_for_days_the_days_are_the_answer(text: str, days: int) -> None:
+    result = calculate(text, intent="calc_annual_leave", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert result.result.amount == days
+    assert result.result.amount_unit == "days"
+    assert "monthly_wage" not in result.facts.answers
+
+
+def test_asked_for_days_and_money_asks_the_days_taken() -> None:
+    text = "工龄12年，一直在这个厂，今年能休几天年假，没休的厂里要补多少钱"
+    result = calculate(text, intent="calc_annual_leave", today=TODAY)
+    assert result is not None and "taken_days" in result.missing

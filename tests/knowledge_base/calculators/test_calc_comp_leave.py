@@ -22,6 +22,10 @@ from nlu.numbers import int_to_chinese
         ("周六加班 厂里不给补休", "0"),
         ("周末加了两天 一天调休都没给", "0"),
         ("补休也没有", "0"),
+        # Seventh session (probe 13): the days named again (这两天) had none; days of a rest-day
+        # kind counted before the denial are the ones left without leave.
+        ("周末加了两天班，这两天都没有补休", "0"),
+        ("4个周六加班，其中1个周六调休了，另外3个星期六没补休", "1天"),
     ],
 )
 def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:

@@ -214,3 +214,29 @@ def test_a_festival_on_its_own_date_is_placed(text: str, amount: float) -> None:
 def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
     result = calculate("月薪4350，2024年端午节6月11号去上班了", intent="calc_overtime", today=TODAY)
     assert result is None or result.result is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        # Seventh session (probe 13). OT for overtime, with a space before the hours:
+        # 4350 ÷ 21.75 ÷ 8 = 25 an hour × 150% × 2 × 20.
+        ("月薪4350，上个月平日每晚都OT 2个钟，一共返咗20日工，周末冇OT", "calc_overtime", 1500.0),
+        # Both days of each weekend named together: 2 weekends × 2 days × 8 hours × 20 × 200%.
+        ("时薪20，上个月两个周末，星期六星期日都开工，每日做8个钟，冇补休", "calc_overtime",
+         1280.0),
+        # A year in brackets after a relative one: from 2025-03, 11 months at most.
+        ("我去年（2025年）3月进的厂，一直没签合同，月薪4000，二倍工资有多少", "calc_double_wage",
+         44000.0),
+        # 前前后后 with no other employer named is this job's length: 8 months, 7 of them double.
+        ("老板一直没和我签合同，前前后后做了8个月就辞职了，月薪4000", "calc_double_wage", 28000.0),
+        # Renting is a cost; the local average with 是每月 before it caps the wage at 3 × 8000
+        # and the years at 12.
+        ("租房一个月600，月薪3万，社平工资是每月8000，干了13年被裁员了", "calc_compensation",
+         288000.0),
+    ],
+)  # fmt: skip
+def test_probe_13_phrasings(text: str, intent: str, amount: float) -> None:
+    result = calculate(text, intent=intent, today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
