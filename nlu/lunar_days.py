@@ -39,7 +39,10 @@ def _lunar_pattern(
     eve_words: tuple[str, ...], range_words: tuple[str, ...], prefixes: tuple[str, ...]
 ) -> re.Pattern[str]:
     prefix = "|".join(re.escape(w) for w in prefixes)
-    day = "|".join([*(re.escape(w) for w in eve_words), f"(?:{prefix})?初[一二三四五六七八九十]"])
+    # 初三 is the day, not 年初三月 (early in the year, March).
+    day = "|".join(
+        [*(re.escape(w) for w in eve_words), f"(?:{prefix})?初[一二三四五六七八九十](?![月个号])"]
+    )
     joiner = "|".join(re.escape(w) for w in range_words)
     # 除夕（2月16号）: the day's date said in brackets after its name belongs to it.
     aside = r"(?:[(（][^()（）]{0,12}[)）])?"

@@ -37,6 +37,7 @@ from nlu.holiday_breaks import (
 )
 from nlu.kind_words import find_kind_words, kind_after, kind_before, said_off
 from nlu.lunar_days import find_lunar_spans, lunar_days_worked
+from nlu.monthly_hours import monthly_hours
 from nlu.named_holiday_work import named_holiday_work
 from nlu.numbers import Quantity, find_quantities
 from nlu.phrase_facts import (
@@ -259,7 +260,7 @@ def find_work_times(
         this_year=this_year,
         need_verb=need_verb,
     )
-    facts = weekends_worked(norm, [*found, *counted], rules)
+    facts = weekends_worked(norm, monthly_hours(norm, quantities, [*found, *counted]), rules)
     return days_with_their_hours(days_of_daily_overtime(norm, facts, rules))
 
 

@@ -6,12 +6,14 @@ wage of the 12 months before leaving (劳动合同法 第四十七条第三款),
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Final
 
 from knowledge_base.calculators import texts
 from knowledge_base.calculators.base import WagePart, round_money
 from nlu.numbers import Quantity, find_quantities
+from nlu.phrase_text import is_word_part
 from nlu.tokenizer import normalize
 
 #: The months an average wage covers (劳动合同法 第四十七条: 前十二个月的平均工资).
@@ -69,6 +71,31 @@ def wage_parts(text: str) -> tuple[WagePart, ...] | None:
     if len(parts) < 2 or sum(p.months for p in parts) != AVERAGE_MONTHS:
         return None
     return tuple(parts)
+
+
+#: How far a total word and its amount may sit after the months (最后12个月工资条加起来一共是).
+_TOTAL_REACH: Final = 16
+
+
+def monthly_from_total(text: str) -> Decimal | None:
+    """The monthly average of a total told for a count of months (最后12个月工资加起来一共64800
+    → 5400), up to 12 months; None when no such total is told."""
+    norm = normalize(text)
+    found = [q for q in find_quantities(norm) if not is_word_part(norm, q)]  # 一共's 一
+    totals = texts.words("wages.parts.total_words")
+    for months, amount in itertools.pairwise(found):
+        if not (_is_months(months) and months.unit == "月" and months.value <= AVERAGE_MONTHS):
+            continue
+        gap = norm[months.end : amount.start]
+        if len(gap) > _TOTAL_REACH or any(c.isdigit() for c in gap):
+            continue
+        if not any(word in gap for word in totals) or amount.kind not in ("money", "number"):
+            continue
+        count = Decimal(str(months.value))
+        if amount.value < _LOWEST_MONTHLY * count:
+            continue
+        return round_money(Decimal(str(amount.value)) / count)
+    return None
 
 
 def average(parts: tuple[WagePart, ...]) -> Decimal:

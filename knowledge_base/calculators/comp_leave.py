@@ -45,7 +45,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     negation = _either("comp_leave_negations")
     # 没补休, 不给调休; or the denial after the leave word: 一天调休都没给, 补休也没有.
     none = re.compile(
-        f"(?:{negation})(?:安排|给我|给)?(?:{leave})|(?:{leave})(?:都|也)(?:{negation})"
+        f"(?:{negation})(?:安排|给我|给俺|给咱|给)?(?:{leave})|(?:{leave})(?:都|也)(?:{negation})"
     )
     return counted, after, none, days_before
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts, wages
-from knowledge_base.calculators.average_wage import typed_parts, wage_parts
+from knowledge_base.calculators.average_wage import monthly_from_total, typed_parts, wage_parts
 from knowledge_base.calculators.base import (
     CalculationResult,
     Citation,
@@ -300,12 +300,16 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
 
 def _message_facts(text: str, _entities: Sequence[Entity], _today: dt.date) -> dict[str, str]:
     """The last 12 months' wage told in parts (前6个月每月4000 后6个月每月5000), as typed at the
-    wage question (its average is worked out there), and the local average wage said
+    wage question (its average is worked out there), or as their total (12个月加起来一共64800),
+    and the local average wage said
     (当地上年度职工月平均工资是11000)."""
     facts: dict[str, str] = {}
     parts = wage_parts(text)
+    total = monthly_from_total(text) if parts is None else None
     if parts is not None:
         facts["monthly_wage"] = typed_parts(parts)
+    elif total is not None:  # 最后12个月工资加起来一共64800: 5400 a month
+        facts["monthly_wage"] = f"{total}"
     local = read_local_average(text)
     if local is not None:
         facts["local_avg_wage"] = str(local)

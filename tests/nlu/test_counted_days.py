@@ -21,6 +21,8 @@ CASES: list[tuple[str, PhrasesFound]] = [
     ("上个月4个礼拜天里头去了2个", [("work_time", "rest_day:2d", "2个")]),
     ("周六加了两次班", [("work_time", "rest_day:2d", "两次")]),
     ("这4个周六的加班费怎么算", []),
+    # Seventh session (probe 14): not one of them missed is worked.
+    ("上个月4个星期天我一天没落下", [("work_time", "rest_day:4d", "4个星期天")]),
 ]  # fmt: skip
 
 

@@ -31,6 +31,11 @@ CASES: list[tuple[str, PhrasesFound]] = [
     # Seventh session (probe 13): each day's date said in brackets after its name.
     ("2025年从除夕(1月28号)一直上到初二(1月30号)",
      [("work_time", "holiday:3d", "除夕(1月28号)一直上到初二(1月30号)")]),
+    # Probe 14: Cantonese 一路做到 and 年初六; 年初三月 is early March, not a day of 春节.
+    ("2026年由除夕一路做到年初六",
+     [("work_time", "holiday:4d", "除夕一路做到年初六"),
+      ("work_time", "rest_day:3d", "除夕一路做到年初六")]),
+    ("去年年初三月份开始上班了", []),
 ]  # fmt: skip
 
 

@@ -7,7 +7,12 @@ from decimal import Decimal
 import pytest
 
 from knowledge_base.calculators import wages
-from knowledge_base.calculators.average_wage import average, typed_parts, wage_parts
+from knowledge_base.calculators.average_wage import (
+    average,
+    monthly_from_total,
+    typed_parts,
+    wage_parts,
+)
 from knowledge_base.calculators.base import Wage, WagePart
 from knowledge_base.calculators.oneshot import calculate
 from knowledge_base.calculators.parsing import parse_wage
@@ -102,3 +107,17 @@ def test_calculators_of_an_average_wage_use_the_parts(
     result = calculate(text, intent=intent, today=TODAY)
     assert result is not None and result.result is not None
     assert float(result.result.amount or 0) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "monthly"),
+    [
+        # Seventh session (probe 14): a total told for a count of months is averaged.
+        ("离职前12个月的工资加起来一共60000", Decimal(5000)),
+        ("最后6个月总共拿了27000块", Decimal(4500)),
+        ("干了12个月 每个月4000", None),  # a monthly wage, not a total
+        ("12个月一共请假3天", None),  # no amount of pay
+    ],
+)
+def test_a_total_over_months_is_averaged(text: str, monthly: Decimal | None) -> None:
+    assert monthly_from_total(text) == monthly

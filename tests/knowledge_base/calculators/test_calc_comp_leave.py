@@ -26,6 +26,7 @@ from nlu.numbers import int_to_chinese
         # kind counted before the denial are the ones left without leave.
         ("周末加了两天班，这两天都没有补休", "0"),
         ("4个周六加班，其中1个周六调休了，另外3个星期六没补休", "1天"),
+        ("礼拜天去了三回 过后也没给俺调休", "0"),
     ],
 )
 def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:
