@@ -1,7 +1,7 @@
 """Amounts said of something other than the worker's own pay, though a period or pay word sits
 beside them: a cost or an allowance (宿舍费每月150, 房租一个月800, 伙食费150一个月), or the
 local average wage that caps economic compensation (当地上年度职工月平均工资是11000, 社平工资
-11000).
+11000), or someone else's pay (老婆一个月四千出头).
 
 The pay reader (``nlu.pay_phrases.find_wages``) reads none of them as pay; the compensation
 calculator reads the local average from its words (:func:`find_local_average`). The words
@@ -16,7 +16,7 @@ from typing import Final, Literal
 from nlu.numbers import Number, Quantity
 from nlu.phrase_text import strip_tail
 
-NotPay = Literal["cost", "local_average"]
+NotPay = Literal["cost", "someone_else", "local_average"]
 LOCAL_AVERAGE: Final = "local_average"
 #: Fillers and pay words stripped between the words and the amount, at most this many.
 _STRIP_LIMIT: Final = 4

@@ -15,6 +15,7 @@ that screen do we ask for the local figure.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -38,6 +39,7 @@ from knowledge_base.calculators.dates import Span, add_months, span
 from knowledge_base.calculators.display import service_length_text
 from knowledge_base.calculators.min_wage_table import load_data
 from knowledge_base.calculators.spec import CalculatorSpec
+from knowledge_base.calculators.tenure import entity_day
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField
@@ -298,11 +300,33 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
     return {"length": service_length_text(said)} if isinstance(said, ServiceLength) else {}
 
 
-def _message_facts(text: str, _entities: Sequence[Entity], _today: dt.date) -> dict[str, str]:
+#: A first day and a last day: the two dates of a time at one employer.
+_TWO_DAYS: Final = 2
+
+
+def _end_this_year(entities: Sequence[Entity], today: dt.date) -> str | None:
+    """今年7月1号进厂，做到11月10号: a last day told without its year after a first day of this
+    year is this year's too (a first day of an earlier year leaves the year to ask)."""
+    dates = [e for e in entities if e.entity == "date"]
+    if len(dates) != _TWO_DAYS:
+        return None
+    first, last = dates
+    start, said = entity_day(first, today), str(last.value)
+    month_day = re.fullmatch(r"--(\d\d)-(\d\d)", said)
+    if start is None or start.year != today.year or month_day is None:
+        return None
+    try:
+        end = dt.date(today.year, int(month_day.group(1)), int(month_day.group(2)))
+    except ValueError:
+        return None
+    return end.isoformat() if start <= end <= today else None
+
+
+def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """The last 12 months' wage told in parts (前6个月每月4000 后6个月每月5000), as typed at the
     wage question (its average is worked out there), or as their total (12个月加起来一共64800),
-    and the local average wage said
-    (当地上年度职工月平均工资是11000)."""
+    the local average wage said (当地上年度职工月平均工资是11000), and a last day told without
+    its year after a first day of this year."""
     facts: dict[str, str] = {}
     parts = wage_parts(text)
     total = monthly_from_total(text) if parts is None else None
@@ -313,6 +337,9 @@ def _message_facts(text: str, _entities: Sequence[Entity], _today: dt.date) -> d
     local = read_local_average(text)
     if local is not None:
         facts["local_avg_wage"] = str(local)
+    end = _end_this_year(entities, today)
+    if end is not None:
+        facts["end_date"] = end
     return facts
 
 

@@ -37,12 +37,15 @@ from knowledge_base.calculators.base import (
 )
 from knowledge_base.calculators.comp_leave import comp_leave_said
 from knowledge_base.calculators.display import work_time_text
+from knowledge_base.calculators.parsing import parse_work_time
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import HOURS_PER_DAY, PAY_DAYS_PER_MONTH
 from knowledge_base.calculators.weeks_worked import week_facts, weeks_of_the_month_named
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField
+from knowledge_base.forms.spec import Parsed
+from nlu.phrase_facts import WorkTimeFact
 from nlu.types import Entity
 
 __all__ = ["HOURS_PER_DAY", "PAY_DAYS_PER_MONTH"]  # kept here for older imports
@@ -659,7 +662,26 @@ def _message_facts(text: str, entities: Sequence[Entity], today: date) -> dict[s
     if weeks is not None:
         facts = {"rest_day_weeks": str(weeks)}
     said = comp_leave_said(text)
-    return facts if said is None else {**facts, "rest_day_comp_hours": said}
+    if said is None:
+        return facts
+    return {**facts, "rest_day_comp_hours": _at_most_the_rest_days(said, entities)}
+
+
+def _at_most_the_rest_days(said: str, entities: Sequence[Entity]) -> str:
+    """Leave given back, as said, but no more than the rest-day work the message tells: 国庆7天
+    都上班 … 补休了7天 gives back the four moved rest days; the three statutory days stay paid at
+    300% (劳动法 第四十四条) whatever leave follows."""
+    rest = Decimal(0)
+    for entity in entities:
+        fact = WorkTimeFact.from_value(str(entity.value)) if entity.entity == "work_time" else None
+        if fact is not None and fact.kind == "rest_day" and fact.per is None:
+            rest += Decimal(str(fact.amount)) * (HOURS_PER_DAY if fact.unit == "d" else 1)
+    parsed = parse_work_time(said)
+    given = parsed.value if isinstance(parsed, Parsed) else None
+    if not isinstance(given, WorkTime) or rest <= 0:
+        return said
+    hours = given.amount * (HOURS_PER_DAY if given.unit == "d" else 1)
+    return texts.text("common.units.hours", value=plain_number(rest)) if hours > rest else said
 
 
 SPEC: Final = CalculatorSpec(

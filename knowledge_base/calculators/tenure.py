@@ -199,6 +199,11 @@ def _entity_date(entity: Entity, today: date) -> date | None:
     return None
 
 
+def entity_day(entity: Entity, today: date) -> date | None:
+    """The day a date entity tells, read against ``today`` (今年7月1号, 2021年3月)."""
+    return _entity_date(entity, today)
+
+
 def _join_date(
     entities: Sequence[Entity], text: str, today: date, career: date | None
 ) -> date | None:

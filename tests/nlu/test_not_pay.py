@@ -23,6 +23,9 @@ from nlu.pay_phrases import read_local_average
         # and a month cue before its amount.
         ("在厂外面租房子每月700，底薪3900", ["3900/month"]),
         ("我们这里社平工资是每月8600，我月薪三万", ["30000/month"]),
+        # Probe 15: a loan repaid monthly, someone else's pay.
+        ("房贷每月2800，我底薪4100", ["4100/month"]),
+        ("我月薪5200 老公一个月六千", ["5200/month"]),
     ],
 )  # fmt: skip
 def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) -> None:

@@ -240,3 +240,31 @@ def test_probe_13_phrasings(text: str, intent: str, amount: float) -> None:
     result = calculate(text, intent=intent, today=TODAY)
     assert result is not None and result.result is not None, result and result.missing
     assert float(result.result.amount or 0) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        # Seventh session (probe 15). Leave given back for more than the rest-day work: the
+        # moved rest days are covered, the statutory days stay at 300%: 4350 ÷ 21.75 = 200 × 3 × 3.
+        ("国庆10月1号到7号都上班，每天8小时，过后补休了7天，月薪4350，加班费多少", "calc_overtime",
+         1800.0),
+        # A last day without its year after a first day of this year (TODAY 2026-11-22):
+        # 2026-03-02 to 2026-10-31 is 7 months, 0.5 + 0.5 → 1 month.
+        ("今年3月2号进厂，做到10月31号，公司说协商解除，月薪4000，补偿多少", "calc_compensation",
+         4000.0),
+        # Cantonese leaving after a day: 2025-04-01 to 2025-10-31 without a contract: 6 months.
+        ("我2025年4月1号返工，冇签合同，做到2025年10月31号我辞咗工，月薪4000，双倍工资几多",
+         "calc_double_wage", 24000.0),
+    ],
+)  # fmt: skip
+def test_probe_15_phrasings(text: str, intent: str, amount: float) -> None:
+    result = calculate(text, intent=intent, today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+def test_a_last_day_without_its_year_after_an_earlier_year_is_asked() -> None:
+    text = "2021年3月2号进厂，做到10月31号，公司说协商解除，月薪4000，补偿多少"
+    result = calculate(text, intent="calc_compensation", today=TODAY)
+    assert result is not None and "end_date" in result.missing
