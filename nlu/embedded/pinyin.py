@@ -24,6 +24,9 @@ _LATIN_WORD: Final = re.compile(r"[a-z]+")
 # into known syllables: a lone "a" or an English word is left alone.
 MIN_SYLLABLES: Final = 2
 LONGEST_SYLLABLE: Final = 6  # zhuang, shuang
+#: At least this share of a run's words must be pinyin for the run to be read as pinyin.
+_PINYIN_SHARE_NUMERATOR: Final = 2
+_PINYIN_SHARE_DENOMINATOR: Final = 3
 
 
 # Tone marks off (and ü as v, as it is typed): 血 xuè → xue, 绿 lǜ → lv.
@@ -95,14 +98,29 @@ class PinyinReader:
 
     def _rewrite_run(self, match: re.Match[str]) -> str:
         run = match.group(0)
-        syllables: list[str] = []
-        for word in _LATIN_WORD.findall(run):
-            split = self._split(word)
-            if split is None:
-                return run
-            syllables += split
-        if len(syllables) < MIN_SYLLABLES:
+        latin = _LATIN_WORD.findall(run)
+        splits = [self._split(word) for word in latin]
+        # A word that is no pinyin (a typo: buranghchuqu) stays as typed when most of the run
+        # is pinyin (round 39); a run mostly of other words (English) is left alone.
+        pinyin_words = sum(split is not None for split in splits)
+        if pinyin_words * _PINYIN_SHARE_DENOMINATOR < len(latin) * _PINYIN_SHARE_NUMERATOR:
             return run
+        if sum(len(split) for split in splits if split is not None) < MIN_SYLLABLES:
+            return run
+        out: list[str] = []
+        syllables: list[str] = []
+        for word, split in zip(latin, splits, strict=True):
+            if split is None:
+                out.append(self._words_of(syllables))
+                out.append(f" {word} ")
+                syllables = []
+            else:
+                syllables += split
+        out.append(self._words_of(syllables))
+        return "".join(out)
+
+    def _words_of(self, syllables: list[str]) -> str:
+        """Syllables read as the longest known words, the rest kept as syllables."""
         out: list[str] = []
         i = 0
         while i < len(syllables):

@@ -230,7 +230,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind24.yml",
     SAFETY_SETS_DIR / "safety_set_blind25.yml",
     SAFETY_SETS_DIR / "safety_set_blind26.yml",
-    CASES_DIR / "safety_set_blind27.yml",
+    SAFETY_SETS_DIR / "safety_set_blind27.yml",
+    CASES_DIR / "safety_set_blind28.yml",
 )
 
 

@@ -35,6 +35,17 @@ def test_joined_syllables_split_into_the_fewest(reader: PinyinReader) -> None:
     assert PinyinReader.build(["去年"]).read("wo qunian") == " wo 去年"
 
 
+def test_a_word_with_a_typo_stays_and_the_rest_is_read(reader: PinyinReader) -> None:
+    # Round 39: one word of a mostly pinyin run is no pinyin (a typo): it stays as typed.
+    read = reader.read("woliuxuele jiuminggg bei guan qi lai le")
+    assert read.startswith("我流血了") and "jiuminggg" in read and read.endswith("被关起来了")
+
+
+@pytest.mark.parametrize("text", ["my hand is bleeding liuxue", "I got a tan at the beach"])
+def test_a_run_mostly_of_other_words_is_left_alone(reader: PinyinReader, text: str) -> None:
+    assert reader.read(text) == text
+
+
 def test_unknown_syllables_stay_as_typed(reader: PinyinReader) -> None:
     read = reader.read("wo de gong zi")
     assert read.startswith("我")
