@@ -16,10 +16,11 @@ from nlu.numbers import Quantity
 from nlu.phrase_facts import Found, WorkTimeFact
 from nlu.phrase_text import clause_start
 
-#: A clause that opens with a month (今年8月, 9月份), then at most a few characters before the
-#: hours (加了, 又).
+#: A clause that opens with a month (今年8月, 9月份, 上个月), then at most a few characters before
+#: the hours (加了, 又).
 _MONTH_FIRST: Final = re.compile(
-    r"^\s*(?:今年|去年|前年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?\D{0,4}$"
+    r"^\s*(?:(?:今年|去年|前年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?"
+    r"|上上个月|上个月|这个月|本月|前个月)\D{0,4}$"
 )
 #: At least this many months make a list.
 _MIN_MONTHS: Final = 2
