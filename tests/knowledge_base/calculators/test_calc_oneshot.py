@@ -234,17 +234,6 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
         # and the years at 12.
         ("租房一个月600，月薪3万，社平工资是每月8000，干了13年被裁员了", "calc_compensation",
          288000.0),
-    ],
-)  # fmt: skip
-def test_probe_13_phrasings(text: str, intent: str, amount: float) -> None:
-    result = calculate(text, intent=intent, today=TODAY)
-    assert result is not None and result.result is not None, result and result.missing
-    assert float(result.result.amount or 0) == amount
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "amount"),
-    [
         # Seventh session (probe 15). Leave given back for more than the rest-day work: the
         # moved rest days are covered, the statutory days stay at 300%: 4350 ÷ 21.75 = 200 × 3 × 3.
         ("国庆10月1号到7号都上班，每天8小时，过后补休了7天，月薪4350，加班费多少", "calc_overtime",
@@ -258,7 +247,7 @@ def test_probe_13_phrasings(text: str, intent: str, amount: float) -> None:
          "calc_double_wage", 24000.0),
     ],
 )  # fmt: skip
-def test_probe_15_phrasings(text: str, intent: str, amount: float) -> None:
+def test_probe_13_and_15_phrasings(text: str, intent: str, amount: float) -> None:
     result = calculate(text, intent=intent, today=TODAY)
     assert result is not None and result.result is not None, result and result.missing
     assert float(result.result.amount or 0) == amount
