@@ -31,8 +31,8 @@ import numpy.typing as npt
 
 from knowledge_base.answers import AnswerBook, AnswerEntry
 from knowledge_base.statutes import Article, StatuteLibrary
-from knowledge_base.synonyms import Lexicon, default_lexicon
-from knowledge_base.text import normalize, normalize_document
+from knowledge_base.synonyms import Lexicon, default_lexicon, normalize
+from knowledge_base.text import normalize_document
 from nlu.tokenizer import WordCutter
 
 PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
@@ -191,7 +191,7 @@ class Retrieval:
     entries: tuple[EntryHit, ...]
     articles: tuple[ArticleHit, ...]
     known_share: float
-    #: The question after normalisation (knowledge_base.text.normalize).
+    #: The question after normalisation (knowledge_base.synonyms.normalize).
     text: str = ""
 
     @property

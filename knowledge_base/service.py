@@ -30,7 +30,7 @@ from knowledge_base.retrieval import (
     Retriever,
 )
 from knowledge_base.statutes import DEFAULT_LAWS_DIR, Article, StatuteLibrary
-from knowledge_base.text import normalize
+from knowledge_base.synonyms import normalize
 from knowledge_base.topic_cues import topic_cues
 from knowledge_base.topics import TOPICS, intent_for_topic, topic_for_intent
 

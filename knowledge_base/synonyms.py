@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledge_base.text import to_simplified
+from knowledge_base.text import collapse_repeats, fold_width, strip_noise, to_simplified
 from knowledge_base.yaml_io import load_yaml_file
 
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("synonyms.yml")
@@ -168,3 +168,17 @@ def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> Lexicon:
 def default_lexicon() -> Lexicon:
     """The lexicon shipped in knowledge_base/synonyms.yml (read once)."""
     return load_lexicon()
+
+
+def normalize(text: str, lexicon: Lexicon | None = None) -> str:
+    """Full normalisation for matching: NFKC, t2s, lower case, noise, typos, repeats.
+
+    ``lexicon`` supplies the typo rules; the default one (knowledge_base/synonyms.yml) is used
+    when it is None. It lives beside the lexicon, not in ``knowledge_base.text``, so the two
+    modules do not import each other.
+    """
+    lexicon = lexicon if lexicon is not None else default_lexicon()
+    text = to_simplified(fold_width(text)).lower()
+    text = strip_noise(text)
+    text = lexicon.fix_typos(text)
+    return collapse_repeats(text)

@@ -1,8 +1,9 @@
 """Text normalisation shared by statutes, answers and retrieval.
 
 Workers write on phones: full-width digits, Traditional characters, typos, repeated clauses
-and pasted links. Everything that is matched against anything goes through ``normalize`` first,
-so queries and indexed text look alike.
+and pasted links. Everything that is matched against anything goes through the full
+normalisation first (``knowledge_base.synonyms.normalize``, which adds the typo rules), so
+queries and indexed text look alike.
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import opencc
-
-if TYPE_CHECKING:
-    from knowledge_base.synonyms import Lexicon
 
 _URL: Final = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION: Final = re.compile(r"@\S+")
@@ -125,19 +123,3 @@ def normalize_document(text: str) -> str:
     would be slow and could change it.
     """
     return _SPACES.sub(" ", to_simplified(fold_width(text)).lower()).strip()
-
-
-def normalize(text: str, lexicon: Lexicon | None = None) -> str:
-    """Full normalisation for matching: NFKC, t2s, lower case, noise, typos, repeats.
-
-    ``lexicon`` supplies the typo rules; the default one (knowledge_base/synonyms.yml) is used
-    when it is None.
-    """
-    if lexicon is None:
-        from knowledge_base.synonyms import default_lexicon
-
-        lexicon = default_lexicon()
-    text = to_simplified(fold_width(text)).lower()
-    text = strip_noise(text)
-    text = lexicon.fix_typos(text)
-    return collapse_repeats(text)

@@ -24,13 +24,12 @@ from knowledge_base.retrieval import (
     _top,
 )
 from knowledge_base.service import AnswerResult, KnowledgeBase
-from knowledge_base.synonyms import _joined, default_lexicon
+from knowledge_base.synonyms import _joined, default_lexicon, normalize
 from knowledge_base.text import (
     _REPEAT,
     _keep_one,
     _repeats_back_to_back,
     collapse_repeats,
-    normalize,
     strip_noise,
 )
 from knowledge_base.topics import TOPICS
