@@ -170,7 +170,7 @@ def _both_days_of_each(
     pattern = _both_days_pattern(
         rules.weekend_saturday, rules.weekend_sunday, rules.weekend_both_joiners
     )
-    match = pattern.search(norm, weekends.end, weekends.end + _BOTH_DAYS_REACH + 8)
+    match = pattern.search(norm, weekends.end)
     if match is None or match.start() > weekends.end + _BOTH_DAYS_REACH:
         return None
     end = clause_end(norm, match.end())

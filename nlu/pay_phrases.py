@@ -60,15 +60,7 @@ def _not_pay(before: str, rules: PhraseRules) -> bool:
     (扣完社保工资3800 is the worker's pay)."""
     if said_of(before, rules.not_pay, rules.wage_fillers) is not None:
         return True
-    return said_of(before, rules.not_pay, _fillers_and_pay_words(rules)) == LOCAL_AVERAGE
-
-
-def _fillers_and_pay_words(rules: PhraseRules) -> tuple[str, ...]:
-    """What may sit between the local average's words and its amount: fillers, pay words and
-    the month's cues (社平工资是每月9000)."""
-    month_cues = tuple(cue for cue, unit in rules.wage_before if unit == "month")
-    words = set(rules.wage_fillers + rules.pay_words + month_cues)
-    return tuple(sorted(words, key=len, reverse=True))
+    return said_of(before, rules.not_pay, rules.local_average_between) == LOCAL_AVERAGE
 
 
 def _wage_unit(norm: str, q: Quantity, rules: PhraseRules) -> tuple[str, int, int] | None:
@@ -98,5 +90,5 @@ def read_local_average(text: str) -> Number | None:
     norm = normalize(text.strip())
     rules = load_phrase_rules()
     return find_local_average(
-        norm, find_quantities(norm), rules.not_pay, _fillers_and_pay_words(rules)
+        norm, find_quantities(norm), rules.not_pay, rules.local_average_between
     )

@@ -34,6 +34,9 @@ class PhraseRules:
     #: Right before an amount or its pay phrase: what it is said of when not pay (宿舍费 →
     #: cost, 社平工资 → the local average wage).
     not_pay: tuple[tuple[str, str], ...]
+    #: What may sit between the local average's words and its amount: fillers, pay words and
+    #: the month's cues (社平工资是每月9000), longest first.
+    local_average_between: tuple[str, ...]
     min_bare: dict[str, float]
     bare_blocked_after: tuple[str, ...]
     kinds: tuple[tuple[str, str], ...]
@@ -134,13 +137,19 @@ class PhraseRules:
         calendar = time["holiday_calendar"]
         before_low, before_high = (int(day) for day in calendar["lunar_statutory_before"])
         first_day, last_day = (int(day) for day in lunar["statutory_days"])
+        wage_before, wage_fillers = by_key(wage["before"]), words(wage["fillers"])
+        pay_words = words(wage["pay_words"])
+        month_cues = tuple(cue for cue, unit in wage_before if unit == "month")
         return cls(
-            wage_before=by_key(wage["before"]),
+            wage_before=wage_before,
             wage_after=by_key(wage["after"]),
-            wage_fillers=words(wage["fillers"]),
+            wage_fillers=wage_fillers,
             piece_words=words(wage["piece_words"]),
-            pay_words=words(wage["pay_words"]),
+            pay_words=pay_words,
             not_pay=by_key(wage["not_pay"]),
+            local_average_between=tuple(
+                sorted({*wage_fillers, *pay_words, *month_cues}, key=lambda w: (-len(w), w))
+            ),
             min_bare={str(k): float(v) for k, v in wage["min_bare"].items()},
             bare_blocked_after=words(raw["bare_number"]["blocked_after"]),
             kinds=by_key(time["kinds"]),

@@ -265,12 +265,17 @@ def _taken_days_asked(inputs: Mapping[str, object]) -> bool:
     return inputs.get("asked_for") != DAYS
 
 
+@lru_cache(maxsize=2)
+def _message_words(key: str) -> tuple[str, ...]:
+    """The words under ``annual_leave.message.<key>``, normalised once."""
+    return tuple(normalize(word) for word in texts.words(f"{NAME}.message.{key}"))
+
+
 def _asks_days_only_in(text: str) -> bool:
     """A message asking how many days are due (今年能休几天年假) and nothing about money."""
     norm = normalize(text)
-    days = any(normalize(w) in norm for w in texts.words(f"{NAME}.message.days_question"))
-    money = any(normalize(w) in norm for w in texts.words(f"{NAME}.message.money_words"))
-    return days and not money
+    days = any(word in norm for word in _message_words("days_question"))
+    return days and not any(word in norm for word in _message_words("money_words"))
 
 
 def _cross_check(

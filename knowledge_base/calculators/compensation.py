@@ -15,7 +15,6 @@ that screen do we ask for the local figure.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -310,14 +309,8 @@ def _end_this_year(entities: Sequence[Entity], today: dt.date) -> str | None:
     dates = [e for e in entities if e.entity == "date"]
     if len(dates) != _TWO_DAYS:
         return None
-    first, last = dates
-    start, said = entity_day(first, today), str(last.value)
-    month_day = re.fullmatch(r"--(\d\d)-(\d\d)", said)
-    if start is None or start.year != today.year or month_day is None:
-        return None
-    try:
-        end = dt.date(today.year, int(month_day.group(1)), int(month_day.group(2)))
-    except ValueError:
+    start, end = (entity_day(day, today) for day in dates)
+    if start is None or end is None or start.year != today.year:
         return None
     return end.isoformat() if start <= end <= today else None
 

@@ -158,7 +158,7 @@ def date_before(
     for entity in entities:
         if entity.entity != "date" or not _followed_by(entity, text, texts.words(key)):
             continue
-        day = _entity_date(entity, today)
+        day = entity_day(entity, today)
         if day is None:
             continue
         if after is not None and "年" not in entity.text and not isinstance(day, MonthDate):
@@ -181,13 +181,14 @@ def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | 
         if _followed_by(entity, text, texts.words("tenure.career_words")) or (
             not here and _followed_by(entity, text, texts.words("tenure.career_or_join_words"))
         ):
-            day = _entity_date(entity, today)
+            day = entity_day(entity, today)
             if day is not None and day <= today:
                 return day
     return None
 
 
-def _entity_date(entity: Entity, today: date) -> date | None:
+def entity_day(entity: Entity, today: date) -> date | None:
+    """The day a date entity tells, read against ``today`` (今年7月1号, 2021年3月)."""
     # 去年（2025年）5月: the bracket between the year and the month is not part of the date.
     said = normalize(entity.text).replace(")", "").replace("）", "")
     day = _day_before(said, today, ahead=False)
@@ -199,18 +200,13 @@ def _entity_date(entity: Entity, today: date) -> date | None:
     return None
 
 
-def entity_day(entity: Entity, today: date) -> date | None:
-    """The day a date entity tells, read against ``today`` (今年7月1号, 2021年3月)."""
-    return _entity_date(entity, today)
-
-
 def _join_date(
     entities: Sequence[Entity], text: str, today: date, career: date | None
 ) -> date | None:
     for entity in entities:
         if entity.entity != "date" or not _followed_by(entity, text, join_words()):
             continue
-        day = _entity_date(entity, today)
+        day = entity_day(entity, today)
         if day is not None and day != career:
             return day
     return None
