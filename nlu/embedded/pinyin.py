@@ -20,6 +20,11 @@ from typing import Final
 # A run of Latin letters and the spaces or apostrophes between them (pinyin as typed).
 _LATIN_RUN: Final = re.compile(r"[a-z]+(?:[\s']+[a-z]+)*")
 _LATIN_WORD: Final = re.compile(r"[a-z]+")
+# A syllable typed with its tone as a digit (wo3 xiang3, ta1cong2): round 40.
+_TONE_DIGIT: Final = re.compile(r"(?<=[a-z])[1-5](?![0-9])")
+_TONE_NUMBERED_SYLLABLE: Final = re.compile(r"(?<![a-z0-9])([a-z]{1,6})[1-5](?![0-9])")
+#: At least this many tone-numbered syllables before the digits are read as tones (mp3 stays).
+MIN_TONE_NUMBERED: Final = 3
 # A run is read as pinyin when it holds at least this many syllables, every word splitting
 # into known syllables: a lone "a" or an English word is left alone.
 MIN_SYLLABLES: Final = 2
@@ -94,7 +99,15 @@ class PinyinReader:
 
     def read(self, text: str) -> str:
         """``text`` with its pinyin runs rewritten (the same text when there is none)."""
-        return _LATIN_RUN.sub(self._rewrite_run, text) if self.words else text
+        if not self.words:
+            return text
+        return _LATIN_RUN.sub(self._rewrite_run, self._without_tone_digits(text))
+
+    def _without_tone_digits(self, text: str) -> str:
+        """``text`` with tone digits dropped where several syllables carry one (wo3 xian4 zai4)."""
+        numbered = _TONE_NUMBERED_SYLLABLE.findall(text)
+        syllables = sum(syllable in self.syllables for syllable in numbered)
+        return _TONE_DIGIT.sub("", text) if syllables >= MIN_TONE_NUMBERED else text
 
     def _rewrite_run(self, match: re.Match[str]) -> str:
         run = match.group(0)

@@ -86,6 +86,7 @@ KIND_ALSO: Final = 0.4
 SELF_HARM_ALSO_KIND: Final = "fire_chemical"
 SELF_HARM: Final = "self_harm"
 VIOLENCE: Final = "violence_confinement"
+FIRE: Final = "fire_chemical"
 # The classifier's best non-safety intent names the legal topic when at least this sure.
 LEGAL_INTENT_CONFIDENCE: Final = 0.1
 # Traditional 著 is simplified 着 (拿著刀, 鎖著門), but the conversion keeps it, as simplified 著
@@ -98,8 +99,8 @@ _DIALECT: Final = str.maketrans({"俺": "我", "嚟": "来"})
 # exclamation marks, semicolons, line breaks). Commas and spaces do not split: tried in round
 # 29, a past injury's clause and "现在还疼得站不起来" then read as two (eleven alarms on read sets).
 _SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
-# Where a clause ends inside a sentence (commas and spaces): only self-harm told now is read
-# clause by clause (round 35), two clauses at a time.
+# Where a clause ends inside a sentence (commas and spaces): self-harm (round 35) and a fire or
+# a blast (round 40) told now are read clause by clause, two clauses at a time.
 _CLAUSE_END: Final = re.compile(r"[,，\s]+")
 # Signs of a goodbye that each say little alone (things given away, money owed let go, a phone
 # to be stopped, "you need not answer"): this many different ones in one message are a goodbye.
@@ -499,14 +500,22 @@ class SafetyLayer:
         模具夹住了头, 现在趴在机器上没动). Round 28."""
         raised: dict[str, Level] = {}
         for sentence in _SENTENCE_END.split(told):
-            own = self.context(sentence, ranking)
-            if not (own.now or own.urgent) or own.past or own.media:
-                continue
-            for rule in self.rules:
-                if rule.kind == SELF_HARM or levels.get(rule.kind) == Level.EMERGENCY:
+            for part in _sentence_and_clause_pairs(sentence):
+                own = self.context(part, ranking)
+                if not (own.now or own.urgent) or own.past or own.media:
                     continue
-                if rule.level(sentence, own) == Level.EMERGENCY:
-                    raised[rule.kind] = Level.EMERGENCY
+                # Round 40: a fire or a blast told now in two clauses of a long message typed
+                # with commas only (…能不能告他们,对了现在抛光车间那边好像铝粉炸了); an injury
+                # is not read this way (round 29: 去年压伤了手,现在还疼 is a past injury).
+                kinds = [r for r in self.rules if r.kind != SELF_HARM]
+                if part != sentence:  # 那时天天闻刺鼻的味 现在查出…: a standing smell, not one now
+                    calm = own.legal_question or own.habitual
+                    kinds = [r for r in kinds if r.kind == FIRE and not calm]
+                for rule in kinds:
+                    if levels.get(rule.kind) == Level.EMERGENCY or rule.kind in raised:
+                        continue
+                    if rule.level(part, own) == Level.EMERGENCY:
+                        raised[rule.kind] = Level.EMERGENCY
         return raised
 
     def _own_self_harm_now(
@@ -522,9 +531,7 @@ class SafetyLayer:
         for sentence in _SENTENCE_END.split(normalized):
             # Round 35: a sentence typed with commas only is read two clauses at a time, the now
             # word in one and the act in the next (现在人在鱼塘边上,准备下去了).
-            clauses = _CLAUSE_END.split(sentence)
-            pairs = [" ".join(clauses[i : i + 2]) for i in range(max(len(clauses) - 1, 1))]
-            for part in dict.fromkeys([sentence, *pairs]):
+            for part in _sentence_and_clause_pairs(sentence):
                 own = self.context(part, ranking)
                 # Two clauses that ask a legal question themselves are not a telling.
                 asked = part != sentence and own.legal_question
@@ -717,6 +724,13 @@ class Opinion:
         if reading is None:
             return classifier
         return (max(classifier[0], reading[0]), max(classifier[1], reading[1]))
+
+
+def _sentence_and_clause_pairs(sentence: str) -> list[str]:
+    """``sentence`` itself, then each two neighbouring clauses of it (split at commas)."""
+    clauses = _CLAUSE_END.split(sentence)
+    pairs = [" ".join(clauses[i : i + 2]) for i in range(max(len(clauses) - 1, 1))]
+    return list(dict.fromkeys([sentence, *pairs]))
 
 
 def _bar(context: Context) -> float:

@@ -231,7 +231,9 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind25.yml",
     SAFETY_SETS_DIR / "safety_set_blind26.yml",
     SAFETY_SETS_DIR / "safety_set_blind27.yml",
-    CASES_DIR / "safety_set_blind28.yml",
+    SAFETY_SETS_DIR / "safety_set_blind28.yml",
+    CASES_DIR / "safety_set_blind29.yml",
+    CASES_DIR / "safety_set_blind30.yml",
 )
 
 

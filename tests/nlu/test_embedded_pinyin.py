@@ -35,6 +35,17 @@ def test_joined_syllables_split_into_the_fewest(reader: PinyinReader) -> None:
     assert PinyinReader.build(["去年"]).read("wo qunian") == " wo 去年"
 
 
+def test_tones_typed_as_digits_are_read(reader: PinyinReader) -> None:
+    # Round 40: wo3 bu4 xiang3 huo2 le, the tone after each syllable.
+    assert reader.read("wo3 bu4 xiang3 huo2 le") == "我不想活了"
+    assert reader.read("bei4 guan1 qi3 lai2 le jiu4 ming4") == "被关起来了救命"
+
+
+@pytest.mark.parametrize("text", ["mp3 mp4 2号线", "a4 纸 b2 签证", "liu2"])
+def test_a_few_digits_after_letters_are_no_tones(reader: PinyinReader, text: str) -> None:
+    assert reader.read(text) == text
+
+
 def test_a_word_with_a_typo_stays_and_the_rest_is_read(reader: PinyinReader) -> None:
     # Round 39: one word of a mostly pinyin run is no pinyin (a typo): it stays as typed.
     read = reader.read("woliuxuele jiuminggg bei guan qi lai le")
