@@ -13,10 +13,12 @@ from typing import Final
 #: What stands between the first and the last day of a run (1号到3号, 1号至3号, 1号-3号).
 RANGE_WORDS: Final = ("到", "至", "-", "~", "—")
 #: Month optional on either side; the second day needs its 号 or 日 (1到3 alone is no date).
+#: A day's name in brackets after its date (2月16号（除夕）到19号（初三）).
+_NOTE: Final = r"(?:[（(][^（）()]{1,4}[）)])?"
 _RANGE: Final = re.compile(
-    r"(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})(?:号|日)?"
+    rf"(?:(?P<m1>\d{{1,2}})月)?(?P<d1>\d{{1,2}})(?:号|日)?{_NOTE}"
     rf"(?:一直到|{'|'.join(map(re.escape, RANGE_WORDS))})"
-    r"(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})(?:号|日)"
+    rf"(?:(?P<m2>\d{{1,2}})月)?(?P<d2>\d{{1,2}})(?:号|日){_NOTE}"
 )
 #: Longer runs are no holiday break (a month told by its days).
 MAX_DAYS: Final = 15

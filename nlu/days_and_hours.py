@@ -92,13 +92,15 @@ def days_with_their_hours(found: list[Found]) -> list[Found]:
         hours = cast(WorkTimeFact, facts[match].fact).amount
         # 国庆7天 is two facts on one span (holiday and moved rest days): the hours a day are
         # worked on every one of them.
+        # ... and on the days counted between them and the hours (春节4天我全上了，20号21号是
+        # 休息日这两天也上了，每天都是8小时).
         siblings = [
             i
             for i, other in enumerate(facts)
             if i == index
             or (
                 i not in used
-                and (other.start, other.end) == (days.start, days.end)
+                and ((other.start, other.end) == (days.start, days.end) or index < i < match)
                 and _is_day_count(other.fact)
             )
         ]

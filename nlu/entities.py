@@ -83,6 +83,7 @@ class EntityRules:
     two_digit_century: int
     min_year: int
     max_year: int
+    relative_months: dict[str, int]
     lookup_suffixes: dict[str, tuple[str, ...]]
     bare_blocked_after: tuple[str, ...]
     bare_max_value: int
@@ -112,6 +113,9 @@ class EntityRules:
             two_digit_century=int(raw["date"]["two_digit_century"]),
             min_year=int(raw["date"]["min_year"]),
             max_year=int(raw["date"]["max_year"]),
+            relative_months={
+                normalize(str(k)): int(v) for k, v in raw["date"]["relative_months"].items()
+            },
             lookup_suffixes={
                 str(k): tuple(normalize(str(s)) for s in v)
                 for k, v in (raw["lookup"]["suffixes"] or {}).items()
@@ -233,7 +237,7 @@ class EntityExtractor:
         """
         norm = normalize(text)
         found: list[Entity] = []
-        dates = self._dates(text, norm)
+        dates = _longest_first([*self._dates(text, norm), *self._relative_days(text, norm, today)])
         found.extend(dates)
         quantities = find_quantities(norm)
         found.extend(self._quantities(text, norm, quantities, [(e.start, e.end) for e in dates]))
@@ -343,6 +347,28 @@ class EntityExtractor:
                         )
                     )
         return _longest_first(candidates)
+
+    def _relative_days(self, text: str, norm: str, today: dt.date | None) -> list[Entity]:
+        """上个月30号: the full date, counted back from ``today``'s month (default: the
+        clock's)."""
+        if "月" not in norm:
+            return []
+        months = self.rules.relative_months
+        pattern = _relative_day_pattern(tuple(sorted(months, key=len, reverse=True)))
+        reading = today or dt.date.today()
+        found = []
+        for match in pattern.finditer(norm):
+            day = parse_number(match.group("d"))
+            index = reading.year * 12 + reading.month - 1 - months[match.group("rel")]
+            if not isinstance(day, int):
+                continue
+            try:
+                value = dt.date(index // 12, index % 12 + 1, day).isoformat()
+            except ValueError:
+                continue
+            said = text[match.start() : match.end()]
+            found.append(Entity("date", value, match.start(), match.end(), said))
+        return found
 
     def _date_value(self, match: re.Match[str]) -> str | None:
         parts = match.groupdict()
@@ -495,3 +521,8 @@ def extract_entities(
     """Entities in ``text`` using ``extractor`` (default: rules only, no lookup tables);
     years said relative to ``today`` (今年国庆) are counted from it (default: the clock's)."""
     return (extractor or _default_extractor()).extract(text, today=today)
+
+
+@lru_cache(maxsize=4)
+def _relative_day_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?P<rel>{'|'.join(map(re.escape, words))}){_DAY}[日号]")

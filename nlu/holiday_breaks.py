@@ -16,7 +16,7 @@ from nlu.date_ranges import DayRange, find_day_ranges
 from nlu.holiday_dates import DayList, MonthDay, find_day_lists, split_by_calendar, year_said
 from nlu.kind_words import KindWord, kind_before
 from nlu.lunar_days import LunarSpan
-from nlu.numbers import Quantity
+from nlu.numbers import NUMERAL_CHARS, Quantity, parse_number
 from nlu.phrase_facts import Found, WorkKind, WorkTimeFact
 from nlu.phrase_rules import PhraseRules
 from nlu.phrase_text import DAY_UNITS, clause_end, clause_start, overlaps, strip_tail
@@ -67,7 +67,7 @@ def worked_holiday_runs(
             continue
         word = together
         clause = norm[clause_start(norm, run.start) : clause_end(norm, run.end)]
-        if need_verb and not says_worked(clause, rules):
+        if need_verb and not (says_worked(clause, rules) or _all_worked_later(norm, run, rules)):
             continue
         first = rules.calendar.first_dates.get(word.cue)
         if first is None:  # 端午 … 5月31号到6月2号: the festival's own day is not known
@@ -85,6 +85,25 @@ def worked_holiday_runs(
             ]
         read.found.extend(Found(f, run.start, run.end) for f in facts)
     return read
+
+
+#: Where a sentence ends.
+_SENTENCE_END: Final = re.compile(r"[。！？!?\n]")
+#: The days of a run said again as all worked (我5天都去上班了), later in its sentence.
+_ALL_DAYS: Final = re.compile(rf"(\d+|[{NUMERAL_CHARS}两]+)[天日](?:都|全|全部|全都)")
+
+
+def _all_worked_later(norm: str, run: DayRange, rules: PhraseRules) -> bool:
+    """五一放假5天（5月1号到5号），其中…，我5天都去上班了: a run named with no verb of its own,
+    its days all said worked by their count in a later clause of the sentence (round of probe
+    16)."""
+    end = _SENTENCE_END.search(norm, run.end)
+    rest = norm[run.end : end.start() if end else len(norm)]
+    for match in _ALL_DAYS.finditer(rest):
+        clause = rest[clause_start(rest, match.start()) : clause_end(rest, match.end())]
+        if parse_number(match.group(1)) == run.days and worked_unnegated(clause, rules):
+            return True
+    return False
 
 
 def named_with_its_break(
@@ -144,7 +163,6 @@ def _run_by_calendar(
 #: After a holiday's name (国庆节, 中秋节): still the name.
 _FESTIVAL_SUFFIX: Final = "节"
 #: Ends of a sentence: a holiday named before one is not the holiday of dates after it.
-_SENTENCE_END: Final = re.compile(r"[。！？!?\n]")
 
 
 def _holiday_of(norm: str, kind_words: Sequence[KindWord], index: int) -> KindWord | None:

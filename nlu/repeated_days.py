@@ -41,17 +41,19 @@ def same_days_again(q: Quantity, ranges: Sequence[Found]) -> bool:
 
 
 def refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
-    """这三天 after three days already found: the same days named again, not more work."""
+    """这三天 after three days already found, 这6个钟头 after six hours: the same time named
+    again, not more work."""
     if not norm[: q.start].endswith(BACK_REFERENCES):
         return False
     amount = q.amount if q.amount is not None else q.value
+    unit = "h" if q.kind == "hours" else "d"
     # 国庆三天 is two facts on one span (holiday and moved rest days): their days add up.
     days: dict[tuple[int, int], Number] = {}
     for f in found:
-        if isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and f.end <= q.start:
+        if isinstance(f.fact, WorkTimeFact) and f.fact.unit == unit and f.end <= q.start:
             days[(f.start, f.end)] = days.get((f.start, f.end), 0) + f.fact.amount
     return amount in days.values() or any(
-        f.fact.unit == "d" and f.fact.amount == amount
+        f.fact.unit == unit and f.fact.amount == amount
         for f in found
         if isinstance(f.fact, WorkTimeFact) and f.end <= q.start
     )

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Final, cast
 
 from nlu.counted_days import find_counted_days
+from nlu.dated_rest_days import dated_rest_days
 from nlu.days_and_hours import (
     DAY_KINDS,
     after_day_count,
@@ -65,6 +66,7 @@ from nlu.phrase_text import (
 from nlu.repeated_days import count_of_unplaced, refers_back, same_days_again, whole_day_of_counted
 from nlu.shift_hours import find_shift_spans
 from nlu.tokenizer import normalize
+from nlu.week_ranges import find_week_ranges
 from nlu.work_verbs import says_worked
 
 
@@ -158,6 +160,10 @@ def find_work_times(
     the amount must say it was worked (``need_verb``); an answer to an hours question need not.
     Years said relative to ``today`` (今年国庆) count from it (default: the clock's day)."""
     kind_words = find_kind_words(norm, quantities, rules)
+    # 周一到周六都上班: six working days a week; its 周六 names no rest day worked.
+    weeks = find_week_ranges(norm, rules, need_verb=need_verb)
+    week_spans = [(f.start, f.end) for f in weeks]
+    kind_words = [w for w in kind_words if not overlaps(w.start, w.end, week_spans)]
     working_kinds = [w for w in kind_words if not said_off(norm, w, rules)]
     lunar = find_lunar_spans(norm, rules)
     this_year = (today or dt.date.today()).year
@@ -175,6 +181,7 @@ def find_work_times(
         and not _not_a_day_off(norm, q, rules)
     ]
     found: list[Found] = find_days_off(norm, rules, taken)
+    found += [f for f in weeks if not overlaps(f.start, f.end, taken)]
     found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
     taken_so_far = [*taken, *((f.start, f.end) for f in found)]
     runs = worked_holiday_runs(
@@ -188,6 +195,13 @@ def find_work_times(
     ranges = runs.found if worked_runs else dated.found
     unplaced = [*runs.unplaced, *([] if worked_runs else dated.unplaced)]
     found += ranges
+    found += dated_rest_days(
+        norm,
+        working_kinds,
+        rules,
+        [*taken, *((f.start, f.end) for f in found)],
+        need_verb=need_verb,
+    )
     counted = find_counted_days(
         norm, rules, [*taken, *((f.start, f.end) for f in found)], need_verb=need_verb
     )

@@ -67,6 +67,8 @@ def wage_parts(text: str) -> tuple[WagePart, ...] | None:
             index += 1
             continue
         parts.append(WagePart(Decimal(str(months.value)), pay))
+        if sum(p.months for p in parts) == AVERAGE_MONTHS:
+            break  # 12 months told: what follows (房租一个月800) is no part of the wage
         index += 2
     if len(parts) < 2 or sum(p.months for p in parts) != AVERAGE_MONTHS:
         return None

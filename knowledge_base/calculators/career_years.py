@@ -61,18 +61,33 @@ def _bounds(fact: ServiceLengthFact) -> tuple[Decimal, Decimal, Decimal]:
 
 def career_length(text: str, entities: Sequence[Entity]) -> CareerYears | None:
     """The length of a whole working life (打工干了二十多年了, 累计工作12年) when it is the one
-    length said of no employer here or before; None otherwise."""
+    length said of no employer here or before, or the one said with a career word beside the
+    lengths at each employer that make it up (累计工作刚好满10年（在现在这个厂做了4年，之前在别的
+    厂做了6年）); None otherwise."""
     lengths = [e for e in entities if e.entity == "service_length"]
     others = [e for e in lengths if not of_this_employer(e, text)]
-    if len(others) != 1 or of_an_earlier_employer(others[0], text):
+    careers = [e for e in others if not of_an_earlier_employer(e, text)]
+    if len(careers) != 1:
         return None
-    said = others[0]
-    clause = normalize(text[clause_start(text, said.start) : said.start])
-    career = any(word in clause for word in texts.words("tenure.career_length_words"))
+    said = careers[0]
+    career = _said_with_a_career_word(said, text)
     fact = ServiceLengthFact.from_value(str(said.value))
     if fact is None or not (career or said_as_total(said, text)):
         return None
-    return CareerYears(*_bounds(fact))
+    read = CareerYears(*_bounds(fact))
+    if len(others) > 1 and not (career and read.high >= _months_of_the_parts(lengths, said)):
+        return None  # the parts must fit in the whole
+    return read
+
+
+def _months_of_the_parts(lengths: Sequence[Entity], whole: Entity) -> Decimal:
+    facts = [ServiceLengthFact.from_value(str(e.value)) for e in lengths if e is not whole]
+    return sum((_bounds(f)[1] for f in facts if f is not None), Decimal(0))
+
+
+def _said_with_a_career_word(said: Entity, text: str) -> bool:
+    clause = normalize(text[clause_start(text, said.start) : said.start])
+    return any(word in clause for word in texts.words("tenure.career_length_words"))
 
 
 def years_across_employers(text: str, entities: Sequence[Entity]) -> CareerYears | None:

@@ -37,10 +37,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     leave, days = _either("comp_leave_words"), _either("comp_leave_days")
     # Days counted right before a denial (剩下4天没补休, 另外2个星期六没补休): those are the
     # days without leave.
-    days_before = re.compile(f"{_COUNT}个?(?:天|日|{days})[^,，。]{{0,3}}$")
+    # 剩下1个没补休: the count alone (个) stands for the rest days just named.
+    days_before = re.compile(f"{_COUNT}(?:个?(?:天|日|{days})|个)[^,，。]{{0,3}}$")
     counted = re.compile(f"{_COUNT}(?:个|天)(?:{days})?(?P<gap>[^,，。]{{0,8}}?)(?:{leave})")
     after = re.compile(
-        f"(?:{leave})(?:了|过)?{_COUNT}(?:(?P<hours>{_either('comp_leave_hours')})|天)"
+        f"(?:{leave})(?:了|过)?(?:其中)?{_COUNT}(?:(?P<hours>{_either('comp_leave_hours')})|天)"
     )
     negation = _either("comp_leave_negations")
     # 没补休, 不给调休; or the denial after the leave word: 一天调休都没给, 补休也没有.

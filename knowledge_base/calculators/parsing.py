@@ -56,6 +56,8 @@ _YEAR_MONTH: Final = re.compile(
 )
 _MONTH_DAY: Final = re.compile(rf"^(\d{{1,2}}){_MONTH_UNIT}(\d{{1,2}})[{_DAY_UNITS}]?$")
 #: After 去年 / 今年: a month (digits or Chinese), perhaps a day (去年12月15号).
+#: A day of a month named before it (上个月30号 → 30号).
+_DAY_OF_MONTH: Final = re.compile(rf"(\d{{1,2}}|[{_CN_CHARS}]{{1,3}})[{_DAY_UNITS}]")
 _MONTH_AND_DAY: Final = re.compile(
     rf"^(\d{{1,2}}|[{_CN_CHARS}]{{1,3}}){_MONTH_UNIT}(?:份)?"
     rf"(?:(\d{{1,2}}|[{_CN_CHARS}]{{1,3}})[{_DAY_UNITS}])?(?:初|底|左右)?$"
@@ -291,9 +293,16 @@ def _relative_date(text: str, today: date) -> ParseOutcome | None:
     years: dict[str, int] = texts.node("parsing.relative_years")
     months_back: dict[str, int] = texts.node("parsing.relative_months")
     for word, back in sorted(months_back.items(), key=lambda item: -len(item[0])):
+        if not text.startswith(word):
+            continue
+        index = today.year * 12 + today.month - 1 - int(back)
         if text == word:
-            index = today.year * 12 + today.month - 1 - int(back)
             return Parsed(MonthDate(index // 12, index % 12 + 1, 1))
+        # 上个月30号: a day of that month.
+        day_said = _DAY_OF_MONTH.fullmatch(text[len(word) :])
+        day = parse_number(day_said.group(1)) if day_said is not None else None
+        if isinstance(day, int):
+            return _make_date(index // 12, index % 12 + 1, day)
     for word, back in sorted(years.items(), key=lambda item: -len(item[0])):
         if not text.startswith(word):
             continue

@@ -68,7 +68,8 @@ def week_facts(text: str, entities: Sequence[Entity]) -> dict[str, str]:
         for entity in entities
         if entity.entity == "work_time"
         and (fact := WorkTimeFact.from_value(str(entity.value))) is not None
-        and (fact.kind, fact.unit, fact.per) == ("work", "d", "week")
+        and fact.kind in ("work", "weekday")  # 一周上6天班, 一周上5天平时班
+        and (fact.unit, fact.per) == ("d", "week")
     ]
     weekdays = (
         min(days_a_week[0], STANDARD_WEEKDAYS) if len(days_a_week) == 1 else STANDARD_WEEKDAYS

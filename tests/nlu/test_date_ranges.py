@@ -16,6 +16,8 @@ from nlu.date_ranges import MAX_DAYS, find_day_ranges
         ("1号到3号", 3),
         ("5月1日至5月5日", 5),
         ("2月9号-2月17号", 9),
+        # Probe 17: a day's name in brackets after its date.
+        ("2月16号（除夕）到19号（初三）", 4),
     ],
 )
 def test_a_run_of_days_counts_both_ends(text: str, days: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,6 +96,23 @@ def test_phrase_entities(text: str, expected: Found) -> None:
         (e.entity, e.value, e.text) for e in extract_entities(text) if e.entity in PHRASE_ENTITIES
     ]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # Probe 17: a day of a month named relative to the day the message is read.
+        ("上个月30号走的", "2026-11-30"),
+        ("上上个月3号进的厂", "2026-10-03"),
+        ("这个月5号发工资", "2026-12-05"),
+        ("上个月31号", None),  # November has no 31st
+    ],
+)
+def test_a_day_of_a_month_named_relative_to_today(text: str, day: str | None) -> None:
+    found = [
+        e.value for e in extract_entities(text, today=dt.date(2026, 12, 6)) if e.entity == "date"
+    ]
+    assert found == ([day] if day else [])
 
 
 @pytest.mark.parametrize(

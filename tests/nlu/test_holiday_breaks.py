@@ -44,6 +44,11 @@ CASES: list[tuple[str, PhrasesFound]] = [
     ("2025年国庆节和中秋节8天一天没休",
      [("work_time", "holiday:4d", "8天"), ("work_time", "rest_day:4d", "8天")]),
     ("国庆节和中秋节8天都没休", []),  # no year: 中秋's day is not known
+    # Probe 16: the run named with no verb, its days all said worked by their count later in
+    # the sentence; a count that is not the run's is not.
+    ("今年五一放假5天（5月1号到5号），我5天都去上班了每天8个小时",
+     [("work_time", "holiday:16h", "5月1号到5号），我5天都去上班了每天8个小时"),
+      ("work_time", "rest_day:24h", "5月1号到5号），我5天都去上班了每天8个小时")]),
 ]  # fmt: skip
 
 

@@ -180,6 +180,8 @@ def test_leave_year(text: str, year: int | None) -> None:
         ("出来打工六年多了，今年一整年都在这个厂，今年年假应该有几天", 5),
         # Days taken said: those left.
         ("工龄12年，一直在这个厂，今年休了3天年假，还能休几天", 7),
+        # Probe 16: many years at this factory is the whole year here.
+        ("在这个厂做了很多年，累计工作年限22年了，今年年假休了5天，还能休几天", 10),
     ],
 )  # fmt: skip
 def test_asked_only_for_days_the_days_are_the_answer(text: str, days: int) -> None:

@@ -31,6 +31,8 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # 一个月 between the months and the amount is its period, not one month more.
         ("开头5个月一个月3900，后面7个月一个月4500", ((5, 3900), (7, 4500))),
         ("前11个月每月4000，最后一个月5000", ((11, 4000), (1, 5000))),
+        # Probe 16: what follows the twelve months (房租一个月800) is no part of the wage.
+        ("离职前12个月里，前6个月每月4200，后6个月每月4800。房租一个月800", ((6, 4200), (6, 4800))),
     ],
 )
 def test_parts_covering_twelve_months_are_read(text: str, parts: tuple[tuple[int, int]]) -> None:

@@ -69,6 +69,9 @@ def test_a_rough_sum_under_a_tier_is_not_typed_above_it() -> None:
         ("累计工作十几年 在这个厂干了4年 今年年假没休", Decimal(10)),  # 10 to 19: one tier
         ("出来做工9年多了 这个厂干了3年 今年年假没休", Decimal(9)),
         ("出来打工快10年了 这个厂干了3年 今年年假没休", Decimal(9)),
+        # Probe 16: the whole said with a career word beside the parts that make it up.
+        ("累计工作刚好满10年（在这个厂做了4年，之前在别的厂做了6年） 今年年假没休", Decimal(10)),
+        ("出来打工二十多年 之前在老厂干了10年 在这个厂干了4年 今年年假没休", Decimal(20)),
     ],
 )
 def test_a_working_lifes_length_said_roughly_gives_its_tier(
@@ -83,8 +86,9 @@ def test_a_working_lifes_length_said_roughly_gives_its_tier(
     [
         "在这个厂干了4年",  # this employer's only
         "之前在老厂干了十多年 在这个厂干了4年",  # an earlier employer's: added up elsewhere
-        "出来打工二十多年 之前在老厂干了10年 在这个厂干了4年",  # not the only one not here
+        # the parts do not fit in the whole said (a misreading is asked about, not guessed)
+        "累计工作5年 之前在老厂干了10年 在这个厂干了4年",
     ],
 )
-def test_no_working_life_unless_it_is_the_one_length_not_of_an_employer(text: str) -> None:
+def test_no_working_life_unless_the_one_not_of_an_employer_or_holding_them(text: str) -> None:
     assert career_length(text, extract_entities(text)) is None

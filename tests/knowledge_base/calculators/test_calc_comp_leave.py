@@ -27,6 +27,11 @@ from nlu.numbers import int_to_chinese
         ("周末加了两天班，这两天都没有补休", "0"),
         ("4个周六加班，其中1个周六调休了，另外3个星期六没补休", "1天"),
         ("礼拜天去了三回 过后也没给俺调休", "0"),
+        # Probe 16: the days left counted by 个 alone (剩下1个没补休).
+        ("4个星期天都加了班，其中3个星期天后来安排了补休，剩下1个没补休", "3天"),
+        ("两个周六补休了 另外两个没补休", "2天"),
+        # Probe 17: 其中 between the leave word and its count.
+        ("4个周六都来加班，厂里给我补休了其中1天，另外3天没补休", "1天"),
     ],
 )
 def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:
@@ -38,7 +43,7 @@ def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:
     [
         "4个周六都加班了 加班费多少",  # no leave word
         "补休是什么意思",  # no amount
-        "两个周六补休了 另外两个没补休",  # two different amounts: asked
+        "两个周六补休了 另外三天也补休了",  # two different amounts: asked
     ],
 )
 def test_nothing_readable_is_left_to_ask(text: str) -> None:

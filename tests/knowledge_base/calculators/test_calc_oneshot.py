@@ -58,6 +58,32 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # 咱 for 我: never signed, 3月1日 to 8月31日 is 6 months × 4000.
         ("咱是2026年2月1号进的厂，干到8月31号就走了，老板一直没跟咱签合同，一个月4000",
          "calc_double_wage", 24000.0),
+        # Eighth session (probe 17). The hours named again (这5个钟头) are no more work:
+        # 5 h × 25 × 300%.
+        ("月薪4350，今年端午节那天加了班但只干了5个钟头，没补休，这5个钟头加班费多少",
+         "calc_overtime", 375.0),
+        # A child's nursery fee beside the wage is a cost: 2 × 6000 × 2.5.
+        ("在这个厂干了两年零三个月，主管没有任何理由把我开了，离职前12个月平均工资6千，"
+         "孩子幼儿园一个月1500，赔偿金多少", "calc_compensation", 30000.0),
+        # 上个月30号 is 2026-10-30 on 2026-11-22: one year and eight months, N = 2.
+        ("去年3月1号进厂，厂里不交社保，我书面提出被迫辞职，上个月30号走的，走之前12个月平均工资"
+         "4000，经济补偿多少", "calc_compensation", 8000.0),
+        # Signed at last (Cantonese 先同我簽) on 2026-10-01: April to September, 6 × 4000.
+        ("我今年3月1號入咗廠，月薪4000，一直拖到上個月1號先同我簽勞動合同，雙倍人工有幾多",
+         "calc_double_wage", 24000.0),
+        # Here since 2020 (2020年起在): the whole of last year; 14 years of work, 10 days.
+        ("我2012年开始上班，2020年起在这家厂做到现在，去年整年的年休假一天都没休，月薪4350",
+         "calc_annual_leave", 4000.0),
+        # 春节's four statutory days by their dates, two rest days by theirs: 25 × 8 × (12 + 4).
+        ("时薪25，今年春节2月16号（除夕）到19号（初三）这4天我全上了，厂里说20号21号是休息日，"
+         "这两天我也上了，每天都是8小时，都没补休", "calc_overtime", 3200.0),
+        # Six days a week told by their first and last day (probe 16): 3 h × 5 × 4 weekdays at
+        # 150% and 11 h × 4 Saturdays at 200%, at 20 an hour.
+        ("月薪3480，周一到周六都上班，每天11个小时，干了4个星期，周六没补休，加班费多少",
+         "calc_overtime", 3560.0),
+        # Days a week beside hours a day (probe 17): the days count the weekdays, 4 × 4 × 3 h.
+        ("一个钟25块。上个月平时每天加班3个钟，一周上4天平时班，干了4个星期，加班费多少",
+         "calc_overtime", 1800.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:

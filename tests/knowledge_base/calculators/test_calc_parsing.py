@@ -168,6 +168,9 @@ def test_years(text: str, years: Decimal) -> None:
         ("上个月", MonthDate(2026, 10, 1)),
         # A part of a month by name: a real date (the last day, the 15th …), not a month.
         ("上个月底", date(2026, 10, 31)),
+        # Probe 17: a day of a month named relative to today.
+        ("上个月30号", date(2026, 10, 30)),
+        ("上上个月3号", date(2026, 9, 3)),
         ("2024年2月末", date(2024, 2, 29)),
         ("去年12月中旬", date(2025, 12, 15)),
         ("前年3月初", date(2024, 3, 1)),
