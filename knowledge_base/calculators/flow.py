@@ -236,19 +236,16 @@ def _first_person(text: str) -> str:
 
 def _same_fact_once(found: list[Entity]) -> list[Entity]:
     """One fact said twice (春节4天 … 除夕到初三: both four holiday days) is one fact; two
-    different facts for one field stay two, to be asked. Days a week beside hours a day
-    (平时每天加班3个钟，一周上5天平时班) tell the pattern's days, counted with its weeks apart:
-    the hours are the fact."""
+    different facts for one field stay two, to be asked. Days a week beside another fact
+    (平时每天加班3个钟，一周上5天平时班; 一周干六天 … 干了4个周六，一天8个钟头) tell the week's
+    pattern, counted with its weeks apart: the other is the fact."""
     if len({(e.entity, str(e.value)) for e in found}) == 1:
         return found[:1]
     facts = [WorkTimeFact.from_value(str(e.value)) for e in found if e.entity == "work_time"]
     if len(facts) == len(found) == 2 and all(facts):
-        hours = [
-            e for e, f in zip(found, facts, strict=True) if f and (f.unit, f.per) == ("h", "day")
-        ]
-        days = [f for f in facts if f and (f.unit, f.per) == ("d", "week")]
-        if len(hours) == 1 and len(days) == 1:
-            return hours
+        weekly = [f is not None and (f.unit, f.per) == ("d", "week") for f in facts]
+        if sum(weekly) == 1:
+            return [e for e, pattern in zip(found, weekly, strict=True) if not pattern]
     return found
 
 

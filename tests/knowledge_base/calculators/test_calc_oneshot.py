@@ -84,6 +84,10 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # Days a week beside hours a day (probe 17): the days count the weekdays, 4 × 4 × 3 h.
         ("一个钟25块。上个月平时每天加班3个钟，一周上4天平时班，干了4个星期，加班费多少",
          "calc_overtime", 1800.0),
+        # Six days a week beside the Saturdays' own hours (probe 15): the hours are the fact,
+        # 4 × 8 h × 25 × 200%.
+        ("俺们厂一周干六天，周六从来不给倒休，月工资4350，上个月干了4个周六，一天8个钟头，加班费多少",
+         "calc_overtime", 1600.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
