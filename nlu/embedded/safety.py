@@ -499,8 +499,13 @@ class SafetyLayer:
         past event in another sentence (上个月还扣了我五百) does not calm a danger told now (刚刚被
         模具夹住了头, 现在趴在机器上没动). Round 28."""
         raised: dict[str, Level] = {}
+        fire = next(r for r in self.rules if r.kind == FIRE)
         for sentence in _SENTENCE_END.split(told):
-            for part in _sentence_and_clause_pairs(sentence):
+            # Clause pairs only where a fire or a blast is named at all (most long messages
+            # name none: reading their pairs' time and purpose would cost for nothing).
+            named = _search(fire.danger, fire.without_look_alikes(sentence))
+            parts = _sentence_and_clause_pairs(sentence) if named else [sentence]
+            for part in parts:
                 own = self.context(part, ranking)
                 if not (own.now or own.urgent) or own.past or own.media:
                     continue
