@@ -12,7 +12,13 @@ from nlu.holiday_dates import find_day_lists
 from nlu.kind_words import KindWord
 from nlu.phrase_facts import Found, WorkTimeFact
 from nlu.phrase_rules import PhraseRules
-from nlu.phrase_text import BACK_REFERENCES, BREAK, clause_end, clause_start, overlaps
+from nlu.phrase_text import (
+    BACK_REFERENCES,
+    clause_end,
+    clause_start,
+    next_clause_start,
+    overlaps,
+)
 from nlu.work_verbs import worked_unnegated
 
 #: What may stand between the dates and the rest-day word (20号21号是休息日, 都是周末).
@@ -42,7 +48,7 @@ def dated_rest_days(
         end = clause_end(norm, word.end)
         worked = worked_unnegated(norm[clause_start(norm, days.start) : end], rules)
         if not worked and need_verb:
-            later = _next_clause_start(norm, end)
+            later = next_clause_start(norm, end)
             again = norm[later : clause_end(norm, later)]
             worked = again.startswith(BACK_REFERENCES) and worked_unnegated(again, rules)
             end = clause_end(norm, later) if worked else end
@@ -50,9 +56,3 @@ def dated_rest_days(
             fact = WorkTimeFact("rest_day", len(days.days), "d", None)
             found.append(Found(fact, days.start, end))
     return found
-
-
-def _next_clause_start(norm: str, end: int) -> int:
-    while end < len(norm) and BREAK.match(norm, end):
-        end += 1
-    return end

@@ -87,7 +87,8 @@ def worked_holiday_runs(
     return read
 
 
-#: Where a sentence ends.
+#: Ends of a sentence: a holiday named before one is not the holiday of dates after it, and a
+#: run's days said worked again are looked for up to it.
 _SENTENCE_END: Final = re.compile(r"[。！？!?\n]")
 #: The days of a run said again as all worked (我5天都去上班了), later in its sentence.
 _ALL_DAYS: Final = re.compile(rf"(\d+|[{NUMERAL_CHARS}两]+)[天日](?:都|全|全部|全都)")
@@ -162,7 +163,6 @@ def _run_by_calendar(
 
 #: After a holiday's name (国庆节, 中秋节): still the name.
 _FESTIVAL_SUFFIX: Final = "节"
-#: Ends of a sentence: a holiday named before one is not the holiday of dates after it.
 
 
 def _holiday_of(norm: str, kind_words: Sequence[KindWord], index: int) -> KindWord | None:

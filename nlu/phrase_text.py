@@ -72,6 +72,13 @@ def clause_end(norm: str, index: int) -> int:
     return match.start() if match else len(norm)
 
 
+def next_clause_start(norm: str, end: int) -> int:
+    """Where the clause after the one ending at ``end`` starts (past the breaks between)."""
+    while end < len(norm) and BREAK.match(norm, end):
+        end += 1
+    return end
+
+
 def clause_start(norm: str, index: int) -> int:
     """Where the clause holding ``index`` starts (after the last break before it)."""
     breaks = [m.end() for m in BREAK.finditer(norm, 0, index)]

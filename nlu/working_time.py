@@ -52,12 +52,12 @@ from nlu.phrase_facts import (
 )
 from nlu.phrase_rules import PhraseRules, load_phrase_rules
 from nlu.phrase_text import (
-    BREAK,
     DAY_UNITS,
     clause_end,
     clause_start,
     ending,
     is_word_part,
+    next_clause_start,
     overlaps,
     starts_number,
     strip_head,
@@ -107,8 +107,7 @@ def _verb_after_dates(norm: str, end: int, rules: PhraseRules) -> bool:
     says the days were worked and holds no amount of its own (我都上了班)."""
     start = end
     for _ in range(3):
-        while start < len(norm) and BREAK.match(norm, start):
-            start += 1
+        start = next_clause_start(norm, start)
         end_of_clause = clause_end(norm, start)
         clause = norm[start:end_of_clause]
         if not clause:

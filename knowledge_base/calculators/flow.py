@@ -242,10 +242,9 @@ def _same_fact_once(found: list[Entity]) -> list[Entity]:
     if len({(e.entity, str(e.value)) for e in found}) == 1:
         return found[:1]
     facts = [WorkTimeFact.from_value(str(e.value)) for e in found if e.entity == "work_time"]
-    if len(facts) == len(found) == 2 and all(facts):
-        weekly = [f is not None and (f.unit, f.per) == ("d", "week") for f in facts]
-        if sum(weekly) == 1:
-            return [e for e, pattern in zip(found, weekly, strict=True) if not pattern]
+    weekly = [f is not None and (f.unit, f.per) == ("d", "week") for f in facts]
+    if len(found) == len(weekly) == 2 and sum(weekly) == 1:
+        return [e for e, pattern in zip(found, weekly, strict=True) if not pattern]
     return found
 
 
