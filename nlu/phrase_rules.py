@@ -113,6 +113,9 @@ class PhraseRules:
     #: Words written with a numeral that are no number (一共, 一直), between a verb and a length.
     service_not_numbers: tuple[str, ...]
     service_gap_words: tuple[str, ...]
+    #: Right before a length: the first months of a stay (前10个月), not its length.
+    service_first_part: tuple[str, ...]
+    service_first_part_not: tuple[str, ...]
     #: A length with no verb right after a workplace (这个厂6年，), ending its clause.
     service_bare_after: tuple[str, ...]
     service_bare_fillers: tuple[str, ...]
@@ -227,6 +230,8 @@ class PhraseRules:
             service_bare_after=words(service["bare_after"]),
             service_bare_fillers=words(service["bare_fillers"]),
             service_bare_end=words(service["bare_end"]),
+            service_first_part=words(service["first_part"]),
+            service_first_part_not=words(service["first_part_not"]),
             almost=words(service["almost"]),
             more=words(service["more"]),
         )

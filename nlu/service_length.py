@@ -29,6 +29,11 @@ def find_service_lengths(
         if q.kind != "duration" or q.unit not in _SPAN_UNITS:
             continue
         before = norm[clause_start(norm, q.start) : q.start]
+        first = before.rstrip()
+        if first.endswith(rules.service_first_part) and not first.endswith(
+            rules.service_first_part_not
+        ):
+            continue  # 进厂后前10个月都没签: the first months of the stay, not its length
         close = strip_tail(before, rules.almost, limit=1)
         almost = close != before
         # The verb must be near, with no other number between (干12个小时 一个月 is not service;

@@ -69,6 +69,9 @@ from nlu.tokenizer import normalize
 from nlu.week_ranges import find_week_ranges
 from nlu.work_verbs import says_worked
 
+#: Right before a leave word: not given (没补休, 没有调休, 未补休).
+_NOT_GIVEN: Final = ("没", "没有", "未", "不给", "没给")
+
 
 def _is_time(q: Quantity) -> bool:
     return q.kind == "hours" or (q.kind == "duration" and q.unit in DAY_UNITS)
@@ -236,8 +239,11 @@ def find_work_times(
         said_before = norm[min(clause_from, own_start) : q.start]
         if any(word in said_before for word in rules.standard_words):
             continue  # 合同写的每天8小时: the standard day, not time worked
-        if strip_tail(norm[own_start : q.start], ("了", "过")).endswith(rules.comp_leave_words):
+        own_before = norm[own_start : q.start]
+        if strip_tail(own_before, ("了", "过")).endswith(rules.comp_leave_words):
             continue  # 补休了8个小时: leave given back (the overtime calculator reads it)
+        if _days_without_leave(own_before, rules):
+            continue  # 那没补休的2天: rest days already told, named again
         own, per_cue = _period_before(norm[own_start : q.start], rules)
         per = cast(Period | None, per_cue[1] if per_cue else None)
         # 国庆这三天叫我去上班 每天8个钟: hours a day right after days worked are worked too.
@@ -313,6 +319,16 @@ def _long_day(norm: str, q: Quantity, rules: PhraseRules) -> bool:
         return False
     cue = ending(strip_tail(norm[: q.start], rules.time_fillers), rules.per)
     return cue is not None and cue[1] == "day"
+
+
+def _days_without_leave(before: str, rules: PhraseRules) -> bool:
+    """True when a count comes right after 没补休的 (那没补休的2天, 没有调休的两个周六): the
+    rest days told before, the ones not given back, named again; not more work."""
+    named = strip_tail(before, ("那", "这"), limit=1)
+    if not named.endswith("的"):
+        return False
+    leave = next((w for w in rules.comp_leave_words if named[:-1].endswith(w)), None)
+    return leave is not None and named[: -1 - len(leave)].endswith(_NOT_GIVEN)
 
 
 def _period_then_shang(norm: str, q: Quantity, rules: PhraseRules) -> bool:

@@ -69,6 +69,8 @@ def comp_leave_said(text: str) -> str | None:
     for clause in clauses(text):
         norm = normalize(clause)
         denied = none.search(norm)
+        if denied is not None and norm[denied.end() :].startswith("的"):
+            continue  # 那没补休的2天应该给多少: the days without leave named, not a denial
         if denied is not None:
             # 剩下4天没补休: the days left without leave, said after the leave given (补休了2
             # 天); only 都没补休 with no count before it says none was given.

@@ -25,6 +25,7 @@ from knowledge_base.calculators.base import (
     CalculationResult,
     Citation,
     CountedBackDate,
+    MonthDate,
     get_date,
     get_str,
     round_money,
@@ -45,6 +46,7 @@ from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField, When
 from knowledge_base.forms.spec import Parsed
+from nlu.service_length import read_service_length
 from nlu.types import Entity
 
 NAME: Final = "double_wage"
@@ -179,6 +181,12 @@ def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict
     if tenure.left:
         if tenure.left_on is not None:
             facts["end_date"] = typed_date(tenure.left_on)
+            months = _months_of_length(tenure.length, text, entities)
+            day_known = not isinstance(tenure.left_on, MonthDate)  # not 上个月走了
+            if tenure.joined is None and signed is None and months and day_known:
+                # 正好干满7个月 … 上个月底走的: the start is the length back from the last day.
+                start = add_months(tenure.left_on + ONE_DAY, -months)
+                facts["start_date"] = typed_date(start)
         elif tenure.joined is None and signed is None:
             # 干了10个月就辞职了: only the length. Counted back from today its whole months
             # are the same (min(months − 1, 11) of double wages).
@@ -193,6 +201,14 @@ def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict
     if "start_date" in facts or any(e.entity == "date" for e in entities):
         facts["end_date"] = "今天"
     return facts
+
+
+def _months_of_length(length: str | None, text: str, entities: Sequence[Entity]) -> int:
+    """Whole months of the length at this employer when said exactly (干满7个月), else 0."""
+    said = whole_months_said(length, text, entities)
+    fact = read_service_length(said) if said else None
+    exact = fact is not None and fact.qualifier == "exact"
+    return int(fact.months) if exact and fact is not None and fact.months == int(fact.months) else 0
 
 
 def compute(inputs: Mapping[str, object]) -> CalculationResult:

@@ -32,6 +32,7 @@ from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
 from knowledge_base.calculators.tenure import of_this_employer, only_employer, said_as_total
+from knowledge_base.calculators.wages import HOURS_PER_DAY
 from knowledge_base.forms.engine import (
     Accepted,
     Outcome,
@@ -245,7 +246,21 @@ def _same_fact_once(found: list[Entity]) -> list[Entity]:
     weekly = [f is not None and (f.unit, f.per) == ("d", "week") for f in facts]
     if len(found) == len(weekly) == 2 and sum(weekly) == 1:
         return [e for e, pattern in zip(found, weekly, strict=True) if not pattern]
+    if len(found) == len(facts) == 2 and _day_and_its_overtime(facts):
+        return [e for e, f in zip(found, facts, strict=True) if f is not None and f.kind != "work"]
     return found
+
+
+def _day_and_its_overtime(facts: Sequence[WorkTimeFact | None]) -> bool:
+    """每天都干11个钟 … 每天多出来的3个钟: a day's working time and the hours beyond a standard
+    day, both said per day: one fact."""
+    work = [f for f in facts if f is not None and f.kind == "work"]
+    extra = [f for f in facts if f is not None and f.kind in ("weekday", "overtime")]
+    return (
+        len(work) == len(extra) == 1
+        and all((f.unit, f.per) == ("h", "day") for f in (*work, *extra))
+        and work[0].amount - extra[0].amount == HOURS_PER_DAY
+    )
 
 
 def _as_typed(entity: Entity) -> str:

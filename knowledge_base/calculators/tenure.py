@@ -104,6 +104,9 @@ def sole_length(entities: Sequence[Entity], text: str) -> Entity | None:
     employer's or a whole working life's (我返咗7个月工 … 老细一直冇同我签合同): this
     employer's, for a calculator about one employer only."""
     found = [e for e in entities if e.entity == "service_length"]
+    if len(found) == 2:
+        # 在船厂干了6年，社保累计交了22年: the total beside it is the working life's.
+        found = [e for e in found if not said_as_total(e, text)]
     if len(found) != 1:
         return None
     clause = normalize(text[clause_start(text, found[0].start) : found[0].start])

@@ -26,6 +26,8 @@ from nlu.pay_phrases import read_local_average
         # Probe 15: a loan repaid monthly, someone else's pay.
         ("房贷每月2800，我底薪4100", ["4100/month"]),
         ("我月薪5200 老公一个月六千", ["5200/month"]),
+        # Ninth session (probe 18): a cost the worker pays (自己出) before its period.
+        ("房租自己出一个月650，时薪21", ["21/hour"]),
     ],
 )  # fmt: skip
 def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) -> None:

@@ -22,6 +22,11 @@ CASES: list[tuple[str, PhrasesFound]] = [
     ("这个厂4年了", [("service_length", "48m", "4年")]),
     ("在公司都有两年了", [("service_length", "24m", "两年")]),
     ("我们厂3年没涨过工资", []),
+    # Ninth session (probe 18): the first months of a stay are not its length; years of social
+    # insurance paid are years of work.
+    ("进厂后前8个月都没签合同", []),
+    ("头三个月是试用期", []),
+    ("社保累计交了16年", [("service_length", "192m", "16年")]),
 ]  # fmt: skip
 
 

@@ -56,6 +56,10 @@ CASES: list[tuple[str, PhrasesFound]] = [
      [("work_time", "work:21d", "21日"), ("work_time", "overtime:2h/day", "每日加班2个钟")]),
     ("日日都加班2个钟", [("work_time", "overtime:2h/day", "日日都加班2个钟")]),
     ("3月22日发工资", []),
+    # Ninth session (probe 18): hours beyond the standard day (多出来的) are overtime of each
+    # day; rest days without leave named again are no more work.
+    ("每天多出来的2个钟", [("work_time", "overtime:2h/day", "每天多出来的2个钟")]),
+    ("那没补休的2天加班费呢", []),
 ]  # fmt: skip
 
 

@@ -32,6 +32,9 @@ from nlu.numbers import int_to_chinese
         ("两个周六补休了 另外两个没补休", "2天"),
         # Probe 17: 其中 between the leave word and its count.
         ("4个周六都来加班，厂里给我补休了其中1天，另外3天没补休", "1天"),
+        # Ninth session (probe 18): the days without leave named again in the question
+        # (那没补休的2天给多少) deny nothing.
+        ("周六加了两天班 其中有1天后来补休了 那没补休的1天加班费怎么算", "1天"),
     ],
 )
 def test_leave_given_back_is_read_as_typed(text: str, said: str) -> None:

@@ -283,6 +283,39 @@ def test_probe_13_and_15_phrasings(text: str, intent: str, amount: float) -> Non
     assert float(result.result.amount or 0) == amount
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        # A cost paid by the worker (自己出) is not pay: 20 × 150% × 20 hours.
+        ("宿舍费自己出一个月300，时薪20，这个月平时晚上加了20个小时班，加班费多少", "calc_overtime",
+         600.0),
+        # Rest days without leave named again: 200 a day (4350 ÷ 21.75) × 200% × 2 days.
+        ("月薪4350，上个月周六加了4天班，每天8小时，其中有2天后来调休了，剩下没调休的2天加班费多少",
+         "calc_overtime", 800.0),
+        # A 10-hour day and the 2 hours beyond 8 said again: one fact; 25 × 150% × 2 × 20.
+        ("日薪200，规定一天8小时，我们每天都做10个钟，这个月上了20天班，每天多出来的2个钟都算加班，"
+         "周末不上班，加班费多少", "calc_overtime", 1500.0),
+        # 8 whole months up to the last day (31 October): months 2–8 without a contract.
+        ("在厂里干满8个月，一直没签合同，10月底辞工走的，月薪5000，双倍工资多少",
+         "calc_double_wage", 35000.0),
+        # Years of social insurance are the years of work (12 → 10 days); 8 years here is the
+        # whole year: 200 × 200% × 10.
+        ("在这个电子厂干了8年，社保累计交了12年，月薪4350，今年年假一天都没休，能补多少钱",
+         "calc_annual_leave", 4000.0),
+    ],
+)  # fmt: skip
+def test_probe_18_phrasings(text: str, intent: str, amount: float) -> None:
+    result = calculate(text, intent=intent, today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == amount
+
+
+def test_first_months_without_a_contract_are_not_the_stay() -> None:
+    text = "进厂后前6个月都没签合同，第7个月才签的，月薪4000，双倍工资多少"
+    result = calculate(text, intent="calc_double_wage", today=TODAY)
+    assert result is not None and "start_date" in result.missing
+
+
 def test_a_last_day_without_its_year_after_an_earlier_year_is_asked() -> None:
     text = "2021年3月2号进厂，做到10月31号，公司说协商解除，月薪4000，补偿多少"
     result = calculate(text, intent="calc_compensation", today=TODAY)
