@@ -102,6 +102,8 @@ _SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
 # Where a clause ends inside a sentence (commas and spaces): self-harm (round 35) and a fire or
 # a blast (round 40) told now are read clause by clause, two clauses at a time.
 _CLAUSE_END: Final = re.compile(r"[,，\s]+")
+#: A time word that says a clause is happening as it is typed (not 刚才: that may be over).
+_EXPLICIT_NOW: Final = re.compile(r"现在|正在|此刻|这会儿|目前|而家|依家")
 # Signs of a goodbye that each say little alone (things given away, money owed let go, a phone
 # to be stopped, "you need not answer"): this many different ones in one message are a goodbye.
 FAREWELL_SIGNS: Final = 2
@@ -484,6 +486,8 @@ class SafetyLayer:
         }
         if told_context.past and told_context.now and not told_context.general:
             levels |= self._told_now_in_a_sentence(told, ranking, levels)
+            if not told_context.media and levels.get(VIOLENCE) != Level.EMERGENCY:
+                levels |= self._held_now_in_a_clause(told, ranking)
         if levels.get(SELF_HARM) == Level.DOUBT and context.past and context.now:
             levels |= self._own_self_harm_now(normalized, context, ranking)
         found = {kind: level for kind, level in levels.items() if level > Level.NONE}
@@ -522,6 +526,23 @@ class SafetyLayer:
                     if rule.level(part, own) == Level.EMERGENCY:
                         raised[rule.kind] = Level.EMERGENCY
         return raised
+
+    def _held_now_in_a_clause(self, told: str, ranking: Sequence[IntentScore]) -> dict[str, Level]:
+        """Held or beaten now, told in one clause with an explicit now (现在他们把我们关在小房间
+        里已经一天了), after a past told in the same long comma-typed sentence (我是去年十月进的
+        厂 … 后来一直扣钱 …): the past is what led to it. A clause that asks is not a telling.
+        Round 41."""
+        rule = next(r for r in self.rules if r.kind == VIOLENCE)
+        asks = self._context.get("question")
+        for clause in _CLAUSE_END.split(told):
+            if not _EXPLICIT_NOW.search(clause) or _search(asks, clause):
+                continue
+            own = self.context(clause, ranking)
+            if own.past or own.habitual or own.media:
+                continue
+            if rule.level(clause, own) == Level.EMERGENCY:
+                return {VIOLENCE: Level.EMERGENCY}
+        return {}
 
     def _own_self_harm_now(
         self, normalized: str, context: Context, ranking: Sequence[IntentScore]

@@ -232,8 +232,9 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind26.yml",
     SAFETY_SETS_DIR / "safety_set_blind27.yml",
     SAFETY_SETS_DIR / "safety_set_blind28.yml",
-    CASES_DIR / "safety_set_blind29.yml",
+    SAFETY_SETS_DIR / "safety_set_blind29.yml",
     CASES_DIR / "safety_set_blind30.yml",
+    CASES_DIR / "safety_set_blind32.yml",
 )
 
 
