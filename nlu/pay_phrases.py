@@ -8,15 +8,19 @@ of a cost or of the local average (``nlu.not_pay``) are not pay.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import cast
+from typing import Final, cast
 
 from nlu.not_pay import LOCAL_AVERAGE, find_local_average, said_of
-from nlu.numbers import Number, Quantity, find_quantities
+from nlu.numbers import NUMERAL_CHARS, Number, Quantity, find_quantities
 from nlu.phrase_facts import Found, WageFact, WageUnit, only_one
 from nlu.phrase_rules import PhraseRules, load_phrase_rules
 from nlu.phrase_text import ending, is_word_part, overlaps, starting, strip_tail
 from nlu.tokenizer import normalize
+
+#: The hours of a day said between the period and its pay (一天8小时180块, 一天10个钟200).
+_DAY_HOURS: Final = re.compile(rf"(?:\d+|[{NUMERAL_CHARS}]{{1,3}})个?(?:小时|钟头|钟)$")
 
 
 def find_wages(
@@ -72,6 +76,13 @@ def _wage_unit(norm: str, q: Quantity, rules: PhraseRules) -> tuple[str, int, in
     before = norm[: q.start]
     stripped = strip_tail(before, rules.wage_fillers, limit=2)
     cue = ending(stripped, rules.wage_before)
+    if cue is None:
+        # 一天8小时180块: the day's hours between the period and its pay.
+        hours = _DAY_HOURS.search(stripped)
+        if hours is not None:
+            stripped = strip_tail(stripped[: hours.start()], rules.wage_fillers, limit=2)
+            cue = ending(stripped, rules.wage_before)
+            cue = cue if cue is not None and cue[1] == "day" else None
     if cue is None:
         return None
     return cue[1], len(stripped) - len(cue[0]), q.end

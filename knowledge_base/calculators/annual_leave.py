@@ -384,6 +384,10 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
             facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is None and _a_year_or_more_here(text, entities):
         facts["year_status"] = WHOLE_YEAR  # 在船厂干了6年，社保累计交了22年
+    elif not tenure.left and start is None and year is not None and year < today.year:
+        # 2025年应休10天年休假只休了3天: a past year's full days said, so here all that year.
+        if _full_days_said(text):
+            facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is not None:
         facts["year_status"] = JOINED if joined_now else WHOLE_YEAR
         if joined_now and tenure.joined is not None:
@@ -420,8 +424,28 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
 
 
 #: A year by its number (2025年), not the year of a date (2025年7月1日).
-_YEAR_NUMBER: Final = re.compile(rf"(\d{{4}})年(?!\d|[{NUMERAL_CHARS}]{{1,3}}月)")
+_YEAR_NUMBER: Final = re.compile(rf"(\d{{4}})年(?!\d{{1,2}}月|[{NUMERAL_CHARS}]{{1,3}}月)")
 _CLAUSE_BREAK: Final = re.compile(r"[，。,.!?！？；;\n]")
+_DAY_COUNT: Final = rf"(\d+|[{NUMERAL_CHARS}]{{1,3}})[天日]"
+#: A whole year's days by the tiers of 职工带薪年休假条例 第三条.
+FULL_YEAR_TIERS: Final = (5, 10, 15)
+
+
+@lru_cache(maxsize=1)
+def _days_of_leave() -> re.Pattern[str]:
+    """Days of leave stated as the year's (应休10天, 15天年假, 5日年假)."""
+    entitled = "|".join(map(re.escape, _message_words("entitled_words")))
+    names = "|".join(map(re.escape, _message_words("leave_names")))
+    return re.compile(rf"(?:{entitled}){_DAY_COUNT}|{_DAY_COUNT}(?:的)?(?:带薪)?(?:{names})")
+
+
+def _full_days_said(text: str) -> bool:
+    """Whether the message states a whole year's days of leave (应休10天, 15天年假全没休)."""
+    for match in _days_of_leave().finditer(normalize(text)):
+        days = parse_number(match.group(1) or match.group(2))
+        if days in FULL_YEAR_TIERS:
+            return True
+    return False
 
 
 def leave_year(text: str, today: dt.date) -> int | None:

@@ -23,6 +23,10 @@ CASES: list[tuple[str, PhrasesFound]] = [
     # Cantonese 係 ("is") between the pay word and the amount.
     ("我嘅人工係5300", [("wage", "5300/month", "人工係5300")]),
     ("日薪都係260", [("wage", "260/day", "日薪都係260")]),
+    # Ninth session (probe 19): the pay word after the amount; a day's hours between the
+    # period and its pay.
+    ("三千二的底薪", [("wage", "3200/month", "三千二的底薪")]),
+    ("一天10个钟200块", [("wage", "200/day", "一天10个钟200块")]),
 ]  # fmt: skip
 
 

@@ -88,6 +88,33 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # 4 × 8 h × 25 × 200%.
         ("俺们厂一周干六天，周六从来不给倒休，月工资4350，上个月干了4个周六，一天8个钟头，加班费多少",
          "calc_overtime", 1600.0),
+        # Probe 18 (ninth session):
+        # a cost paid by the worker (自己出) is not pay: 20 × 150% × 20 hours.
+        ("宿舍费自己出一个月300，时薪20，这个月平时晚上加了20个小时班，加班费多少", "calc_overtime",
+         600.0),
+        # Rest days without leave named again: 200 a day (4350 ÷ 21.75) × 200% × 2 days.
+        ("月薪4350，上个月周六加了4天班，每天8小时，其中有2天后来调休了，剩下没调休的2天加班费多少",
+         "calc_overtime", 800.0),
+        # A 10-hour day and the 2 hours beyond 8 said again: one fact; 25 × 150% × 2 × 20.
+        ("日薪200，规定一天8小时，我们每天都做10个钟，这个月上了20天班，每天多出来的2个钟都算加班，"
+         "周末不上班，加班费多少", "calc_overtime", 1500.0),
+        # 8 whole months up to the last day (31 October): months 2–8 without a contract.
+        ("在厂里干满8个月，一直没签合同，10月底辞工走的，月薪5000，双倍工资多少",
+         "calc_double_wage", 35000.0),
+        # Years of social insurance are the years of work (12 → 10 days); 8 years here is the
+        # whole year: 200 × 200% × 10.
+        ("在这个电子厂干了8年，社保累计交了12年，月薪4350，今年年假一天都没休，能补多少钱",
+         "calc_annual_leave", 4000.0),
+        # Probe 19: years of work before joining (入职前) are the working life's, not this
+        # employer's: 12 years → 10 days; joined 2026-05-01, 245 days left → 6 days × 200 × 2.
+        ("月薪4350，今年5月1号入职现在这个厂，入职前已经累计工作12年，今年年假一天都没休，能补多少",
+         "calc_annual_leave", 2400.0),
+        # A lawful ground of 第四十条 (提前一个月通知) is economic compensation: 0.5 × 4000.
+        ("干了4个月，月薪4000，公司说经营困难提前一个月通知我解除合同，补偿多少",
+         "calc_compensation", 2000.0),
+        # A past year's whole days stated (应休5天): here all that year; 4 days unused × 200 × 2.
+        ("工龄6年，月薪4350，2025年应休5天年假只休了1天，剩下的补多少钱",
+         "calc_annual_leave", 1600.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
@@ -278,33 +305,6 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
     ],
 )  # fmt: skip
 def test_probe_13_and_15_phrasings(text: str, intent: str, amount: float) -> None:
-    result = calculate(text, intent=intent, today=TODAY)
-    assert result is not None and result.result is not None, result and result.missing
-    assert float(result.result.amount or 0) == amount
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "amount"),
-    [
-        # A cost paid by the worker (自己出) is not pay: 20 × 150% × 20 hours.
-        ("宿舍费自己出一个月300，时薪20，这个月平时晚上加了20个小时班，加班费多少", "calc_overtime",
-         600.0),
-        # Rest days without leave named again: 200 a day (4350 ÷ 21.75) × 200% × 2 days.
-        ("月薪4350，上个月周六加了4天班，每天8小时，其中有2天后来调休了，剩下没调休的2天加班费多少",
-         "calc_overtime", 800.0),
-        # A 10-hour day and the 2 hours beyond 8 said again: one fact; 25 × 150% × 2 × 20.
-        ("日薪200，规定一天8小时，我们每天都做10个钟，这个月上了20天班，每天多出来的2个钟都算加班，"
-         "周末不上班，加班费多少", "calc_overtime", 1500.0),
-        # 8 whole months up to the last day (31 October): months 2–8 without a contract.
-        ("在厂里干满8个月，一直没签合同，10月底辞工走的，月薪5000，双倍工资多少",
-         "calc_double_wage", 35000.0),
-        # Years of social insurance are the years of work (12 → 10 days); 8 years here is the
-        # whole year: 200 × 200% × 10.
-        ("在这个电子厂干了8年，社保累计交了12年，月薪4350，今年年假一天都没休，能补多少钱",
-         "calc_annual_leave", 4000.0),
-    ],
-)  # fmt: skip
-def test_probe_18_phrasings(text: str, intent: str, amount: float) -> None:
     result = calculate(text, intent=intent, today=TODAY)
     assert result is not None and result.result is not None, result and result.missing
     assert float(result.result.amount or 0) == amount
