@@ -384,10 +384,10 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
             facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is None and _a_year_or_more_here(text, entities):
         facts["year_status"] = WHOLE_YEAR  # 在船厂干了6年，社保累计交了22年
-    elif not tenure.left and start is None and year is not None and year < today.year:
-        # 2025年应休10天年休假只休了3天: a past year's full days said, so here all that year.
-        if _full_days_said(text):
-            facts["year_status"] = WHOLE_YEAR
+    elif not tenure.left and start is None and _full_days_said(text):
+        # 2025年应休10天年休假只休了3天, 今年10天年假只休了3天: a whole year's days said (shown
+        # to confirm), so here all that year.
+        facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is not None:
         facts["year_status"] = JOINED if joined_now else WHOLE_YEAR
         if joined_now and tenure.joined is not None:
@@ -433,16 +433,19 @@ FULL_YEAR_TIERS: Final = (5, 10, 15)
 
 @lru_cache(maxsize=1)
 def _days_of_leave() -> re.Pattern[str]:
-    """Days of leave stated as the year's (应休10天, 15天年假, 5日年假)."""
+    """Days of leave stated as the year's (应休10天, 应休年休假十天, 15天年假, 年假5天)."""
     entitled = "|".join(map(re.escape, _message_words("entitled_words")))
     names = "|".join(map(re.escape, _message_words("leave_names")))
-    return re.compile(rf"(?:{entitled}){_DAY_COUNT}|{_DAY_COUNT}(?:的)?(?:带薪)?(?:{names})")
+    return re.compile(
+        rf"(?:{entitled})(?:{names})?{_DAY_COUNT}|{_DAY_COUNT}(?:的)?(?:带薪)?(?:{names})"
+        rf"|(?:{names}){_DAY_COUNT}"
+    )
 
 
 def _full_days_said(text: str) -> bool:
     """Whether the message states a whole year's days of leave (应休10天, 15天年假全没休)."""
     for match in _days_of_leave().finditer(normalize(text)):
-        days = parse_number(match.group(1) or match.group(2))
+        days = parse_number(next(group for group in match.groups() if group))
         if days in FULL_YEAR_TIERS:
             return True
     return False

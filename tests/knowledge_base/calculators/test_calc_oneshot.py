@@ -115,6 +115,15 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # A past year's whole days stated (应休5天): here all that year; 4 days unused × 200 × 2.
         ("工龄6年，月薪4350，2025年应休5天年假只休了1天，剩下的补多少钱",
          "calc_annual_leave", 1600.0),
+        # Probe 20: a whole year's days stated for this year (今年5天年假) means here all year:
+        # 4 days unused × 200 × 200%; the same said formally, none taken (一天未休).
+        ("出来打工8年了，今年5天年假只休了1天，月薪4350，剩下的补多少",
+         "calc_annual_leave", 1600.0),
+        ("月工资4350，累计工作年限十二年，本年度应休年休假十天，因单位安排工作一天未休，应补多少",
+         "calc_annual_leave", 4000.0),
+        # Cantonese 先同我簽 after the day of signing: 2026-04-01 to 2026-05-31, 2 × 4350.
+        ("我2026年3月1號返工，老細拖到6月1號先同我簽合同，月薪4350，雙倍人工幾多",
+         "calc_double_wage", 8700.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
@@ -314,6 +323,14 @@ def test_first_months_without_a_contract_are_not_the_stay() -> None:
     text = "进厂后前6个月都没签合同，第7个月才签的，月薪4000，双倍工资多少"
     result = calculate(text, intent="calc_double_wage", today=TODAY)
     assert result is not None and "start_date" in result.missing
+
+
+def test_unlawful_dismissal_named_is_compensation_even_read_as_double_wages() -> None:
+    # 违法辞退是双倍 is 2N, not double wages for no contract: 2 × 3 × 4000.
+    text = "公司违法辞退我，干了3年，月薪4000，听说是双倍，能拿多少"
+    result = calculate(text, intent="calc_double_wage", today=TODAY)
+    assert result is not None and result.spec.name == "compensation"
+    assert result.result is not None and float(result.result.amount or 0) == 24000.0
 
 
 def test_a_last_day_without_its_year_after_an_earlier_year_is_asked() -> None:
