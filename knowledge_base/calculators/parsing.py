@@ -347,13 +347,38 @@ def _part_of_month(text: str, today: date) -> ParseOutcome | None:
     return None
 
 
+#: A year, month or day written in Chinese numerals (二〇二六年五月一日, 九月三十号).
+_NUMERAL_DATE_PART: Final = re.compile(rf"([{NUMERAL_CHARS}]+)(?=[年月日号])")
+_YEAR_PART: Final = rf"(?:[{NUMERAL_CHARS}]{{4}}|\d{{4}})年"
+_MONTH_OR_DAY: Final = rf"(?:[{NUMERAL_CHARS}]{{1,3}}|\d{{1,2}})"
+#: A whole date with a year of four digits or a day (not 十年零俩月, a length); the year may
+#: come first as digits and a dash (2026-九月三十日: a year supplied to a month and day said).
+_NUMERAL_DATE: Final = re.compile(
+    rf"{_YEAR_PART}{_MONTH_OR_DAY}月(?:{_MONTH_OR_DAY}[日号])?"
+    rf"|(?:\d{{4}}-|{_YEAR_PART})?{_MONTH_OR_DAY}月{_MONTH_OR_DAY}[日号]"
+)
+
+
+def _numeral_dates(text: str) -> str:
+    """``text`` with the years, months and days of a date written in Chinese numerals as digits
+    (二〇二六年五月一日 → 2026年5月1日), so it reads like typed digits; anything else as it is."""
+    if not _NUMERAL_DATE.fullmatch(text):
+        return text
+
+    def digits(match: re.Match[str]) -> str:
+        value = parse_number(match.group(1))
+        return str(value) if isinstance(value, int) else match.group(1)
+
+    return _NUMERAL_DATE_PART.sub(digits, text)
+
+
 def parse_date(raw: str, today: date) -> ParseOutcome:
     """A calendar date: ``2024-03-01``, ``2024/3/1``, ``2024年3月1号``, ``20240301``, ``今天``,
     dates said relative to today (``去年12月``, ``上个月``; a month alone is its 1st), lengths
     back from today (``5个月前``) and parts of a month (``上个月底`` is its last day)."""
     if _is_today(raw):
         return Parsed(today)
-    text = normalize(raw)
+    text = _numeral_dates(normalize(raw))
     part = _part_of_month(text, today)
     if part is not None:
         return part

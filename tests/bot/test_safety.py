@@ -235,6 +235,7 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind29.yml",
     CASES_DIR / "safety_set_blind30.yml",
     CASES_DIR / "safety_set_blind32.yml",
+    CASES_DIR / "safety_set_blind33.yml",
 )
 
 

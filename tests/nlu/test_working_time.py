@@ -60,6 +60,7 @@ CASES: list[tuple[str, PhrasesFound]] = [
     # day; rest days without leave named again are no more work.
     ("每天多出来的2个钟", [("work_time", "overtime:2h/day", "每天多出来的2个钟")]),
     ("那没补休的2天加班费呢", []),
+    ("20个上班日每天都加1个钟", [("work_time", "weekday:20h", "20个上班日每天都加1个钟")]),
 ]  # fmt: skip
 
 

@@ -178,6 +178,10 @@ def test_years(text: str, years: Decimal) -> None:
         ("5个月前", CountedBackDate(2026, 6, 23)),
         ("一年半以前", CountedBackDate(2025, 5, 23)),
         ("两年零七个月前", CountedBackDate(2024, 4, 23)),
+        # Ninth session (probe 20): a date written in Chinese numerals, as typed in a formal note.
+        ("二〇二一年三月一日", date(2021, 3, 1)),
+        ("2023年十月十五号", date(2023, 10, 15)),
+        ("二〇二二年五月", MonthDate(2022, 5, 1)),
     ],
 )
 def test_dates(text: str, value: date) -> None:
@@ -192,6 +196,9 @@ def test_dates(text: str, value: date) -> None:
         ("去年", "not_a_date"),
         ("前", "not_a_date"),
         ("个月前", "not_a_date"),
+        # Chinese numerals: a month and day still need their year; a length is no date.
+        ("九月三十日", "date_needs_year"),
+        ("十年零俩月", "not_a_date"),
     ],
 )
 def test_dates_rejected(text: str, error: str) -> None:
