@@ -12,6 +12,7 @@ import calendar
 import re
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Final
 
 from knowledge_base.calculators import texts
@@ -347,8 +348,13 @@ def _part_of_month(text: str, today: date) -> ParseOutcome | None:
     return None
 
 
-#: A year, month or day written in Chinese numerals (二〇二六年五月一日, 九月三十号).
-_NUMERAL_DATE_PART: Final = re.compile(rf"([{NUMERAL_CHARS}]+)(?=[年月日号])")
+@lru_cache(maxsize=1)
+def _numeral_date_part() -> re.Pattern[str]:
+    """A year, month or day written in Chinese numerals (二〇二六年五月一日, 九月三十号)."""
+    units = re.escape(texts.text("parsing.date_units"))
+    return re.compile(rf"([{NUMERAL_CHARS}]+)(?=[{units}])")
+
+
 _YEAR_PART: Final = rf"(?:[{NUMERAL_CHARS}]{{4}}|\d{{4}})年"
 _MONTH_OR_DAY: Final = rf"(?:[{NUMERAL_CHARS}]{{1,3}}|\d{{1,2}})"
 #: A whole date with a year of four digits or a day (not 十年零俩月, a length); the year may
@@ -369,7 +375,7 @@ def _numeral_dates(text: str) -> str:
         value = parse_number(match.group(1))
         return str(value) if isinstance(value, int) else match.group(1)
 
-    return _NUMERAL_DATE_PART.sub(digits, text)
+    return _numeral_date_part().sub(digits, text)
 
 
 def parse_date(raw: str, today: date) -> ParseOutcome:

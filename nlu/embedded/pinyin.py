@@ -97,6 +97,11 @@ class PinyinReader:
         longest = max((len(key) for key in table), default=0)
         return cls(table, _all_syllables(), longest)
 
+    def is_pinyin(self, word: str) -> bool:
+        """Whether ``word`` (lower-case letters) is Mandarin syllables run together (wodeshou),
+        not a keyboard mash (qwpoeiruty)."""
+        return self._split(word) is not None
+
     def read(self, text: str) -> str:
         """``text`` with its pinyin runs rewritten (the same text when there is none)."""
         if not self.words:

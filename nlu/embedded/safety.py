@@ -102,6 +102,10 @@ _SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
 # Where a clause ends inside a sentence (commas and spaces): self-harm (round 35) and a fire or
 # a blast (round 40) told now are read clause by clause, two clauses at a time.
 _CLAUSE_END: Final = re.compile(r"[,，\s]+")
+_CJK: Final = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD: Final = re.compile(r"[a-z]+")
+#: Pinyin run together counts from this many letters (a lone "e" or "a" is any language's).
+_MIN_PINYIN_LETTERS: Final = 2
 #: A time word that says a clause is happening as it is typed (not 刚才: that may be over).
 _EXPLICIT_NOW: Final = re.compile(r"现在|正在|此刻|这会儿|目前|而家|依家")
 # Signs of a goodbye that each say little alone (things given away, money owed let go, a phone
@@ -305,6 +309,7 @@ class SafetyLayer:
         unspecified_kinds: tuple[str, ...] = (),
         danger_intents: re.Pattern[str] | None = None,
         pinyin: PinyinReader | None = None,
+        latin_words: frozenset[str] = frozenset(),
     ) -> None:
         order = {kind: i for i, kind in enumerate(DANGER_KINDS)}
         self.rules = tuple(sorted(rules, key=lambda r: order.get(r.kind, len(order))))
@@ -314,6 +319,7 @@ class SafetyLayer:
         self._unspecified_kinds = unspecified_kinds
         self._danger_intents = danger_intents
         self._pinyin = pinyin
+        self._latin_words = latin_words
 
     @classmethod
     def load(cls, path: Path = DEFAULT_SAFETY_PATH) -> SafetyLayer:
@@ -371,6 +377,7 @@ class SafetyLayer:
             kinds,
             re.compile(str(danger_intents)) if danger_intents else None,
             PinyinReader.build(str(w) for w in raw.get("pinyin_words") or ()),
+            frozenset(str(w).lower() for w in raw.get("latin_words") or ()),
         )
 
     def _read(self, text: str) -> str:
@@ -460,7 +467,8 @@ class SafetyLayer:
         levels = self._rule_levels(normalized, context, ranking)
         opinion = Opinion(text, ranking, semantic, self.intent_of(SELF_HARM), self._physical_intent)
         if not levels and not self._speaks_against_a_guess(normalized, context, opinion):
-            levels = self._model_levels(context, ranking, opinion)
+            if self._models_can_read(normalized):
+                levels = self._model_levels(context, ranking, opinion)
         elif Level.EMERGENCY not in levels.values():
             levels |= self._confirmed_by_the_models(levels, context, opinion)
         if Level.EMERGENCY in levels.values():
@@ -578,6 +586,19 @@ class SafetyLayer:
             return normalized, context
         told = alternation(supposed).blank(normalized)
         return told, self.context(told, ranking)
+
+    def _models_can_read(self, normalized: str) -> bool:
+        """Whether the models' guess means anything: the message holds Chinese (typed or read
+        from pinyin), pinyin run together (wodeshoubeyale), or a common English word. A keyboard
+        mash (qwpoeiruty zmxncb) reads to the sentence encoder like danger. Round 41."""
+        if _CJK.search(normalized):
+            return True
+        words = _LATIN_WORD.findall(normalized.lower())
+        pinyin = self._pinyin
+        return any(w in self._latin_words for w in words) or any(
+            pinyin is not None and len(w) >= _MIN_PINYIN_LETTERS and pinyin.is_pinyin(w)
+            for w in words
+        )
 
     def _speaks_against_a_guess(self, normalized: str, context: Context, opinion: Opinion) -> bool:
         # A legal question outweighs a model's guess unless the models are very sure (round 28);

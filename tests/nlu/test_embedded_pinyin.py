@@ -113,3 +113,10 @@ def test_the_safety_layer_reads_pinyin_dangers(layer: SafetyLayer, text: str, ki
 )
 def test_everyday_pinyin_raises_nothing(layer: SafetyLayer, text: str) -> None:
     assert layer.signal(text) is None
+
+
+@pytest.mark.parametrize(("word", "pinyin"), [("liuxuebuzhi", True), ("qwpoeiruty", False)])
+def test_pinyin_run_together_is_told_from_a_keyboard_mash(
+    reader: PinyinReader, word: str, pinyin: bool
+) -> None:
+    assert reader.is_pinyin(word) is pinyin
