@@ -36,16 +36,14 @@ from knowledge_base.calculators.spec import CalculatorSpec, field_value
 from knowledge_base.calculators.tenure import (
     of_this_employer,
     read_tenure,
-    sole_length,
     typed_date,
-    whole_months_said,
+    whole_months_here,
 )
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField, When
 from nlu.numbers import NUMERAL_CHARS, parse_number
-from nlu.service_length import read_service_length
 from nlu.types import Entity
 
 NAME: Final = "annual_leave"
@@ -350,15 +348,6 @@ def _years_from_nth_year(text: str) -> str | None:
     return None
 
 
-def _a_year_or_more_here(text: str, entities: Sequence[Entity]) -> bool:
-    """The one length of work not said as a total (在船厂干了6年 beside 社保累计交了22年) is a
-    year or more at this employer, so it was here when this year began."""
-    sole = sole_length(entities, text)
-    whole = whole_months_said(sole.text, text, entities) if sole is not None else None
-    fact = read_service_length(whole) if whole else None
-    return fact is not None and fact.months >= _MONTHS_IN_A_YEAR
-
-
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """How this year went here (在这个厂干了3年 → the whole year; 进厂5个月 → joined this year)
     and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them; years of
@@ -382,8 +371,13 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
             facts["join_date"] = typed_date(tenure.joined)
         elif start.year < year:
             facts["year_status"] = WHOLE_YEAR
-    elif not tenure.left and start is None and _a_year_or_more_here(text, entities):
-        facts["year_status"] = WHOLE_YEAR  # 在船厂干了6年，社保累计交了22年
+    elif (
+        not tenure.left
+        and start is None
+        and (whole_months_here(None, text, entities) >= _MONTHS_IN_A_YEAR)
+    ):
+        # 在船厂干了6年，社保累计交了22年: the one length not said as a total is this employer's.
+        facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is None and _full_days_said(text):
         # 2025年应休10天年休假只休了3天, 今年10天年假只休了3天: a whole year's days said (shown
         # to confirm), so here all that year.

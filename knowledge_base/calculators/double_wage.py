@@ -39,6 +39,7 @@ from knowledge_base.calculators.tenure import (
     date_before,
     read_tenure,
     typed_date,
+    whole_months_here,
     whole_months_said,
 )
 from knowledge_base.calculators.texts import plain_number, yuan
@@ -46,7 +47,6 @@ from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField, When
 from knowledge_base.forms.spec import Parsed
-from nlu.service_length import read_service_length
 from nlu.types import Entity
 
 NAME: Final = "double_wage"
@@ -181,7 +181,7 @@ def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict
     if tenure.left:
         if tenure.left_on is not None:
             facts["end_date"] = typed_date(tenure.left_on)
-            months = _months_of_length(tenure.length, text, entities)
+            months = whole_months_here(tenure.length, text, entities, exact=True)
             day_known = not isinstance(tenure.left_on, MonthDate)  # not 上个月走了
             if tenure.joined is None and signed is None and months and day_known:
                 # 正好干满7个月 … 上个月底走的: the start is the length back from the last day.
@@ -201,14 +201,6 @@ def _tenure_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict
     if "start_date" in facts or any(e.entity == "date" for e in entities):
         facts["end_date"] = "今天"
     return facts
-
-
-def _months_of_length(length: str | None, text: str, entities: Sequence[Entity]) -> int:
-    """Whole months of the length at this employer when said exactly (干满7个月), else 0."""
-    said = whole_months_said(length, text, entities)
-    fact = read_service_length(said) if said else None
-    exact = fact is not None and fact.qualifier == "exact"
-    return int(fact.months) if exact and fact is not None and fact.months == int(fact.months) else 0
 
 
 def compute(inputs: Mapping[str, object]) -> CalculationResult:

@@ -317,6 +317,18 @@ def whole_months_said(here: str | None, text: str, entities: Sequence[Entity]) -
     return here if at_least >= _MONTHS_IN_A_YEAR else None
 
 
+def whole_months_here(
+    here: str | None, text: str, entities: Sequence[Entity], *, exact: bool = False
+) -> int:
+    """Whole months of the length at this employer (:func:`whole_months_said`), 0 when none is
+    known; ``exact``: only a length said exactly (干满7个月, not 一年多)."""
+    said = whole_months_said(here, text, entities)
+    fact = read_service_length(said) if said else None
+    if fact is None or (exact and fact.qualifier != "exact"):
+        return 0
+    return int(fact.months)
+
+
 def _months_of(length: str | None) -> int:
     """Whole months of a length as said (一年半 → 18; 0 for none)."""
     fact = read_service_length(length) if length else None
