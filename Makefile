@@ -49,11 +49,17 @@ run: install ## Serve the web chat + API on http://127.0.0.1:8000 (another port:
 chat: install ## Chat with the bot in this terminal (logs go to var/logs/chat.log)
 	@exec $(VENV)/bin/gongyou chat
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), a module per process at a time, so a
+# module's servers and fixtures start once. Much of it waits on servers, sockets and time-outs
+# rather than on the processor. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadscope)
+
 test: install-dev ## Everything: first run builds Rasa's 2.7 GB virtualenv and model (~18 min)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest $(PYTEST_PARALLEL)
 
 test-fast: install-dev ## Everyday tests: no Rasa, no browser (a few minutes)
-	$(VENV)/bin/python -m pytest -m "not rasa and not browser"
+	$(VENV)/bin/python -m pytest $(PYTEST_PARALLEL) -m "not rasa and not browser"
 
 lint: install-dev ## ruff (lint + format check)
 	$(VENV)/bin/ruff check .

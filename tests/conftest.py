@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -16,8 +17,31 @@ from sqlalchemy import Engine, create_engine, text
 from handoff.db import make_engine, normalize_database_url, upgrade
 from tests.nlu import rasa_prefetch
 
+
+def _redis_url_of_this_worker(url: str | None) -> str | None:
+    """``url`` with its own Redis database for this pytest-xdist worker.
+
+    Redis tests empty their database before and after each test, so two workers must not share
+    one: worker ``gwN`` uses the configured database number minus N (plus N where that would
+    reach database 0, which other users of a shared Redis expect to keep). Set in the
+    environment too, so servers a test starts as subprocesses use the same one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw") or not worker[2:].isdigit():
+        return url
+    offset = int(worker[2:])
+    if offset == 0:
+        return url
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    configured = int(path) if path.isdigit() else 0
+    database = configured - offset if configured - offset >= 1 else configured + offset
+    moved = urlunsplit(parts._replace(path=f"/{database}"))
+    os.environ["REDIS_URL"] = moved
+    return moved
+
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
-REDIS_URL = os.environ.get("REDIS_URL") or None
+REDIS_URL = _redis_url_of_this_worker(os.environ.get("REDIS_URL") or None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -133,12 +157,16 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start training the Rasa tests' model now, if they are in this run (rasa_prefetch)."""
+    """Start training the Rasa tests' model now, if they are in this run (rasa_prefetch).
+
+    First among the hooks: under xdist a worker reports its collection in this hook, and the
+    training lock must be held before any worker can start a Rasa test."""
     if not session.config.option.collectonly:
         rasa_prefetch.start(session.items)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Stop a Rasa training nobody waited for (an interrupted run) and remove its files."""
-    rasa_prefetch.stop()
+    rasa_prefetch.stop(interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED)

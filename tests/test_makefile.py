@@ -46,6 +46,11 @@ def test_tests_install_the_development_tools() -> None:
     assert "sync --frozen\n" in recipe
 
 
+def test_tests_run_in_parallel_a_module_per_worker_unless_told_not_to() -> None:
+    assert "-n 2 --dist loadscope" in make("-n", "-B", "test")
+    assert "-p no:xdist" in make("-n", "-B", "test", "TEST_WORKERS=0")
+
+
 def test_fast_tests_leave_out_rasa_and_the_browser() -> None:
     recipe = make("-n", "test-fast")
     assert '-m "not rasa and not browser"' in recipe

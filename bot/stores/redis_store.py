@@ -20,7 +20,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.stores.base import MailboxEvent, StoreUnavailableError
 from bot.stores.waiters import Waiters
 from handoff.live.bus import RESYNC, Listener, RedisBus
-from handoff.live.bus import channel as wake_channel
 
 _PREFIX = "gongyou:"
 _MAX_EVENTS_PER_KEY = 200
@@ -161,7 +160,7 @@ class RedisMailbox:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.xadd(stream, {"d": payload}, maxlen=_MAX_EVENTS_PER_KEY, approximate=True)
                 pipe.expire(stream, ttl_seconds)
-                pipe.publish(wake_channel(MAILBOX_TOPIC), key)
+                pipe.publish(self._bus.channel(MAILBOX_TOPIC), key)
                 event_id, _, _ = await pipe.execute()
         except RedisError as exc:
             raise StoreUnavailableError(str(exc)) from exc
@@ -221,7 +220,7 @@ class RedisMailbox:
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.delete(_PREFIX + "mailbox:" + key)
-                pipe.publish(wake_channel(MAILBOX_TOPIC), key)
+                pipe.publish(self._bus.channel(MAILBOX_TOPIC), key)
                 await pipe.execute()
         except RedisError as exc:
             raise StoreUnavailableError(str(exc)) from exc

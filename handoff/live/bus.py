@@ -6,8 +6,9 @@ forget): readers always read what changed by cursor from a durable store, and re
 everything after a reconnect (:data:`RESYNC`), so a lost signal only delays an update.
 
 Redis: one pattern subscription per process on one connection, whatever the number of open
-pages; each process fans the signal out to its own listeners. Embedded default: listeners are
-called in-process.
+pages; each process fans the signal out to its own listeners. Redis's pub/sub ignores the
+database number, so the channels carry it: two deployments (or two test workers) on different
+databases of one Redis never wake each other. Embedded default: listeners are called in-process.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Protocol
 
 import structlog
 from redis.asyncio import Redis
+from redis.connection import parse_url
 from redis.exceptions import RedisError
 
 from handoff.live.tasks import current_loop, stop
@@ -153,6 +155,7 @@ class RedisBus:
 
     def __init__(self, url: str) -> None:
         self._url = url
+        self._prefix = channel_prefix(url)
         self._listeners = _Listeners()
         self._task: asyncio.Task[None] | None = None
         self._publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Redis] = (
@@ -171,9 +174,13 @@ class RedisBus:
         if client is None:
             client = self._publishers[loop] = self._client()
         try:
-            await client.publish(channel(topic), message)
+            await client.publish(self.channel(topic), message)
         except RedisError:
             log.warning("wake_publish_failed")
+
+    def channel(self, topic: str) -> str:
+        """The Redis channel of a topic on this bus's database (for publishing in a pipeline)."""
+        return self._prefix + topic
 
     def listen(self, topic: str, callback: Callback) -> Listener:
         """Register a listener and make sure this process's subscriber runs."""
@@ -207,7 +214,7 @@ class RedisBus:
             client = self._client()
             pubsub = client.pubsub()
             try:
-                await pubsub.psubscribe(_CHANNEL_PREFIX + "*")
+                await pubsub.psubscribe(self._prefix + "*")
                 # Anything published while we were away is in the durable stores: re-read.
                 self.subscribed.set()
                 self._listeners.wake_all(RESYNC)
@@ -215,7 +222,7 @@ class RedisBus:
                 async for message in pubsub.listen():
                     if message.get("type") != "pmessage":
                         continue
-                    topic = _text(message["channel"]).removeprefix(_CHANNEL_PREFIX)
+                    topic = _text(message["channel"]).removeprefix(self._prefix)
                     self._listeners.wake(topic, _text(message["data"]))
             except (RedisError, OSError):
                 log.warning("wake_subscriber_reconnecting")
@@ -239,9 +246,10 @@ class RedisBus:
                 await client.aclose()
 
 
-def channel(topic: str) -> str:
-    """The Redis channel of a topic (for publishing inside another pipeline)."""
-    return _CHANNEL_PREFIX + topic
+def channel_prefix(url: str) -> str:
+    """The channels' prefix for the Redis database ``url`` names (``gongyou:wake:<db>:``)."""
+    database = parse_url(url).get("db", 0)  # type: ignore[no-untyped-call]  # redis-py lacks hints
+    return f"{_CHANNEL_PREFIX}{database}:"
 
 
 def _text(value: bytes | str) -> str:

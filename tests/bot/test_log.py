@@ -75,7 +75,9 @@ def test_scrub_keeps_words_and_masks_identifiers(
         assert secret not in scrubbed
 
 
-@pytest.mark.parametrize("token", [secrets.token_urlsafe(16), secrets.token_urlsafe(32)])
+@pytest.mark.parametrize(
+    "token", [secrets.token_urlsafe(16), secrets.token_urlsafe(32)], ids=["16-bytes", "32-bytes"]
+)
 def test_scrub_masks_random_tokens(token: str) -> None:
     assert token not in scrub_string(f"conversation={token} key={secrets.token_hex(16)}")
     assert scrub_string(token) == "[token]"

@@ -236,6 +236,7 @@ GUARDED_SETS = (
     CASES_DIR / "safety_set_blind30.yml",
     CASES_DIR / "safety_set_blind32.yml",
     CASES_DIR / "safety_set_blind33.yml",
+    CASES_DIR / "safety_set_blind34.yml",
 )
 
 

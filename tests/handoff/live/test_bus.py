@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import redis
 
-from handoff.live.bus import RESYNC, RedisBus, WakeBus
+from handoff.live.bus import RESYNC, RedisBus, WakeBus, channel_prefix
 from tests.conftest import needs_redis
 
 pytestmark = pytest.mark.anyio
@@ -25,6 +25,17 @@ def drained(queue: asyncio.Queue[str]) -> list[str]:
     while not queue.empty():
         found.append(queue.get_nowait())
     return found
+
+
+def subscribing_connections(client: redis.Redis) -> list[dict[str, str]]:
+    """Pattern-subscribed connections to the test database (another pytest-xdist worker has
+    its own database, and its subscribers are not this test's)."""
+    db = str(client.connection_pool.connection_kwargs.get("db", 0))
+    return [
+        info
+        for info in client.client_list()
+        if int(info.get("psub", 0)) > 0 and str(info.get("db")) == db
+    ]
 
 
 async def ready(bus: WakeBus) -> None:
@@ -68,7 +79,7 @@ async def test_one_subscribing_connection_for_many_listeners(redis_url: str) -> 
     await ready(bus)
     try:
         client = redis.Redis.from_url(redis_url)
-        subscribers = [c for c in client.client_list() if int(c.get("psub", 0)) > 0]
+        subscribers = subscribing_connections(client)
         client.close()
         assert len(subscribers) == 1
         await bus.publish("mailbox", "k")
@@ -102,9 +113,8 @@ async def test_listeners_resync_after_reconnecting(redis_url: str) -> None:
     assert await asyncio.wait_for(heard.get(), timeout=5) == RESYNC
     client = redis.Redis.from_url(redis_url)
     try:
-        for info in client.client_list():
-            if int(info.get("psub", 0)) > 0:
-                client.client_kill_filter(_id=info["id"])
+        for info in subscribing_connections(client):
+            client.client_kill_filter(_id=info["id"])
         # The subscriber reconnects and tells its listeners to read everything again.
         assert await asyncio.wait_for(heard.get(), timeout=10) == RESYNC
         await ready(bus)
@@ -113,3 +123,34 @@ async def test_listeners_resync_after_reconnecting(redis_url: str) -> None:
     finally:
         client.close()
         await bus.close()
+
+
+def test_channels_carry_the_database_number() -> None:
+    assert channel_prefix("redis://127.0.0.1:6379/3") == "gongyou:wake:3:"
+    assert channel_prefix("redis://127.0.0.1:6379") == "gongyou:wake:0:"
+
+
+@pytest.mark.redis
+@needs_redis
+async def test_buses_on_other_databases_do_not_wake_each_other(redis_url: str) -> None:
+    """Redis pub/sub ignores the database: the channel name keeps deployments apart."""
+    path = redis_url.rsplit("/", 1)
+    other_url = f"{path[0]}/{(int(path[1]) + 8) % 16}" if path[1].isdigit() else redis_url + "/8"
+    here, elsewhere = RedisBus(redis_url), RedisBus(other_url)
+    heard_here: asyncio.Queue[str] = asyncio.Queue()
+    heard_elsewhere: asyncio.Queue[str] = asyncio.Queue()
+    here.listen("console", heard_here.put_nowait)
+    elsewhere.listen("console", heard_elsewhere.put_nowait)
+    await ready(here)
+    await ready(elsewhere)
+    try:
+        await elsewhere.publish("console", "org-elsewhere")
+        await here.publish("console", "org-here")
+        assert await next_message(heard_here) == "org-here"
+        assert await next_message(heard_elsewhere) == "org-elsewhere"
+        await asyncio.sleep(0.2)
+        assert [m for m in drained(heard_here) if m != RESYNC] == []
+        assert [m for m in drained(heard_elsewhere) if m != RESYNC] == []
+    finally:
+        await here.close()
+        await elsewhere.close()
