@@ -150,6 +150,9 @@ def stop(*, interrupted: bool = False) -> None:
         _job.cancel()
     if _keeper is not None:
         _keeper.join()
+        # The model is in the cache (or training failed): a worker that looks for the lock
+        # from now on finds none, goes on, and restores or trains as it would alone.
+        _lock_path().unlink(missing_ok=True)
     if _workdir is not None:
         shutil.rmtree(_workdir, ignore_errors=True)
     _release_lock()
