@@ -31,7 +31,12 @@ from knowledge_base.calculators.base import TODAY, CalculationResult, WorkTime
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
-from knowledge_base.calculators.tenure import of_this_employer, only_employer, said_as_total
+from knowledge_base.calculators.tenure import (
+    date_as_typed,
+    of_this_employer,
+    only_employer,
+    said_as_total,
+)
 from knowledge_base.calculators.wages import HOURS_PER_DAY
 from knowledge_base.forms.engine import (
     Accepted,
@@ -269,6 +274,8 @@ def _as_typed(entity: Entity) -> str:
     the words may have put the verb in another clause), otherwise the amount itself — the
     words may state two facts (国庆7天: three holiday days and four rest days) or hold the days
     beside the hours worked on each (两天也叫去加班 每天8个钟: 16 hours)."""
+    if entity.entity == "date":
+        return date_as_typed(entity)  # 去年（2025年）6月1号
     fact = WorkTimeFact.from_value(str(entity.value)) if entity.entity == "work_time" else None
     if fact is None:
         return entity.text

@@ -190,10 +190,15 @@ def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | 
     return None
 
 
+def date_as_typed(entity: Entity) -> str:
+    """A date entity's words as the worker would type the date alone: in 去年（2025年）5月 the
+    bracket between the year and the month is not part of the date."""
+    return entity.text.replace(")", "").replace("）", "")
+
+
 def entity_day(entity: Entity, today: date) -> date | None:
     """The day a date entity tells, read against ``today`` (今年7月1号, 2021年3月)."""
-    # 去年（2025年）5月: the bracket between the year and the month is not part of the date.
-    said = normalize(entity.text).replace(")", "").replace("）", "")
+    said = normalize(date_as_typed(entity))
     day = _day_before(said, today, ahead=False)
     if day is not None:
         return day

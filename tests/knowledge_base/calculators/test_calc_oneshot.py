@@ -294,6 +294,10 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
         # A year in brackets after a relative one: from 2025-03, 11 months at most.
         ("我去年（2025年）3月进的厂，一直没签合同，月薪4000，二倍工资有多少", "calc_double_wage",
          44000.0),
+        # Tenth session (probe 20): the bracketed year before a long clause still fills the first
+        # date in order (2025-05-01 to 2026-01-01: 7 months doubled).
+        ("去年（2025年）5月1号朋友介绍我进了个电子厂，月薪4000，一直没签合同，今年1月1号才签，"
+         "二倍工资多少", "calc_double_wage", 28000.0),
         # 前前后后 with no other employer named is this job's length: 8 months, 7 of them double.
         ("老板一直没和我签合同，前前后后做了8个月就辞职了，月薪4000", "calc_double_wage", 28000.0),
         # Renting is a cost; the local average with 是每月 before it caps the wage at 3 × 8000
