@@ -20,7 +20,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -33,8 +32,6 @@ from nlu.settings import PROJECT_ROOT
 # DIET's epochs for the tests' model (config.yml's own 100 take three times as long).
 TEST_DIET_EPOCHS = 30
 MODEL_NAME = "test"
-# How long a worker waits for another worker's training before training itself.
-WAIT_FOR_OTHER_WORKER_SECONDS = 3600
 
 _job: rasa_runtime.TrainingJob | None = None
 _workdir: Path | None = None
@@ -112,19 +109,11 @@ def _release_lock() -> None:
 
 
 def _wait_for_other_worker() -> None:
-    """Block until no worker holds the training lock (its model is then in the cache)."""
-    deadline = time.monotonic() + WAIT_FOR_OTHER_WORKER_SECONDS
+    """Block until no worker holds the training lock (its model is then in the cache). The
+    first worker always lets go: its training ends, fails or times out (``TrainingJob.wait``)."""
     with _lock_path().open("ab") as lock:
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(2)
-                continue
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def model(workdir: Path) -> Path:
