@@ -68,9 +68,11 @@ def test_the_read_safety_sets_train_the_model_and_the_blind_ones_do_not() -> Non
     assert not trained & {
         "safety_set_blind.yml",
         "safety_set_blind30.yml",
+        "safety_set_blind31.yml",
         "safety_set_blind32.yml",
         "safety_set_blind33.yml",
         "safety_set_blind34.yml",
+        "safety_set_blind35.yml",
         "safety_set_fresh.yml",
     }
 
