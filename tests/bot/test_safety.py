@@ -233,11 +233,11 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind27.yml",
     SAFETY_SETS_DIR / "safety_set_blind28.yml",
     SAFETY_SETS_DIR / "safety_set_blind29.yml",
-    CASES_DIR / "safety_set_blind30.yml",
-    CASES_DIR / "safety_set_blind31.yml",
-    CASES_DIR / "safety_set_blind32.yml",
-    CASES_DIR / "safety_set_blind33.yml",
-    CASES_DIR / "safety_set_blind34.yml",
+    SAFETY_SETS_DIR / "safety_set_blind30.yml",
+    SAFETY_SETS_DIR / "safety_set_blind31.yml",
+    SAFETY_SETS_DIR / "safety_set_blind32.yml",
+    SAFETY_SETS_DIR / "safety_set_blind33.yml",
+    SAFETY_SETS_DIR / "safety_set_blind34.yml",
     CASES_DIR / "safety_set_blind35.yml",
 )
 
