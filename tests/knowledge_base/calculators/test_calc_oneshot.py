@@ -124,6 +124,10 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # Cantonese 先同我簽 after the day of signing: 2026-04-01 to 2026-05-31, 2 × 4350.
         ("我2026年3月1號返工，老細拖到6月1號先同我簽合同，月薪4350，雙倍人工幾多",
          "calc_double_wage", 8700.0),
+        # Probe 22: the works moving away and the contract ended when the worker could not
+        # follow (第四十条第三项) is economic compensation: 1年零2个月 → 1.5 × 2900.
+        ("厂子要搬到外省去，我没跟过去，厂里就和我解除劳动合同了。干了1年零2个月，平均月工资两千九，补偿多少",
+         "calc_compensation", 4350.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
