@@ -345,3 +345,27 @@ def test_a_last_day_without_its_year_after_an_earlier_year_is_asked() -> None:
     text = "2021年3月2号进厂，做到10月31号，公司说协商解除，月薪4000，补偿多少"
     result = calculate(text, intent="calc_compensation", today=TODAY)
     assert result is not None and "end_date" in result.missing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "老板今天叫我明天别来了，没有理由。我是2021年4月15号入职的，平均工资5500，违法辞退能拿多少",
+        # The day in brackets is today's; the other is the first day (probe 20).
+        "老板今天（{today}）突然叫我明天别来了，啥理由也没有。我是2021年4月15号入职的，平均工资5500，能拿多少",
+    ],
+)
+def test_a_dismissal_said_as_today_ends_today(text: str) -> None:
+    said = text.format(today=f"{TODAY.month}月{TODAY.day}号")
+    result = calculate(said, intent="calc_compensation", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    # 2021-04-15 to TODAY (2026-11-22): 5 years 7 months → N = 6, 2N × 5500.
+    assert float(result.result.amount or 0) == 66000.0
+
+
+def test_a_dismissal_with_its_own_day_keeps_that_day() -> None:
+    """明天不用来了 said on a day the message names (2024年9月1号) is not today (probe 7)."""
+    text = "我2021年3月1号进的厂 2024年9月1号主管说明天不用来了 没说理由 月薪6000 违法解除要赔多少"
+    result = calculate(text, intent="calc_compensation", today=TODAY)
+    assert result is not None and result.result is not None
+    assert float(result.result.amount or 0) == 48000.0
