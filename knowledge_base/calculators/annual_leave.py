@@ -353,7 +353,8 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them; years of
     work from when the worker began working (1995年3月参加工作). Leaving
     with neither a join date nor a year here says nothing of the year's start, so the status
-    is left to ask; the day of leaving is read when said before the leaving word."""
+    is left to ask; the day of leaving is read when said before the leaving word. A year
+    spanned from 1 January to 31 December (今年1月1号到12月31号都在这个厂) is the whole year."""
     facts: dict[str, str] = {}
     tenure = read_tenure(text, entities, today)
     start = tenure.start()
@@ -377,6 +378,9 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
         and (whole_months_here(None, text, entities) >= _MONTHS_IN_A_YEAR)
     ):
         # 在船厂干了6年，社保累计交了22年: the one length not said as a total is this employer's.
+        facts["year_status"] = WHOLE_YEAR
+    elif start is None and _calendar_year_said(text):
+        # 今年1月1號到12月31號都喺同一間廠: here the whole year, said by its first and last day.
         facts["year_status"] = WHOLE_YEAR
     elif not tenure.left and start is None and _full_days_said(text):
         # 2025年应休10天年休假只休了3天, 今年10天年假只休了3天: a whole year's days said (shown
@@ -434,6 +438,20 @@ def _days_of_leave() -> re.Pattern[str]:
         rf"(?:{entitled})(?:{names})?{_DAY_COUNT}|{_DAY_COUNT}(?:的)?(?:带薪)?(?:{names})"
         rf"|(?:{names}){_DAY_COUNT}"
     )
+
+
+@lru_cache(maxsize=1)
+def _calendar_year() -> re.Pattern[str]:
+    """A whole calendar year by its first and last day (1月1号到12月31号, 1月1日至12月31日)."""
+    links = "|".join(map(re.escape, _message_words("calendar_year_links")))
+    names = "|".join(map(re.escape, _message_words("calendar_year_names")))
+    day = "(?:日|号)?"
+    return re.compile(rf"1月1{day}(?:起)?(?:{links})(?:{names})?12月31{day}")
+
+
+def _calendar_year_said(text: str) -> bool:
+    """Whether the message spans a calendar year from 1 January to 31 December."""
+    return _calendar_year().search(normalize(text)) is not None
 
 
 def _full_days_said(text: str) -> bool:

@@ -128,6 +128,10 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # follow (第四十条第三项) is economic compensation: 1年零2个月 → 1.5 × 2900.
         ("厂子要搬到外省去，我没跟过去，厂里就和我解除劳动合同了。干了1年零2个月，平均月工资两千九，补偿多少",
          "calc_compensation", 4350.0),
+        # Probe 22: the whole year said by its first and last day: 8 years → 5 days, 4 unused
+        # × 200 × 200%.
+        ("工龄8年，今年1月1号到12月31号都在这个厂，年假只休了1天，月薪4350，没休的补多少",
+         "calc_annual_leave", 1600.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
