@@ -39,7 +39,7 @@ from knowledge_base.calculators.display import service_length_text
 from knowledge_base.calculators.min_wage_table import load_data
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
-from knowledge_base.calculators.tenure import date_as_typed, entity_day
+from knowledge_base.calculators.tenure import date_as_typed, entity_day, read_tenure
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField
@@ -320,8 +320,8 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     """The last 12 months' wage told in parts (前6个月每月4000 后6个月每月5000), as typed at the
     wage question (its average is worked out there), or as their total (12个月加起来一共64800),
     the local average wage said (当地上年度职工月平均工资是11000), a last day told without
-    its year after a first day of this year, and a dismissal said to happen today (老板今天叫我
-    明天别来了: the last day is today) when the message names no other day for it."""
+    its year after a first day of this year, and a dismissal said to happen today (今天被辞退了,
+    老板叫我明天别来了: the last day is today) when the message names no other day for it."""
     facts: dict[str, str] = {}
     parts = wage_parts(text)
     total = monthly_from_total(text) if parts is None else None
@@ -332,24 +332,34 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     local = read_local_average(text)
     if local is not None:
         facts["local_avg_wage"] = str(local)
+    return facts | _last_day(text, entities, today)
+
+
+def _last_day(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
+    """The last day as the message tells it (and, beside today, the first), or nothing."""
     end = _end_this_year(entities, today)
     if end is not None:
-        facts["end_date"] = end
-        return facts
+        return {"end_date": end}
     # 老板今天（12月7号）叫我明天别来了 … 2021年4月15号入职: the day said beside 今天 is today,
     # the one other day the first. Two other days (进厂 … 2024年9月1号说明天不用来了): the
     # dismissal has its own day, left to the dates.
     days = [e for e in entities if e.entity == "date"]
     others = [e for e in days if entity_day(e, today) != today]
-    if len(others) <= 1 and _ends_today(text):
-        facts["end_date"] = today.isoformat()
-        if len(others) == 1 and len(days) == len(others) + 1:
-            facts["start_date"] = date_as_typed(others[0])
-    return facts
+    if len(others) > 1:
+        return {}
+    # 今天被辞退了: the leaving reading shared by the calculators (tenure) tells the day.
+    left_today = read_tenure(text, entities, today).left_on == today
+    if not (left_today or _ends_today(text)):
+        return {}
+    said = {"end_date": today.isoformat()}
+    if len(others) == 1 and len(days) == len(others) + 1:
+        said["start_date"] = date_as_typed(others[0])
+    return said
 
 
 def _ends_today(text: str) -> bool:
-    """The message says the dismissal happens today (今天被辞退了, 老板叫我明天别来了)."""
+    """The message says the dismissal happens today in words the leaving reading does not
+    hold (老板叫我明天别来了, 今天把我炒了)."""
     norm = normalize(text)
     words = texts.words(f"{NAME}.message.ends_today")
     return any(said_unnegated(normalize(word), norm) for word in words)
