@@ -241,6 +241,7 @@ GUARDED_SETS = (
     CASES_DIR / "safety_set_blind35.yml",
     SAFETY_SETS_DIR / "safety_set_blind36.yml",
     CASES_DIR / "safety_set_blind37.yml",
+    CASES_DIR / "safety_set_blind38.yml",
 )
 
 
