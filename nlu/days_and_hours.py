@@ -13,7 +13,8 @@ from typing import Final, cast
 from nlu.phrase_facts import Found, WorkTimeFact
 from nlu.phrase_rules import PhraseRules
 from nlu.phrase_text import clause_end
-from nlu.weekends import Weekends, each_weekend, find_weekends
+from nlu.weekends import Weekends, each_weekend, find_one_weekend, find_weekends
+from nlu.work_verbs import worked_unnegated
 
 #: Hours a day beside a count of days (4个周六 … 每天8小时) are at most a day's.
 _MAX_DAY_HOURS: Final = 24
@@ -143,6 +144,12 @@ def weekends_worked(norm: str, facts: list[Found], rules: PhraseRules) -> list[F
         if each_weekend(between, rules.weekend_each_words, rules.total_words):
             total = WorkTimeFact("rest_day", fact.amount * weekends.count, "d", None)
             out[index] = Found(total, days.start, days.end)
+    cues = (rules.weekend_one_week_cues, rules.weekend_saturday)
+    for weekend in find_one_weekend(norm, *cues):
+        # 上个礼拜六同礼拜日都返咗工: that weekend's two days, worked.
+        both = _both_days_of_each(norm, weekend, out, rules)
+        if both is not None:
+            out = sorted([*out, both], key=lambda f: f.start)
     return out
 
 
@@ -179,7 +186,7 @@ def _both_days_of_each(
     said = norm[match.end() : end].lstrip("都也两天")
     if said.startswith(rules.off_after):
         return None
-    if not any(verb in said for verb in (*rules.work_verbs, *rules.overtime_verbs)):
+    if not worked_unnegated(said, rules):  # 都没加班: no work
         return None
     counted = any(
         isinstance(f.fact, WorkTimeFact) and f.fact.unit == "d" and weekends.end <= f.start < end

@@ -291,7 +291,7 @@ _DURATION_RE: Final = re.compile(
 #: 俩 and 仨 hold their 个 (十年零俩月 is ten years and two months, 仨月 three months).
 _WITH_GE: Final = "俩仨"
 _YEARS_AND_MONTHS_RE: Final = re.compile(
-    rf"{_N}年(?P<ling>零)?(?:(?P<num2>{NUMERAL})个|(?P<pair>[{_WITH_GE}]))(?P<extra>半|多)?月"
+    rf"{_N}年(?P<ling>零|又)?(?:(?P<num2>{NUMERAL})个|(?P<pair>[{_WITH_GE}]))(?P<extra>半|多)?月"
 )
 _HALF_DURATION_RE: Final = re.compile(r"半(?P<mid>个)?(?P<unit>月|年|天|周|星期|礼拜)(?!级)")
 #: Cantonese days counted with 日 after a verb's 咗 or 足 (返咗22日工, 做咗三日): days, where

@@ -74,6 +74,8 @@ class PhraseRules:
     weekend_saturday: tuple[str, ...]
     weekend_sunday: tuple[str, ...]
     weekend_both_joiners: tuple[str, ...]
+    #: One weekend named by when it was (上个礼拜六同礼拜日): the words before its two days.
+    weekend_one_week_cues: tuple[str, ...]
     #: Before an amount, a total, not each day's or weekend's (一共干了12个钟).
     total_words: tuple[str, ...]
     #: Before days counted after daily overtime: more days, not the same (另外还加了2天).
@@ -177,6 +179,7 @@ class PhraseRules:
             weekend_saturday=words(weekends.get("saturday") or ()),
             weekend_sunday=words(weekends.get("sunday") or ()),
             weekend_both_joiners=words(weekends.get("both_joiners") or ()),
+            weekend_one_week_cues=words(weekends.get("one_week_cues") or ()),
             total_words=words(time["total_words"]),
             more_days_words=words(time["more_days_words"]),
             new_fact_words=words(time["new_fact_words"]),

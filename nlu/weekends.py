@@ -45,6 +45,23 @@ def find_weekends(norm: str, words: Sequence[str]) -> list[Weekends]:
     return found
 
 
+@lru_cache(maxsize=4)
+def _one_week_pattern(cues: tuple[str, ...], saturday: tuple[str, ...]) -> re.Pattern[str]:
+    def either(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(f"(?:{either(cues)})的?(?=(?:{either(saturday)}))")
+
+
+def find_one_weekend(norm: str, cues: Sequence[str], saturday: Sequence[str]) -> list[Weekends]:
+    """One weekend named by when it was, right before its Saturday (上个礼拜六, 上周六): one
+    weekend each, for its two days named together after (上个礼拜六同礼拜日都返咗工)."""
+    if not cues or not saturday:
+        return []
+    pattern = _one_week_pattern(tuple(cues), tuple(saturday))
+    return [Weekends(m.start(), m.end(), 1) for m in pattern.finditer(norm)]
+
+
 def each_weekend(between: str, each_words: Sequence[str], total_words: Sequence[str]) -> bool:
     """Whether days said after a count of weekends, with ``between`` in the middle, are each
     weekend's (每个周末 … 两天, 都加了一天班), not a total (一共加了4天)."""

@@ -224,7 +224,7 @@ def parse_work_time(raw: str) -> ParseOutcome:
 
 
 _SPAN: Final = re.compile(
-    rf"^(?:(?P<years>{_NUMBER}){_YEAR_UNIT}(?P<yhalf>{_HALF})?(?:零)?)?"
+    rf"^(?:(?P<years>{_NUMBER}){_YEAR_UNIT}(?P<yhalf>{_HALF})?(?:零|又)?)?"
     rf"(?:(?P<months>{_NUMBER})(?:个)?(?P<mhalf>{_HALF})?(?:{_MONTH_UNIT}))?$"
 )
 

@@ -51,6 +51,13 @@ CASES: list[tuple[str, PhrasesFound]] = [
     ("两个周末礼拜六礼拜天都返工", [("work_time", "rest_day:4d", "礼拜六礼拜天")]),
     # ... not when they are the days off.
     ("两个周末星期六星期天都休息", []),
+    # ... nor when the clause denies the work (2026-12-07: 都没加班 used to count).
+    ("两个周末，星期六星期日都没开工", []),
+    # Twelfth session (probe 23): one weekend named by when it was, both its days worked.
+    ("上个礼拜六同礼拜日都返咗工，每日8个钟",
+     [("work_time", "rest_day:16h", "礼拜六同礼拜日都返咗工，每日8个钟")]),
+    ("上周六周日都加班了", [("work_time", "rest_day:2d", "周六周日")]),
+    ("上周六周日都没加班", []),
 ]  # fmt: skip
 
 

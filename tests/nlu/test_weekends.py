@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlu.phrase_rules import load_phrase_rules
-from nlu.weekends import each_weekend, find_weekends
+from nlu.weekends import each_weekend, find_one_weekend, find_weekends
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,18 @@ def test_weekends_counted(text: str, counts: list[int]) -> None:
 def test_days_after_weekends_are_each_weekends_only_when_said_so(between: str, each: bool) -> None:
     rules = load_phrase_rules()
     assert each_weekend(between, rules.weekend_each_words, rules.total_words) is each
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("上个礼拜六同礼拜日都返咗工", [0]),
+        ("上周六周日都加班了", [0]),
+        ("周六周日都加班", []),  # which weekend is not said: maybe every one
+    ],
+)
+def test_one_weekend_named_by_when_it_was(text: str, starts: list[int]) -> None:
+    rules = load_phrase_rules()
+    found = find_one_weekend(text, rules.weekend_one_week_cues, rules.weekend_saturday)
+    assert [w.start for w in found] == starts
+    assert all(w.count == 1 for w in found)

@@ -323,6 +323,16 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
         # Cantonese leaving after a day: 2025-04-01 to 2025-10-31 without a contract: 6 months.
         ("我2025年4月1号返工，冇签合同，做到2025年10月31号我辞咗工，月薪4000，双倍工资几多",
          "calc_double_wage", 24000.0),
+        # Twelfth session (probe 23). 又 joins years and months as 零 does: 11 years 8 months
+        # is 12 months' pay.
+        ("公司经济性裁员，我在这家公司工作了11年又8个月，离职前12个月平均工资4000",
+         "calc_compensation", 48000.0),
+        # One weekend named by when it was, both days worked: 5000 ÷ 21.75 ÷ 8 × 16 × 200%.
+        ("一个月5千，上个礼拜六同礼拜日都返咗工，每日8个钟，冇补休，加班费几多",
+         "calc_overtime", 919.54),
+        # A monthly wage typed by sound (月心): 3800 ÷ 174 × 32 × 200%.
+        ("我月心3800，这个月周六加班了4天每天8小时，没有倒休，加班费怎么算", "calc_overtime",
+         1397.7),
     ],
 )  # fmt: skip
 def test_probe_13_and_15_phrasings(text: str, intent: str, amount: float) -> None:

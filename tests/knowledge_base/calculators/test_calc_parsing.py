@@ -125,6 +125,7 @@ def test_days(text: str, value: Decimal) -> None:
         ("18", D(18)),
         ("三个月", D(3)),
         ("1年零3个月", D(15)),
+        ("11年又8个月", D(140)),
     ],
 )
 def test_months(text: str, months: Decimal) -> None:
