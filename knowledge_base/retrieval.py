@@ -21,7 +21,6 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
@@ -117,8 +116,12 @@ class KbTokenizer:
         tokens = self.words(clean)
         if self.bigrams:
             tokens.extend(["#" + bigram for bigram in _CJK_BIGRAM.findall(clean)])
-        tokens.extend([f"={term}" for term in self.lexicon.expansions(clean)])
+        tokens.extend(self.expansions(clean))
         return tokens
+
+    def expansions(self, clean: str) -> list[str]:
+        """The synonym expansions of normalised text, as tokens (``=`` and the term)."""
+        return [f"={term}" for term in self.lexicon.expansions(clean)]
 
 
 class TokenCache:
@@ -187,12 +190,24 @@ class ArticleHit(NamedTuple):
 class Retrieval:
     """What the indexes found for one question, best first."""
 
-    tokens: tuple[str, ...]
+    #: The question's words, then its synonym expansions ("=…"): its tokens but the bigrams.
+    concepts: tuple[str, ...]
     entries: tuple[EntryHit, ...]
     articles: tuple[ArticleHit, ...]
     known_share: float
     #: The question after normalisation (knowledge_base.synonyms.normalize).
     text: str = ""
+    #: Whether the question was also matched by its CJK character bigrams.
+    bigrams: bool = True
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Every token the question was matched by, as ``KbTokenizer.tokens`` cuts it (the
+        bigrams are matched as ids and only spelled out here, when asked)."""
+        words = [t for t in self.concepts if t[0] != "="]
+        expansions = self.concepts[len(words) :]
+        bigrams = ["#" + b for b in _CJK_BIGRAM.findall(self.text)] if self.bigrams else []
+        return (*words, *bigrams, *expansions)
 
     @property
     def best_entry(self) -> EntryHit | None:
@@ -411,6 +426,7 @@ class Retriever:
         self._article_coverage = slice(
             n_scored + n_entries, n_scored + n_entries + len(article_docs)
         )
+        self._bigram_ids = _BigramIds(vocab)
         known = (self.phrasings.present | self.article_block.present).tolist()
         # Python lists: indexing them per token is several times cheaper than numpy arrays.
         self._term_kinds: list[int] = [
@@ -436,43 +452,65 @@ class Retriever:
         clean = normalize(text, self.tokenizer.lexicon)
         # Cut exactly as the indexed phrasings were (jieba's guessing of unknown words
         # included), so a question and a phrasing that share a word share its token.
-        tokens = self.tokenizer.tokens_of_normalized(clean)
-        return self.rank(clean, tokens, k_entries=k_entries, k_articles=k_articles)
+        words = self.tokenizer.words(clean)
+        bigram_ids = self._bigram_ids(clean) if self.tokenizer.bigrams else _NO_IDS
+        parts = _QuestionParts(words, bigram_ids, self.tokenizer.expansions(clean))
+        return self._ranked(clean, parts, k_entries, k_articles)
 
     def rank(
         self, clean: str, tokens: list[str], *, k_entries: int = 10, k_articles: int = 10
     ) -> Retrieval:
-        """Rank entries and articles for a question already normalised and cut into tokens."""
-        if not tokens:
-            return Retrieval((), (), (), 0.0, clean)
-        query = self._question_terms(tokens)
+        """Rank entries and articles for a question already normalised and cut into tokens
+        (``KbTokenizer.tokens_of_normalized``: words, bigrams, expansions)."""
+        bigrams = [self._vocab.get(token) for token in tokens if token[0] == "#"]
+        parts = _QuestionParts(
+            [token for token in tokens if token[0] not in "#="],
+            np.array([term for term in bigrams if term is not None], dtype=np.int64),
+            [token for token in tokens if token[0] == "="],
+        )
+        return self._ranked(clean, parts, k_entries, k_articles)
+
+    def _ranked(
+        self, clean: str, parts: _QuestionParts, k_entries: int, k_articles: int
+    ) -> Retrieval:
+        concepts = (*parts.words, *parts.expansions)
+        bigrams = self.tokenizer.bigrams
+        query = self._question_terms(parts)
+        if not len(query.keys):
+            return Retrieval(concepts, (), (), query.known_share, clean, bigrams)
         sums = self._postings.sums(query.keys)
         entry_hits = self._entry_hits(sums, query, k_entries)
         article_hits = self._article_hits(sums, query, k_articles)
-        return Retrieval(tuple(tokens), entry_hits, article_hits, query.known_share, clean)
+        return Retrieval(concepts, entry_hits, article_hits, query.known_share, clean, bigrams)
 
-    def _question_terms(self, tokens: list[str]) -> _Query:
-        """The question's posting keys: every indexed token's weights (repeats count again),
-        then the distinct concepts' coverage (words and synonym expansions, not bigrams);
-        with the number of concepts no index knows and the share of words some index knows.
-        """
-        terms = list(map(self._vocab.get, tokens))
-        ids = [term for term in terms if term is not None]
-        kinds = list(map(self._term_kinds.__getitem__, ids))
-        concepts = list(dict.fromkeys(compress(ids, kinds)))
-        known = kinds.count(_KNOWN_WORD)
-        words = known + kinds.count(_WORD)
+    def _question_terms(self, parts: _QuestionParts) -> _Query:
+        """The question's posting keys: every indexed token's weights (repeats count again:
+        words, bigrams, expansions, in that order), then the distinct concepts' coverage (words
+        and synonym expansions, not bigrams); with the number of concepts no index knows and
+        the share of words some index knows."""
+        get = self._vocab.get
+        word_ids = [term for term in map(get, parts.words) if term is not None]
+        expansion_ids = [term for term in map(get, parts.expansions) if term is not None]
+        concepts = list(dict.fromkeys(word_ids + expansion_ids))
+        known = list(map(self._term_kinds.__getitem__, word_ids)).count(_KNOWN_WORD)
         unseen: set[str] = set()
-        if len(ids) < len(tokens):
-            for token, term in zip(tokens, terms, strict=True):
-                if term is None and token[0] != "#":
-                    words += token[0] != "="
-                    unseen.add(token)
-        keys = np.array([*ids, *concepts], dtype=np.int64)
+        if len(word_ids) < len(parts.words) or len(expansion_ids) < len(parts.expansions):
+            unseen.update(t for t in (*parts.words, *parts.expansions) if t not in self._vocab)
+        n_words = len(parts.words)
+        keys = np.concatenate(
+            (
+                np.array(word_ids, dtype=np.int64),
+                parts.bigram_ids,
+                np.array(expansion_ids + concepts, dtype=np.int64),
+            )
+        )
         keys *= 2
-        keys[len(ids) :] += 1
+        keys[len(keys) - len(concepts) :] += 1
         return _Query(
-            keys, np.array(concepts, dtype=np.int64), len(unseen), known / words if words else 0.0
+            keys,
+            np.array(concepts, dtype=np.int64),
+            len(unseen),
+            known / n_words if n_words else 0.0,
         )
 
     @staticmethod
@@ -496,6 +534,61 @@ class Retriever:
         denominator = self._concept_weight(block, query)
         rows = _best(scores, sums[self._article_coverage], denominator, k, self._article_keys)
         return tuple(map(ArticleHit._make, rows))
+
+
+class _QuestionParts(NamedTuple):
+    """A normalised question cut as the indexes were: its words, the vocabulary ids of its
+    CJK bigrams (found with numpy: ``_BigramIds``), its synonym expansions ("=…")."""
+
+    words: list[str]
+    bigram_ids: IntArray
+    expansions: list[str]
+
+
+_NO_IDS: Final[IntArray] = np.zeros(0, dtype=np.int64)
+_CJK_FIRST: Final = 0x4E00
+_CJK_SPAN: Final = 0x9FFF - 0x4E00 + 1  # [\u4e00-\u9fff], as _CJK_BIGRAM
+
+
+class _BigramIds:
+    """The vocabulary ids of a text's CJK character bigrams (those the indexes hold), left to
+    right: what looking up ``"#" + bigram`` for each of ``_CJK_BIGRAM.findall`` gives, with a
+    few numpy calls instead of a string and a dictionary lookup per bigram (a long
+    question's bigrams are most of its tokens)."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        pairs = sorted(
+            (code, term)
+            for token, term in vocab.items()
+            if (code := _bigram_code(token)) is not None
+        )
+        self._codes = np.array([code for code, _ in pairs], dtype=np.int64)
+        self._ids = np.array([term for _, term in pairs], dtype=np.int64)
+
+    def __call__(self, clean: str) -> IntArray:
+        """Ids of the bigrams of ``clean`` that the vocabulary holds, in text order."""
+        if not len(self._codes) or len(clean) < 2:
+            return _NO_IDS
+        points = np.frombuffer(clean.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        offsets = points.astype(np.int64) - _CJK_FIRST
+        cjk = (offsets >= 0) & (offsets < _CJK_SPAN)
+        pair = cjk[:-1] & cjk[1:]
+        codes = offsets[:-1][pair] * _CJK_SPAN + offsets[1:][pair]
+        at = np.searchsorted(self._codes, codes)
+        at[at == len(self._codes)] = 0
+        held = self._codes[at] == codes
+        found: IntArray = self._ids[at[held]]
+        return found
+
+
+def _bigram_code(token: str) -> int | None:
+    """A bigram token's ("#" and two CJK characters) number, or None for other tokens."""
+    if len(token) != 3 or token[0] != "#":
+        return None
+    first, second = ord(token[1]) - _CJK_FIRST, ord(token[2]) - _CJK_FIRST
+    if not (0 <= first < _CJK_SPAN and 0 <= second < _CJK_SPAN):
+        return None
+    return first * _CJK_SPAN + second
 
 
 class _Query(NamedTuple):
