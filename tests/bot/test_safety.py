@@ -240,8 +240,9 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind34.yml",
     CASES_DIR / "safety_set_blind35.yml",
     SAFETY_SETS_DIR / "safety_set_blind36.yml",
-    CASES_DIR / "safety_set_blind37.yml",
+    SAFETY_SETS_DIR / "safety_set_blind37.yml",
     CASES_DIR / "safety_set_blind38.yml",
+    CASES_DIR / "safety_set_blind39.yml",
 )
 
 
