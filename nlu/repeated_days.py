@@ -57,3 +57,25 @@ def refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
         for f in found
         if isinstance(f.fact, WorkTimeFact) and f.end <= q.start
     )
+
+
+def without_totals_named_again(norm: str, found: list[Found]) -> list[Found]:
+    """这16个小时 after 两个周六各加班8小时 (put together as 16 hours): a total named again
+    once days and their hours are one total, not more work."""
+    kept: list[Found] = []
+    for f in found:
+        fact = f.fact
+        again = (
+            isinstance(fact, WorkTimeFact)
+            and fact.per is None
+            and norm[: f.start].endswith(BACK_REFERENCES)
+            and any(
+                isinstance(k.fact, WorkTimeFact)
+                and k.end <= f.start
+                and (k.fact.unit, k.fact.amount, k.fact.per) == (fact.unit, fact.amount, None)
+                for k in kept
+            )
+        )
+        if not again:
+            kept.append(f)
+    return kept

@@ -63,7 +63,13 @@ from nlu.phrase_text import (
     strip_head,
     strip_tail,
 )
-from nlu.repeated_days import count_of_unplaced, refers_back, same_days_again, whole_day_of_counted
+from nlu.repeated_days import (
+    count_of_unplaced,
+    refers_back,
+    same_days_again,
+    whole_day_of_counted,
+    without_totals_named_again,
+)
 from nlu.shift_hours import find_shift_spans
 from nlu.tokenizer import normalize
 from nlu.week_ranges import find_week_ranges
@@ -280,7 +286,8 @@ def find_work_times(
         need_verb=need_verb,
     )
     facts = weekends_worked(norm, monthly_hours(norm, quantities, [*found, *counted]), rules)
-    return days_with_their_hours(days_of_daily_overtime(norm, facts, rules))
+    together = days_with_their_hours(days_of_daily_overtime(norm, facts, rules))
+    return without_totals_named_again(norm, together)
 
 
 def _before_new_fact(norm: str, start: int, end: int, rules: PhraseRules) -> int:

@@ -308,8 +308,9 @@ _NTH_YEAR_REACH: Final = 8
 @lru_cache(maxsize=1)
 def _taken_pattern() -> re.Pattern[str]:
     only = "|".join(re.escape(w) for w in texts.words(f"{NAME}.message.only_words"))
+    names = "|".join(re.escape(w) for w in texts.words(f"{NAME}.message.leave_names"))
     return re.compile(
-        rf"(?:(?:休|请|放|歇)(?:了|过|咗)|(?:{only})(?:休|请|放|歇)(?:了|过|咗)?)"
+        rf"(?:(?:休|请|放|歇)(?:了|过|咗)|(?:{only})(?:休|请|放|歇)(?:了|过|咗)?(?:{names})?)"
         rf"(\d+|[{NUMERAL_CHARS}]{{1,3}})(?:天|日)(.{{0,3}})"
     )
 
@@ -449,9 +450,21 @@ def _calendar_year() -> re.Pattern[str]:
     return re.compile(rf"1月1{day}(?:起)?(?:{links})(?:{names})?12月31{day}")
 
 
+@lru_cache(maxsize=1)
+def _whole_year_here() -> re.Pattern[str]:
+    """A whole year said at this employer (全年都搁这单位上班, 一整年都在这个厂头)."""
+    whole, at, here = (
+        "|".join(map(re.escape, sorted(_message_words(key), key=len, reverse=True)))
+        for key in ("whole_year_words", "whole_year_at", "whole_year_here")
+    )
+    return re.compile(rf"(?:{whole})(?:{at})(?:{here})")
+
+
 def _calendar_year_said(text: str) -> bool:
-    """Whether the message spans a calendar year from 1 January to 31 December."""
-    return _calendar_year().search(normalize(text)) is not None
+    """Whether the message spans a calendar year from 1 January to 31 December, or says a
+    whole year at this employer."""
+    norm = normalize(text)
+    return _calendar_year().search(norm) is not None or _whole_year_here().search(norm) is not None
 
 
 def _full_days_said(text: str) -> bool:

@@ -58,6 +58,9 @@ CASES: list[tuple[str, PhrasesFound]] = [
      [("work_time", "rest_day:16h", "礼拜六同礼拜日都返咗工，每日8个钟")]),
     ("上周六周日都加班了", [("work_time", "rest_day:2d", "周六周日")]),
     ("上周六周日都没加班", []),
+    # Probe 24: a total named again after days and their hours were put together (这16个小时).
+    ("两个周六各加班8小时，公司没给调休，这16个小时加班费多少",
+     [("work_time", "rest_day:16h", "两个周六各加班8小时")]),
 ]  # fmt: skip
 
 

@@ -55,6 +55,8 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # Cantonese: this employer, no other job before, the whole of last year: 5 × 200 × 200%.
         ("我喺呢间公司做咗4年，之前冇做过其他工，去年成年一日年假都冇放过，人工4350",
          "calc_annual_leave", 2000.0),
+        ("我累计工作15年，2019年入职这家公司，2026年10月31日离职，月薪7400元，今年已休年假3天",
+         "calc_annual_leave", 3402.3),
         # 咱 for 我: never signed, 3月1日 to 8月31日 is 6 months × 4000.
         ("咱是2026年2月1号进的厂，干到8月31号就走了，老板一直没跟咱签合同，一个月4000",
          "calc_double_wage", 24000.0),
@@ -333,6 +335,12 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
         # A monthly wage typed by sound (月心): 3800 ÷ 174 × 32 × 200%.
         ("我月心3800，这个月周六加班了4天每天8小时，没有倒休，加班费怎么算", "calc_overtime",
          1397.7),
+        # Probe 24: a whole year said at this employer, leave said taken with 已 and the
+        # leave's name before the days, none taken said in Sichuanese (没耍).
+        ("累计干活22年了，2025年全年都搁这单位上班，一个月8700，去年年假就休了5天，补多少",
+         "calc_annual_leave", 8000.0),
+        ("我前前后后上班3年了，2025年一整年都在这个厂头，一个月4350，去年年假一天都没耍",
+         "calc_annual_leave", 2000.0),
     ],
 )  # fmt: skip
 def test_probe_13_and_15_phrasings(text: str, intent: str, amount: float) -> None:
