@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from knowledge_base.text import collapse_repeats, fold_width, strip_noise, to_simplified
 from knowledge_base.yaml_io import load_yaml_file
 
@@ -49,23 +51,24 @@ class Lexicon:
     stopwords: frozenset[str]
     #: Words that ask what to do now (怎么办, 还来得及吗, 能不能走 …).
     situation_cues: tuple[str, ...] = ()
-    #: Every group word by its first character → (word, group index), so a text is checked
-    #: only against words that could start somewhere in it.
-    _by_first_char: dict[str, tuple[tuple[str, int], ...]] = field(
-        init=False, repr=False, compare=False
-    )
+    #: Every group word → the indexes of the groups holding it, as one Aho-Corasick automaton:
+    #: a text is read once for all of them.
+    _words: ahocorasick.Automaton = field(init=False, repr=False, compare=False)
     #: Matches where any typo rule would (None: the rules cannot be joined into one).
     _any_typo: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        index: dict[str, list[tuple[str, int]]] = {}
+        groups: dict[str, list[int]] = {}
         for number, group in enumerate(self.groups):
             for word in dict.fromkeys((*group.variants, *group.terms)):
                 if word:
-                    index.setdefault(word[0], []).append((word, number))
-        object.__setattr__(
-            self, "_by_first_char", {char: tuple(words) for char, words in index.items()}
-        )
+                    groups.setdefault(word, []).append(number)
+        words = ahocorasick.Automaton()
+        for word, numbers in groups.items():
+            words.add_word(word, tuple(numbers))
+        if groups:
+            words.make_automaton()
+        object.__setattr__(self, "_words", words)
         object.__setattr__(self, "_any_typo", _joined(rule.pattern for rule in self.typos))
 
     def fix_typos(self, text: str) -> str:
@@ -78,12 +81,10 @@ class Lexicon:
 
     def expansions(self, text: str) -> list[str]:
         """Canonical terms to add for matching ``text`` (already normalised), without repeats."""
-        index = self._by_first_char
         matched: set[int] = set()
-        for char in set(text).intersection(index):
-            for word, number in index[char]:
-                if number not in matched and word in text:
-                    matched.add(number)
+        if self._words.kind == ahocorasick.AHOCORASICK:
+            for _, numbers in self._words.iter(text):
+                matched.update(numbers)
         found: list[str] = []
         for number in sorted(matched):
             found.extend(term for term in self.groups[number].terms if term not in found)
