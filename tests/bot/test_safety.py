@@ -241,8 +241,9 @@ GUARDED_SETS = (
     CASES_DIR / "safety_set_blind35.yml",
     SAFETY_SETS_DIR / "safety_set_blind36.yml",
     SAFETY_SETS_DIR / "safety_set_blind37.yml",
-    CASES_DIR / "safety_set_blind38.yml",
+    SAFETY_SETS_DIR / "safety_set_blind38.yml",
     CASES_DIR / "safety_set_blind39.yml",
+    CASES_DIR / "safety_set_blind40.yml",
 )
 
 

@@ -68,8 +68,8 @@ def test_the_read_safety_sets_train_the_model_and_the_blind_ones_do_not() -> Non
     assert not trained & {
         "safety_set_blind.yml",
         "safety_set_blind35.yml",
-        "safety_set_blind38.yml",
         "safety_set_blind39.yml",
+        "safety_set_blind40.yml",
         "safety_set_fresh.yml",
     }
 
