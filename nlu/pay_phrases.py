@@ -40,9 +40,11 @@ def find_wages(
         if _not_pay(norm[:start], rules):
             continue  # 宿舍费每月150, 社平工资11000: not the worker's pay
         strong = answer or norm[start:end].startswith(rules.pay_words)
+        # A pay word right after the amount (4000月薪) is its unit, not a word that blocks it.
+        unit_after = end > q.end
         if q.kind == "number" and (
             (q.value < rules.min_bare[unit] and not strong)
-            or norm[q.end :].startswith(rules.bare_blocked_after)
+            or (norm[q.end :].startswith(rules.bare_blocked_after) and not unit_after)
         ):
             continue
         found.append(Found(WageFact(q.value, cast(WageUnit, unit)), start, end))

@@ -27,6 +27,11 @@ CASES: list[tuple[str, PhrasesFound]] = [
     # period and its pay.
     ("三千二的底薪", [("wage", "3200/month", "三千二的底薪")]),
     ("一天10个钟200块", [("wage", "200/day", "一天10个钟200块")]),
+    # Twelfth session (probe 19): 月薪 right after the amount is its unit (its 月 used to block
+    # the number); a month named before a pay word stays a month (5月薪资还没发).
+    ("4k月薪", [("wage", "4000/month", "4k月薪")]),
+    ("我4000月薪", [("wage", "4000/month", "4000月薪")]),
+    ("5月薪资还没发", []),
 ]  # fmt: skip
 
 
