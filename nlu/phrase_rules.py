@@ -82,6 +82,8 @@ class PhraseRules:
     more_days_words: tuple[str, ...]
     #: After an amount, words that start another fact (另外): what follows is not the amount's.
     new_fact_words: tuple[str, ...]
+    #: After days named again (这两天), words naming their pay (的加班费): no more work.
+    pay_of_days: tuple[str, ...]
     #: The holidays' calendar (first statutory days, the rules before 2025).
     calendar: HolidayCalendar
     #: Between a festival and a holiday on a fixed date named together (国庆加中秋).
@@ -183,6 +185,7 @@ class PhraseRules:
             total_words=words(time["total_words"]),
             more_days_words=words(time["more_days_words"]),
             new_fact_words=words(time["new_fact_words"]),
+            pay_of_days=words(time.get("pay_of_days") or ()),
             calendar=HolidayCalendar(
                 first_dates={
                     normalize(str(k)): _month_day(str(v))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from nlu.days_and_hours import DAY_KINDS
 from nlu.numbers import Number, Quantity
 from nlu.phrase_facts import Found, WorkTimeFact
 from nlu.phrase_text import BACK_REFERENCES, DAY_UNITS, clause_start
@@ -59,23 +60,28 @@ def refers_back(norm: str, q: Quantity, found: Sequence[Found]) -> bool:
     )
 
 
-def without_totals_named_again(norm: str, found: list[Found]) -> list[Found]:
+def without_totals_named_again(
+    norm: str, found: list[Found], pay_of_days: Sequence[str]
+) -> list[Found]:
     """这16个小时 after 两个周六各加班8小时 (put together as 16 hours): a total named again
-    once days and their hours are one total, not more work."""
+    once days and their hours are one total, not more work; so are days named again for their
+    pay (清明节当天和端午节当天都上班 … 这两天的加班费) after days of a kind were worked."""
     kept: list[Found] = []
     for f in found:
         fact = f.fact
-        again = (
-            isinstance(fact, WorkTimeFact)
-            and fact.per is None
-            and norm[: f.start].endswith(BACK_REFERENCES)
-            and any(
-                isinstance(k.fact, WorkTimeFact)
-                and k.end <= f.start
-                and (k.fact.unit, k.fact.amount, k.fact.per) == (fact.unit, fact.amount, None)
-                for k in kept
+        named_again = isinstance(fact, WorkTimeFact) and fact.per is None
+        named_again = named_again and norm[: f.start].endswith(BACK_REFERENCES)
+        earlier = [k.fact for k in kept if isinstance(k.fact, WorkTimeFact) and k.end <= f.start]
+        if named_again and isinstance(fact, WorkTimeFact):
+            same_total = any(
+                (e.unit, e.amount, e.per) == (fact.unit, fact.amount, None) for e in earlier
             )
-        )
-        if not again:
-            kept.append(f)
+            their_pay = (
+                fact.unit == "d"
+                and norm[f.end :].startswith(tuple(pay_of_days))
+                and any(e.kind in DAY_KINDS for e in earlier)
+            )
+            if same_total or their_pay:
+                continue
+        kept.append(f)
     return kept

@@ -287,7 +287,7 @@ def find_work_times(
     )
     facts = weekends_worked(norm, monthly_hours(norm, quantities, [*found, *counted]), rules)
     together = days_with_their_hours(days_of_daily_overtime(norm, facts, rules))
-    return without_totals_named_again(norm, together)
+    return without_totals_named_again(norm, together, rules.pay_of_days)
 
 
 def _before_new_fact(norm: str, start: int, end: int, rules: PhraseRules) -> int:

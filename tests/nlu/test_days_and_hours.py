@@ -61,6 +61,9 @@ CASES: list[tuple[str, PhrasesFound]] = [
     # Probe 24: a total named again after days and their hours were put together (这16个小时).
     ("两个周六各加班8小时，公司没给调休，这16个小时加班费多少",
      [("work_time", "rest_day:16h", "两个周六各加班8小时")]),
+    # ... and days named again for their pay after the holidays worked (probe 8).
+    ("清明节当天和端午节当天都叫我去上班 各干了8个钟 这两天的加班费是多少",
+     [("work_time", "holiday:16h", "清明节当天和端午节当天都叫我去上班 各干了8个钟")]),
 ]  # fmt: skip
 
 
