@@ -171,7 +171,8 @@ def _both_days_of_each(
     norm: str, weekends: Weekends, facts: Sequence[Found], rules: PhraseRules
 ) -> Found | None:
     """两个周末，星期六星期日都开工: Saturday and Sunday named together right after a count of
-    weekends, and said worked in their clause: two rest days of each weekend. None when no
+    weekends (or one weekend named by when it was: 上个礼拜六同礼拜日), and said worked in their
+    clause: two rest days of each weekend. None when no
     such words, when they are days off (星期六星期日都休息), or when days are counted there
     already (the count of weekends then multiplies those)."""
     if not rules.weekend_saturday or not rules.weekend_sunday:

@@ -68,20 +68,22 @@ def without_totals_named_again(
     pay (清明节当天和端午节当天都上班 … 这两天的加班费) after days of a kind were worked."""
     kept: list[Found] = []
     for f in found:
-        fact = f.fact
-        named_again = isinstance(fact, WorkTimeFact) and fact.per is None
-        named_again = named_again and norm[: f.start].endswith(BACK_REFERENCES)
         earlier = [k.fact for k in kept if isinstance(k.fact, WorkTimeFact) and k.end <= f.start]
-        if named_again and isinstance(fact, WorkTimeFact):
-            same_total = any(
-                (e.unit, e.amount, e.per) == (fact.unit, fact.amount, None) for e in earlier
-            )
-            their_pay = (
-                fact.unit == "d"
-                and norm[f.end :].startswith(tuple(pay_of_days))
-                and any(e.kind in DAY_KINDS for e in earlier)
-            )
-            if same_total or their_pay:
-                continue
-        kept.append(f)
+        if not _names_earlier_work(norm, f, earlier, pay_of_days):
+            kept.append(f)
     return kept
+
+
+def _names_earlier_work(
+    norm: str, f: Found, earlier: Sequence[WorkTimeFact], pay_of_days: Sequence[str]
+) -> bool:
+    fact = f.fact
+    if not isinstance(fact, WorkTimeFact) or fact.per is not None:
+        return False
+    if not norm[: f.start].endswith(BACK_REFERENCES):
+        return False
+    total = (fact.unit, fact.amount, None)
+    if any((e.unit, e.amount, e.per) == total for e in earlier):
+        return True
+    their_pay = fact.unit == "d" and norm[f.end :].startswith(tuple(pay_of_days))
+    return their_pay and any(e.kind in DAY_KINDS for e in earlier)
