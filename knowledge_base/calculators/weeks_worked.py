@@ -33,7 +33,8 @@ STANDARD_WEEKDAYS: Final = 5
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    verbs = "|".join(re.escape(w) for w in texts.words(_WORDS + "weeks_verbs"))
+    leads = [*texts.words(_WORDS + "weeks_verbs"), *texts.words(_WORDS + "weeks_month_leads")]
+    verbs = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
     fillers = "|".join(re.escape(w) for w in texts.words(_WORDS + "weeks_fillers"))
     # Not 周末, 周六, 星期天: a day, not weeks.
     days = "".join(texts.words(_WORDS + "weeks_not_after"))
@@ -48,12 +49,14 @@ def weeks_said(text: str) -> Number | None:
     not weeks of notice (提前3个星期)."""
     norm = normalize(text)
     not_leads = texts.words(_WORDS + "weeks_not_leads")
+    months = texts.words(_WORDS + "weeks_month_leads")
     counts = {
-        parse_number(m.group(2))
+        count
         for m in _pattern().finditer(norm)
         if not norm[: m.end(1)].endswith(not_leads)
+        and (count := parse_number(m.group(2))) is not None
+        and not (m.group(1) in months and count == 1)
     }
-    counts.discard(None)
     return counts.pop() if len(counts) == 1 else None
 
 

@@ -57,6 +57,9 @@ from tests.knowledge_base.calculators.conftest import TODAY
          "calc_annual_leave", 2000.0),
         ("我累计工作15年，2019年入职这家公司，2026年10月31日离职，月薪7400元，今年已休年假3天",
          "calc_annual_leave", 3402.3),
+        # Weeks of a month with a six-day week: 3500 ÷ 174 × (4 × 5 × 3 × 150% + 4 × 11 × 200%).
+        ("月薪3500，上个月4个星期，都是周一到周六上班，每天干11个小时，周六没有补休",
+         "calc_overtime", 3580.45),
         # 咱 for 我: never signed, 3月1日 to 8月31日 is 6 months × 4000.
         ("咱是2026年2月1号进的厂，干到8月31号就走了，老板一直没跟咱签合同，一个月4000",
          "calc_double_wage", 24000.0),
