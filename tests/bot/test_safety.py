@@ -244,7 +244,8 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind38.yml",
     CASES_DIR / "safety_set_blind39.yml",
     SAFETY_SETS_DIR / "safety_set_blind40.yml",
-    CASES_DIR / "safety_set_blind41.yml",
+    SAFETY_SETS_DIR / "safety_set_blind41.yml",
+    CASES_DIR / "safety_set_blind42.yml",
 )
 
 
