@@ -12,7 +12,7 @@ from typing import Final, cast
 from nlu.numbers import NUMERAL_CHARS, parse_number
 from nlu.phrase_facts import Found, WorkKind, WorkTimeFact
 from nlu.phrase_rules import PhraseRules
-from nlu.phrase_text import BACK_REFERENCES, clause_end, clause_start, overlaps
+from nlu.phrase_text import BACK_REFERENCES, alternation, clause_end, clause_start, overlaps
 from nlu.work_verbs import says_worked
 
 
@@ -33,9 +33,7 @@ def _counted_times_pattern(
     verbs: tuple[str, ...],
     times: tuple[str, ...],
 ) -> re.Pattern[str]:
-    def either(words: tuple[str, ...]) -> str:
-        # Longest first, so 加班 is tried before 加; built once (the pattern is cached).
-        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    either = alternation  # longest first; built once (the pattern is cached)
 
     return re.compile(
         f"(?:{either(days)})(?:{either(set_after)})?(?:都|也|总共|一共|共|还|又)?"

@@ -12,7 +12,7 @@ from typing import Final, cast
 
 from nlu.phrase_facts import Found, WorkTimeFact
 from nlu.phrase_rules import PhraseRules
-from nlu.phrase_text import clause_end
+from nlu.phrase_text import alternation, clause_end
 from nlu.weekends import Weekends, each_weekend, find_one_weekend, find_weekends
 from nlu.work_verbs import worked_unnegated
 
@@ -161,9 +161,7 @@ _BOTH_DAYS_REACH: Final = 12
 def _both_days_pattern(
     saturday: tuple[str, ...], sunday: tuple[str, ...], joiners: tuple[str, ...]
 ) -> re.Pattern[str]:
-    def either(words: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
+    either = alternation
     return re.compile(f"(?:{either(saturday)})(?:{either(joiners)})?(?:{either(sunday)})")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -25,6 +25,7 @@ import yaml
 from nlu.numbers import NUMERAL, Quantity, find_quantities, parse_number
 from nlu.pay_phrases import find_wages
 from nlu.phrase_rules import load_phrase_rules
+from nlu.phrase_text import alternation
 from nlu.service_length import find_service_lengths
 from nlu.tokenizer import get_cutter, normalize
 from nlu.training_data import TrainingData
@@ -135,10 +136,6 @@ def load_rules(path: Path = DEFAULT_RULES_PATH) -> EntityRules:
     return EntityRules.load(path)
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
-
-
 class EntityExtractor:
     """Finds entities in a message; built once from the training data, then read-only."""
 
@@ -157,7 +154,7 @@ class EntityExtractor:
         self.dictionary_dir = dictionary_dir
         self.synonyms = {normalize(k): v for k, v in (synonyms or {}).items()}
         self._surface_values = self._build_surfaces(lookups or {}, known_surfaces)
-        pattern = _alternation(self._surface_values)
+        pattern = alternation(self._surface_values)
         self._surface_re = re.compile(pattern) if pattern else None
         self._regexes = [
             (name, re.compile(p))
@@ -165,8 +162,8 @@ class EntityExtractor:
             if name not in _RULE_ENTITIES
             for p in patterns
         ]
-        trades = _alternation(self.rules.employer_trades)
-        suffixes = _alternation(self.rules.employer_suffixes)
+        trades = alternation(self.rules.employer_trades)
+        suffixes = alternation(self.rules.employer_suffixes)
         # 厂长/厂房/厂区/厂家 are words of their own, not the end of a factory's name.
         self._employer_re = re.compile(rf"(?:{trades})*(?:{suffixes})(?![长房区家商])")
         self._trade_re = re.compile(rf"(?:{trades})+")

@@ -7,7 +7,7 @@ All work on ``nlu.tokenizer.normalize``-d text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from nlu.numbers import CN_DIGITS, Quantity
@@ -19,6 +19,12 @@ BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、]|(?<![a-z])\s")
 DAY_UNITS: Final = frozenset({"天", "日"})
 #: 这三天, 那两天: days named again.
 BACK_REFERENCES: Final = ("这", "那")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of literal ``words``, longest first (so 加班 is tried
+    before 加), without repeats or empty words."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
 def strip_tail(text: str, words: Sequence[str], limit: int = 4) -> str:

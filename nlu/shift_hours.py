@@ -18,6 +18,7 @@ from typing import Any, Final
 import yaml
 
 from nlu.numbers import CN_DIGIT_CHARS, Quantity, parse_number
+from nlu.phrase_text import alternation
 
 RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
 _HALF_DAY: Final = 12
@@ -53,18 +54,14 @@ def _hour(n: str) -> str:
     return rf"(?P<h{n}>\d{{1,2}}|[{CN_DIGIT_CHARS}十两]{{1,3}})点(?P<m{n}>半|\d{{1,2}}分)?钟?"
 
 
-def _either(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=2)
 def _words(path: Path = RULES_PATH) -> _ShiftWords:
     raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     shift = raw["work_time"]["shift"]
-    parts = _either([*shift["morning"], *shift["later"], *shift["noon"]])
-    between = _either(shift["between"])
-    joined = _either(shift["range"])
-    starts, stops = _either(shift["start_words"]), _either(shift["stop_words"])
+    parts = alternation([*shift["morning"], *shift["later"], *shift["noon"]])
+    between = alternation(shift["between"])
+    joined = alternation(shift["range"])
+    starts, stops = alternation(shift["start_words"]), alternation(shift["stop_words"])
     ranged = re.compile(
         rf"(?P<p1>{parts})?{_hour('1')}(?:{between})*(?:{joined})(?P<p2>{parts})?{_hour('2')}"
     )

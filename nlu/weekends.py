@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlu.numbers import NUMERAL_CHARS, parse_number
+from nlu.phrase_text import alternation
 
 #: 这3个周末, 那两个周末: weekends named again, not counted.
 _BACK_REFERENCES = ("这", "那")
@@ -29,7 +30,7 @@ class Weekends:
 
 @lru_cache(maxsize=4)
 def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    either = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    either = alternation(words)
     return re.compile(f"([0-9]+|[{NUMERAL_CHARS}两]+)个(?:{either})")
 
 
@@ -47,10 +48,7 @@ def find_weekends(norm: str, words: Sequence[str]) -> list[Weekends]:
 
 @lru_cache(maxsize=4)
 def _one_week_pattern(cues: tuple[str, ...], saturday: tuple[str, ...]) -> re.Pattern[str]:
-    def either(words: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-    return re.compile(f"(?:{either(cues)})的?(?=(?:{either(saturday)}))")
+    return re.compile(f"(?:{alternation(cues)})的?(?=(?:{alternation(saturday)}))")
 
 
 def find_one_weekend(norm: str, cues: Sequence[str], saturday: Sequence[str]) -> list[Weekends]:

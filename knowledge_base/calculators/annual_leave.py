@@ -44,6 +44,7 @@ from knowledge_base.calculators.wages import PAY_DAYS_PER_MONTH
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField, When
 from nlu.numbers import NUMERAL_CHARS, parse_number
+from nlu.phrase_text import alternation
 from nlu.types import Entity
 
 NAME: Final = "annual_leave"
@@ -454,7 +455,7 @@ def _calendar_year() -> re.Pattern[str]:
 def _whole_year_here() -> re.Pattern[str]:
     """A whole year said at this employer (全年都搁这单位上班, 一整年都在这个厂头)."""
     whole, at, here = (
-        "|".join(map(re.escape, sorted(_message_words(key), key=len, reverse=True)))
+        alternation(_message_words(key))
         for key in ("whole_year_words", "whole_year_at", "whole_year_here")
     )
     return re.compile(rf"(?:{whole})(?:{at})(?:{here})")
@@ -489,7 +490,7 @@ def leave_year(text: str, today: dt.date) -> int | None:
             continue
         before = clause[:at]
         said = [(m.start(), int(m.group(1))) for m in _YEAR_NUMBER.finditer(before)]
-        words = "|".join(map(re.escape, sorted(relative, key=len, reverse=True)))
+        words = alternation(relative)
         said += [
             (m.start(), today.year - int(relative[m.group()])) for m in re.finditer(words, before)
         ]

@@ -23,6 +23,7 @@ from knowledge_base.calculators.parsing import parse_date
 from knowledge_base.forms.spec import Parsed
 from nlu.numbers import NUMERAL_CHARS, Number, parse_number
 from nlu.phrase_facts import WorkTimeFact
+from nlu.phrase_text import alternation
 from nlu.tokenizer import normalize
 from nlu.types import Entity
 
@@ -33,9 +34,10 @@ STANDARD_WEEKDAYS: Final = 5
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    leads = [*texts.words(_WORDS + "weeks_verbs"), *texts.words(_WORDS + "weeks_month_leads")]
-    verbs = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
-    fillers = "|".join(re.escape(w) for w in texts.words(_WORDS + "weeks_fillers"))
+    verbs = alternation(
+        [*texts.words(_WORDS + "weeks_verbs"), *texts.words(_WORDS + "weeks_month_leads")]
+    )
+    fillers = alternation(texts.words(_WORDS + "weeks_fillers"))
     # Not 周末, 周六, 星期天: a day, not weeks.
     days = "".join(texts.words(_WORDS + "weeks_not_after"))
     return re.compile(
