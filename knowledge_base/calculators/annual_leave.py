@@ -31,10 +31,12 @@ from knowledge_base.calculators.base import (
 )
 from knowledge_base.calculators.career_years import career_length, years_across_employers
 from knowledge_base.calculators.dates import inclusive_days, span
+from knowledge_base.calculators.display import years_text
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec, field_value
 from knowledge_base.calculators.tenure import (
     of_this_employer,
+    only_employer,
     read_tenure,
     typed_date,
     whole_months_here,
@@ -112,7 +114,7 @@ def unused_days(inputs: Mapping[str, object]) -> tuple[int, int, list[str]]:
     for the days due (:func:`asks_days_only`), none are counted as taken: unused is due."""
     years = field_value(SPEC, inputs, "cumulative_years")
     entitled = full_year_days(years)
-    steps = [_t("steps.tier", years=plain_number(years), days=entitled)]
+    steps = [_t("steps.tier", years=years_text(years), days=entitled)]
     if entitled == 0:
         return 0, 0, steps
     status = get_str(inputs, "year_status")
@@ -350,6 +352,12 @@ def _years_from_nth_year(text: str) -> str | None:
     return None
 
 
+def _here_all_along(text: str) -> bool:
+    """一直在这家 (before a leaving this year): here since before the year began."""
+    norm = normalize(text)
+    return any(normalize(w) in norm for w in texts.words(f"{NAME}.message.here_all_along"))
+
+
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """How this year went here (在这个厂干了3年 → the whole year; 进厂5个月 → joined this year)
     and the leave taken (一天年假都没休 → 0, 休了2天 → 2) as the message says them; years of
@@ -362,7 +370,9 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     start = tenure.start()
     joined_now = start is not None and start.year == today.year
     year = leave_year(text, today)
-    if tenure.left and (tenure.joined is not None or tenure.months >= _MONTHS_IN_A_YEAR):
+    if tenure.left and (
+        tenure.joined is not None or tenure.months >= _MONTHS_IN_A_YEAR or _here_all_along(text)
+    ):
         # A year or more here up to a day this year: here since before this year began.
         facts["year_status"] = JOINED_AND_LEAVING if joined_now else LEAVING
         if tenure.left_on is not None and tenure.left_on.year == today.year:
@@ -405,7 +415,9 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     said_years = any(
         e.entity == "service_length" and not of_this_employer(e, text) for e in entities
     )
-    across = years_across_employers(text, entities)
+    until = tenure.left_on or today
+    months_here = None if tenure.joined is None else span(tenure.joined, until).months
+    across = years_across_employers(text, entities, months_here)
     career = career_length(text, entities)
     if across is not None and _same_tier(across.low, across.high):
         # 之前在别的厂干了7年 来现在这个厂也4年了: the years at every employer count.
@@ -420,6 +432,11 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
         )
     elif not said_years and (nth := _years_from_nth_year(text)) is not None:
         facts["cumulative_years"] = nth
+    elif not said_years and months_here is not None and only_employer(text):
+        # 这是我第一份工作，今年2月才入职: all the years of work are the time here.
+        facts["cumulative_years"] = texts.text(
+            "common.years_and_months", years=months_here // 12, months=months_here % 12
+        )
     return facts
 
 

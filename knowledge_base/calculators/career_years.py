@@ -90,20 +90,29 @@ def _said_with_a_career_word(said: Entity, text: str) -> bool:
     return any(word in clause for word in texts.words("tenure.career_length_words"))
 
 
-def years_across_employers(text: str, entities: Sequence[Entity]) -> CareerYears | None:
+def years_across_employers(
+    text: str, entities: Sequence[Entity], months_here: int | None = None
+) -> CareerYears | None:
     """Each earlier employer's length plus this one's; None unless exactly one length is said
-    of this employer, at least one of an earlier one, and none is a total or said of no one."""
+    of this employer, at least one of an earlier one, and none is a total or said of no one.
+    ``months_here``, the whole months since the day of joining this employer, stands for its
+    length when none is said (之前在别的厂干了5年多 … 今年3月1号跳到现在这个厂)."""
     lengths = [e for e in entities if e.entity == "service_length"]
     if any(said_as_total(e, text) for e in lengths):
         return None
     here = [e for e in lengths if of_this_employer(e, text)]
     earlier = [e for e in lengths if e not in here and of_an_earlier_employer(e, text)]
-    if len(here) != 1 or not earlier or len(here) + len(earlier) != len(lengths):
+    joined_only = months_here is not None and not here
+    if (len(here) != 1 and not joined_only) or not earlier:
+        return None
+    if len(here) + len(earlier) != len(lengths):
         return None
     facts = [ServiceLengthFact.from_value(str(e.value)) for e in lengths]
     if any(fact is None for fact in facts):
         return None
     bounds = [_bounds(fact) for fact in facts if fact is not None]
+    if joined_only and months_here is not None:
+        bounds.append((Decimal(months_here),) * 3)
     return CareerYears(
         months=sum((b[0] for b in bounds), Decimal(0)),
         low=sum((b[1] for b in bounds), Decimal(0)),

@@ -42,7 +42,7 @@ from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.tenure import date_as_typed, entity_day, read_tenure
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
-from knowledge_base.forms.fields import TODAY, Derived, InputField
+from knowledge_base.forms.fields import TODAY, Derived, InputField, When
 from nlu.pay_phrases import read_local_average
 from nlu.types import Entity
 
@@ -51,6 +51,7 @@ ECONOMIC: Final = "economic"
 UNLAWFUL: Final = "unlawful"
 UNDER_SIX: Final = "under_six"
 SIX_OR_MORE: Final = "six_or_more"
+NOTICE_PAY_OWED: Final = "owed"
 HALF: Final = Decimal("0.5")
 ROUND_UP_FROM_MONTHS: Final = 6
 CAP_MULTIPLE: Final = Decimal(3)
@@ -241,6 +242,27 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         ]
         citations += [texts.citation("contract_law_48"), texts.citation("implementing_regs_25")]
         notes += [_t("notes.reinstatement"), _t("notes.damages_from_start")]
+    elif inputs.get("notice_pay") == NOTICE_PAY_OWED:
+        # 第四十条: dismissed without 30 days' written notice, one more month's wage.
+        compensation = amount
+        amount = compensation + wage
+        steps.append(_t("steps.notice_pay", wage=yuan(wage)))
+        steps.append(
+            _t(
+                "steps.with_notice_pay",
+                compensation=yuan(compensation),
+                notice=yuan(wage),
+                amount=yuan(amount),
+            )
+        )
+        if amount_high is not None:
+            amount_high += wage
+        result_lines = [
+            _t("results.with_notice_pay", amount=yuan(amount), notice=yuan(wage)),
+            _t("results.economic", amount=yuan(compensation)),
+        ]
+        citations += [texts.citation("contract_law_40"), texts.citation("contract_law_46")]
+        notes.append(_t("notes.when_n_applies"))
     else:
         result_lines = [_t("results.economic", amount=yuan(amount))]
         citations += [texts.citation("contract_law_46"), texts.citation("contract_law_40")]
@@ -332,7 +354,16 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     local = read_local_average(text)
     if local is not None:
         facts["local_avg_wage"] = str(local)
+    if _notice_pay_owed(text):
+        facts["notice_pay"] = texts.choice_entry(f"{NAME}.notice_pay", NOTICE_PAY_OWED)["match"][0]
     return facts | _last_day(text, entities, today)
+
+
+def _notice_pay_owed(text: str) -> bool:
+    """The message says the extra month of 第四十条 is owed (没提前30天通知, 代通知金)."""
+    norm = normalize(text)
+    words = texts.words(f"{NAME}.message.notice_pay_words")
+    return any(said_unnegated(normalize(word), norm) for word in words)
 
 
 def _last_day(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
@@ -403,6 +434,15 @@ SPEC: Final = CalculatorSpec(
             name="monthly_wage",
             kind="wage",
             prompt_key=f"{NAME}.monthly_wage",
+        ),
+        InputField(
+            name="notice_pay",
+            kind="choice",
+            prompt_key=f"{NAME}.notice_pay",
+            choices=(NOTICE_PAY_OWED,),
+            required=False,
+            prefill_only=True,
+            ask_when=(When("kind", "eq", ECONOMIC),),
         ),
         InputField(
             name="local_avg_wage",

@@ -32,7 +32,7 @@ from knowledge_base.calculators.base import (
     check_range,
     get_decimal,
 )
-from knowledge_base.calculators.display import service_length_text, work_time_text
+from knowledge_base.calculators.display import service_length_text, work_time_text, years_text
 from knowledge_base.calculators.parsing import is_skip, parse_choice, parse_kind, parse_wage
 from knowledge_base.calculators.stored import dump_value, load_value
 from knowledge_base.forms.engine import field_named
@@ -223,6 +223,8 @@ class CalculatorSpec:
             return texts.text("common.counted_back_date", date=value.isoformat())
         if field.kind == "money" and isinstance(value, Decimal):
             return texts.yuan(value)
+        if field.kind == "years" and isinstance(value, Decimal):
+            return years_text(value)
         if field.kind in NUMERIC_KINDS and isinstance(value, Decimal):
             return texts.text(f"common.units.{field.kind}", value=texts.plain_number(value))
         if isinstance(value, bool):

@@ -147,9 +147,11 @@ def join_words() -> tuple[str, ...]:
 
 
 def _followed_by(entity: Entity, text: str, words: tuple[str, ...]) -> bool:
-    """Whether one of ``words`` follows the date (with 份的就才 between)."""
+    """Whether one of ``words`` follows the date, right after it (就在这个厂: a word that
+    begins with 就) or with 份的就才 between."""
     after = normalize(text[entity.end : entity.end + _JOIN_WORD_REACH])
-    return after.lstrip(texts.text("tenure.between_date_and_join")).startswith(words)
+    between = texts.text("tenure.between_date_and_join")
+    return after.startswith(words) or after.lstrip(between).startswith(words)
 
 
 def date_before(

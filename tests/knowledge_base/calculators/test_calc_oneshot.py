@@ -344,6 +344,20 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
          "calc_annual_leave", 8000.0),
         ("我前前后后上班3年了，2025年一整年都在这个厂头，一个月4350，去年年假一天都没耍",
          "calc_annual_leave", 2000.0),
+        # Probe 25: Cantonese 上咗 (worked) on a festival's day.
+        ("时薪20，国庆10月1号上咗8个钟，加班费几多", "calc_overtime", 480.0),
+        # Here all along, then leaving this year: the year's share up to the last day.
+        ("工龄12年 一直在这个厂，今年3月31号离职，年假没休，月薪4350，补多少",
+         "calc_annual_leave", 800.0),
+        # Here since an earlier year (2019年就在这家了), leaving this year.
+        ("2019年就在这家了，今年9月30号离职，工龄8年，年假一天没休，月薪6525，补多少",
+         "calc_annual_leave", 1800.0),
+        # Years before at other works plus the months since joining straight from them.
+        ("以前在别的厂干了4年多，今年5月1号直接跳到这个厂，今年年假没休，月薪5220，补多少",
+         "calc_annual_leave", 1440.0),
+        # A first job joined this year: no 12 months of work yet, no leave due.
+        ("这是我第一份工作，今年4月入职，年假没休，月薪4000，未休年假工资多少",
+         "calc_annual_leave", 0.0),
     ],
 )  # fmt: skip
 def test_probe_13_and_15_phrasings(text: str, intent: str, amount: float) -> None:
@@ -394,3 +408,27 @@ def test_a_dismissal_with_its_own_day_keeps_that_day() -> None:
     result = calculate(text, intent="calc_compensation", today=TODAY)
     assert result is not None and result.result is not None
     assert float(result.result.amount or 0) == 48000.0
+
+
+def test_notice_pay_said_owed_is_added_to_n() -> None:
+    """第四十条 without 30 days' written notice: one more month's wage beside N."""
+    text = "说我不胜任按第40条解除，没提前30天通知，做了3年零3个月，月薪5000，补偿加代通知金多少"
+    result = calculate(text, intent="calc_compensation", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == 22500.0  # 3.5 × 5000 + 5000
+    assert any(c.article == 40 for c in result.result.citations)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Notice given: N alone.
+        "公司提前30天通知了我，说按第40条解除，我做了3年零3个月，月薪5000，补偿多少",
+        # Unlawful dismissal: 2N, no notice pay beside it.
+        "公司违法辞退我，没提前30天通知，我做了3年零3个月，月薪5000，赔偿金多少",
+    ],
+)
+def test_notice_pay_is_not_added_unless_owed_beside_n(text: str) -> None:
+    result = calculate(text, intent="calc_compensation", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) in (17500.0, 35000.0)

@@ -339,7 +339,8 @@ def test_a_field_said_twice_is_asked_not_taken_as_zero() -> None:
     [
         ("在这个厂干了3年 今年一天年假都没休", None),  # maybe not all the years of work: asked
         ("毕业就进了这个厂 在这个厂干了3年 今年一天年假都没休", D(3)),  # the only employer
-        ("之前在老家那边厂里干了8年 今年3月16号才进的这个厂", D(8)),  # an earlier employer's
+        # An earlier employer's 8 years and the 8 months here since joining (TODAY 2026-11-22).
+        ("之前在老家那边厂里干了8年 今年3月16号才进的这个厂", D("8.6666")),
         # No other job before, said other ways (Cantonese too).
         ("我喺呢间厂做咗3年 之前冇做过其他工 去年年假冇放过", D(3)),
         ("在这个厂干了6年 以前没干过别的工作 今年一天年假都没休", D(6)),
