@@ -245,8 +245,8 @@ GUARDED_SETS = (
     CASES_DIR / "safety_set_blind39.yml",
     SAFETY_SETS_DIR / "safety_set_blind40.yml",
     SAFETY_SETS_DIR / "safety_set_blind41.yml",
-    CASES_DIR / "safety_set_blind42.yml",
-    CASES_DIR / "safety_set_blind43.yml",
+    SAFETY_SETS_DIR / "safety_set_blind42.yml",
+    SAFETY_SETS_DIR / "safety_set_blind43.yml",
     CASES_DIR / "safety_set_blind44.yml",
 )
 
