@@ -34,7 +34,9 @@ _DAY: Final = re.compile(
 _DAYS_UNIT: Final = "日"
 #: What may sit between the days of one list (1号、4号、5号, 1号2号3号, 3号和4号).
 _JOINERS: Final = " 、,，和跟及与"
-_YEAR: Final = re.compile(r"(\d{4})年的?$")
+_YEAR: Final = re.compile(r"(\d{4})年[)）]?的?$")
+#: A relative year with its number in brackets after it (前年（2024年）五一): the number.
+_BRACKETED_YEAR: Final = re.compile(r"[(（](\d{4})年?[)）]的?$")
 #: A range word and the run's last day, within this many characters after its first day
 #: (从1号一直干到3号).
 _RUN_END: Final = re.compile(
@@ -143,7 +145,7 @@ def find_day_lists(norm: str) -> list[DayList]:
 def year_said(norm: str, index: int, relative: Mapping[str, int], this_year: int) -> int | None:
     """The year said right before ``index`` (2024年国庆, 2024年的五一, 前年春节), if any."""
     before = norm[:index]
-    match = _YEAR.search(before)
+    match = _YEAR.search(before) or _BRACKETED_YEAR.search(before)
     if match is not None:
         return int(match.group(1))
     for word, back in sorted(relative.items(), key=lambda item: -len(item[0])):

@@ -17,8 +17,8 @@ from nlu.numbers import CN_DIGITS, Quantity
 BREAK: Final = re.compile(r"[，。,.!?！？；;：:\n、]|(?<![a-z])\s")
 #: Units of an amount of days (3天, Cantonese 21日).
 DAY_UNITS: Final = frozenset({"天", "日"})
-#: 这三天, 那两天: days named again.
-BACK_REFERENCES: Final = ("这", "那")
+#: 这三天, 那两天, Cantonese 呢10个钟 / 嗰两日: days or hours named again.
+BACK_REFERENCES: Final = ("这", "那", "呢", "嗰")
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -83,6 +83,16 @@ def next_clause_start(norm: str, end: int) -> int:
     while end < len(norm) and BREAK.match(norm, end):
         end += 1
     return end
+
+
+#: Ends of a sentence (not a decimal point: 8.5小时).
+SENTENCE_END: Final = re.compile(r"[。!?！？；;\n]|(?<!\d)\.(?!\d)")
+
+
+def sentence_start(norm: str, index: int) -> int:
+    """Where the sentence holding ``index`` starts (after the last sentence end before it)."""
+    ends = [m.end() for m in SENTENCE_END.finditer(norm, 0, index)]
+    return ends[-1] if ends else 0
 
 
 def clause_start(norm: str, index: int) -> int:

@@ -59,6 +59,7 @@ from nlu.phrase_text import (
     is_word_part,
     next_clause_start,
     overlaps,
+    sentence_start,
     starts_number,
     strip_head,
     strip_tail,
@@ -242,7 +243,10 @@ def find_work_times(
         overtime = any(verb in clause for verb in rules.overtime_verbs)
         worked = overtime or any(verb in clause for verb in rules.work_verbs)
         worked = worked or _period_then_shang(norm, q, rules) or _long_day(norm, q, rules)
-        said_before = norm[min(clause_from, own_start) : q.start]
+        # 合同上写的加班费就按底薪算。… 每天10个小时: a standard said in an earlier sentence is
+        # not this amount's.
+        said_from = max(min(clause_from, own_start), sentence_start(norm, q.start))
+        said_before = norm[said_from : q.start]
         if any(word in said_before for word in rules.standard_words):
             continue  # 合同写的每天8小时: the standard day, not time worked
         own_before = norm[own_start : q.start]

@@ -353,9 +353,12 @@ def _years_from_nth_year(text: str) -> str | None:
 
 
 def _here_all_along(text: str) -> bool:
-    """一直在这家 (before a leaving this year): here since before the year began."""
+    """一直在这家, 在这个厂干了好几年 (before a leaving this year): here since before the year
+    began — the words of here_all_along, or those that say a whole year here."""
     norm = normalize(text)
-    return any(normalize(w) in norm for w in texts.words(f"{NAME}.message.here_all_along"))
+    whole_year = texts.choice_entry(f"{NAME}.year_status", WHOLE_YEAR).get("in_message") or ()
+    words = (*texts.words(f"{NAME}.message.here_all_along"), *whole_year)
+    return any(normalize(str(w)) in norm for w in words)
 
 
 def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:

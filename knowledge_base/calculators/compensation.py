@@ -371,6 +371,9 @@ def _last_day(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str
     end = _end_this_year(entities, today)
     if end is not None:
         return {"end_date": end}
+    worked = _joined_and_worked_until(text, entities, today)
+    if worked is not None:
+        return worked
     # 老板今天（12月7号）叫我明天别来了 … 2021年4月15号入职: the day said beside 今天 is today,
     # the one other day the first. Two other days (进厂 … 2024年9月1号说明天不用来了): the
     # dismissal has its own day, left to the dates.
@@ -386,6 +389,30 @@ def _last_day(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str
     if len(others) == 1 and len(days) == len(others) + 1:
         said["start_date"] = date_as_typed(others[0])
     return said
+
+
+def _joined_and_worked_until(
+    text: str, entities: Sequence[Entity], today: dt.date
+) -> dict[str, str] | None:
+    """The day of joining (2023年7月1号进去的) and the day worked until after it (做到10月31号),
+    wherever other days stand in the message (今年10月底直接关门了 said first)."""
+    joined = read_tenure(text, entities, today).joined
+    if joined is None:
+        return None
+    until = tuple(normalize(w) for w in texts.words(f"{NAME}.message.until_words"))
+    for entity in entities:
+        before = normalize(text[max(0, entity.start - _UNTIL_REACH) : entity.start])
+        # A day without its year after an earlier year's first day is asked (which year?).
+        dated = entity.entity == "date" and (_YEAR_MARK in entity.text or joined.year == today.year)
+        last = entity_day(entity, today) if dated else None
+        if last is not None and before.endswith(until) and joined < last <= today:
+            return {"start_date": joined.isoformat(), "end_date": last.isoformat()}
+    return None
+
+
+#: The until word (一直干到) ends at most this many characters before the day.
+_UNTIL_REACH: Final = 5
+_YEAR_MARK: Final = "年"
 
 
 def _ends_today(text: str) -> bool:

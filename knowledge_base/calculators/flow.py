@@ -20,6 +20,7 @@ ServiceLength, or None for a skipped optional question). Store them between turn
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -192,6 +193,27 @@ def _assign(spec: CalculatorSpec, entities: Sequence[Entity]) -> dict[str, list[
     return assigned
 
 
+#: A date to the day (2021-03-01), not a year or a month alone.
+_FULL_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A length said roughly: 五年多 (60m+), 快五年 (60m-).
+_ROUGH_LENGTH_MARKS: Final = ("+", "-")
+
+
+def _day_over_length(found: list[Entity]) -> list[Entity]:
+    """A first day said to the day beside a length said roughly (2021年3月1号进的厂，干了五年多):
+    the day, which tells the length exactly; a year or month alone leaves both to be asked,
+    and an exact length (刚好做满整3年) stays the phrase it is."""
+    days = [e for e in found if e.entity == "date" and _FULL_DATE.fullmatch(str(e.value))]
+    lengths = [
+        e
+        for e in found
+        if e.entity == "service_length" and str(e.value).endswith(_ROUGH_LENGTH_MARKS)
+    ]
+    if len(days) == 1 and lengths and len(days) + len(lengths) == len(found):
+        return days
+    return found
+
+
 def _most_specific(found: list[Entity]) -> list[Entity]:
     """Places written together (广东深圳, 苏州昆山) are one place, read as typed; a province
     named apart from its one city (广东人在深圳) leaves the city. Two cities apart (之前在深圳，
@@ -304,7 +326,7 @@ def prefill(
         never_asked = field.prefill_only and field.name not in said
         if never_asked or not field.is_relevant({**answers, TODAY: today}):
             continue
-        found = _same_fact_once(_most_specific(assigned.get(field.name, [])))
+        found = _same_fact_once(_most_specific(_day_over_length(assigned.get(field.name, []))))
         if field.kind == "years" and text and (len(found) > 1 or not only_employer(text)):
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total, and
             # said alone they may be less than it (the tier would be too low): asked — unless

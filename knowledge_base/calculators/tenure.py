@@ -287,7 +287,15 @@ def _left_on(clause: str, word: str, today: date) -> date | None:
     if index <= 0:
         return None
     ahead = word in texts.words("tenure.leaving_soon_words")
-    return _day_before(clause[:index], today, ahead=ahead)
+    day = _day_before(clause[:index], today, ahead=ahead)
+    if day is not None:
+        return day
+    # 5月31号做完最后一天就辞工了: the day stands before the last day worked, not the word.
+    for after_a_day in texts.words("tenure.left_after_a_day_words"):
+        last = normalize(after_a_day)
+        if last != word and _right_after_a_day(clause, last):
+            return _day_before(clause[: clause.find(last)], today, ahead=ahead)
+    return None
 
 
 def read_tenure(text: str, entities: Sequence[Entity], today: date) -> Tenure:

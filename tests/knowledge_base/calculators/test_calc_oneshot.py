@@ -355,6 +355,29 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
         # Years before at other works plus the months since joining straight from them.
         ("以前在别的厂干了4年多，今年5月1号直接跳到这个厂，今年年假没休，月薪5220，补多少",
          "calc_annual_leave", 1440.0),
+        # Probe 26: a standard said in an earlier sentence leaves the hours a day worked.
+        ("底薪4350，合同上写的加班费按底薪算。今年五一5月1号到5号放假，我1号、2号、3号都上班了，"
+         "每天10个小时，没给倒休，加班费多少", "calc_overtime", 2000.0),
+        # A year in brackets after a relative one (前年（2024年）): that year's one May Day.
+        ("前年（2024年）五一我上了两天班，5月1号和5月2号，每天8个钟，月薪4350，没调休，加班费多少",
+         "calc_overtime", 1000.0),
+        # Cantonese 呢10个钟: the hours named again, not more.
+        ("时薪25，上个礼拜六返工做咗8个钟，冇补休，咁呢8个钟加班费几多", "calc_overtime", 400.0),
+        # A first day to the day beats a rough length (五年多).
+        ("2020年6月1号进的厂，干了五年多，一直干到今年5月31号，公司协商解除，月薪5000，补偿多少",
+         "calc_compensation", 30000.0),
+        # The joining day and the day worked until, after the closing said first.
+        ("厂今年9月底关门了。我是2022年4月1号进去的，做到今年9月30号，月薪6000，经济补偿多少",
+         "calc_compensation", 30000.0),
+        # Hunan 冒签 (not signed) and the last day worked before the leaving word.
+        ("我去年11月1号进的厂，月薪4000，一直冒签合同，今年4月30号做完最后一天就辞工了，双倍工资多少",
+         "calc_double_wage", 20000.0),
+        # Signed at last (才把合同签了) after being put off.
+        ("我今年3月1号进的厂，月薪4000，厂里拖着不签，拖到6月1号才把合同签了，二倍工资多少",
+         "calc_double_wage", 8000.0),
+        # A whole-year word (厂干了好几年) before leaving this year: the share to the last day.
+        ("累计工龄12年，在这个厂干了好几年了，今年3月31号离职，年假没休，月薪4350，补多少",
+         "calc_annual_leave", 800.0),
         # A first job joined this year: no 12 months of work yet, no leave due.
         ("这是我第一份工作，今年4月入职，年假没休，月薪4000，未休年假工资多少",
          "calc_annual_leave", 0.0),
