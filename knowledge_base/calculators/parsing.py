@@ -274,6 +274,13 @@ def parse_years(raw: str) -> ParseOutcome:
     if value is not None:
         return Parsed(value)
     months = _span_months(raw)
+    if months is None:
+        # 4年多, 快5年: the least (快5年: 4年11个月) or the whole years said (4年多), each
+        # within the tier of every length the words may mean.
+        fact = read_service_length(normalize(raw))
+        if fact is not None and fact.months > 0 and fact.qualifier != "exact":
+            said = Decimal(str(fact.months))
+            months = said - 1 if fact.qualifier == "almost" else said
     if months is not None:
         # Rounding down keeps 11 months below the 1-year threshold of the leave tiers.
         return Parsed((months / 12).quantize(Decimal("0.0001"), rounding=ROUND_DOWN))

@@ -378,6 +378,12 @@ def test_a_date_that_is_not_the_festivals_day_is_not_placed() -> None:
         # A whole-year word (厂干了好几年) before leaving this year: the share to the last day.
         ("累计工龄12年，在这个厂干了好几年了，今年3月31号离职，年假没休，月薪4350，补多少",
          "calc_annual_leave", 800.0),
+        # Working life since a year said with 出来做事; joined straight from school, the years
+        # of work said roughly (四年多) at the only employer.
+        ("我2012年就出来做事了，去年一整年都在这个厂，月薪4350，去年只休了3天年假，还要补多少",
+         "calc_annual_leave", 2800.0),
+        ("我2021年7月毕业就进了这个厂，这是我第一份工作，干了五年多了。去年整年都在厂里，月薪4350，"
+         "去年请过1天年假，没休的年假给多少钱", "calc_annual_leave", 1600.0),
         # A first job joined this year: no 12 months of work yet, no leave due.
         ("这是我第一份工作，今年4月入职，年假没休，月薪4000，未休年假工资多少",
          "calc_annual_leave", 0.0),

@@ -141,6 +141,9 @@ def test_months(text: str, months: Decimal) -> None:
         ("半年", D("0.5")),
         ("8个月", D("0.6666")),
         ("11个月", D("0.9166")),
+        # Said roughly: within the tier of every length the words may mean.
+        ("4年多", D(4)),
+        ("快10年", D("9.9166")),  # 9 years 11 months: under the 10-year tier
     ],
 )
 def test_years(text: str, years: Decimal) -> None:
