@@ -19,10 +19,11 @@ from nlu.settings import PROJECT_ROOT, NluSettingsError
 from tests.nlu.conftest import SMALL_DATA_DIR
 
 # CPU seconds for the embedded model on the real data. Most of it is the semantic opinion
-# embedding its training sentences once (nlu/data and the 8,840 messages of the read safety sets,
-# about 1.5 ms each): 26-31 s seen on 2026-12-07 on two cores, alone and beside another test
-# process. Twice that leaves room for a busy CI machine; a slip to minutes still fails.
-MAX_TRAIN_SECONDS = 60.0
+# embedding its training sentences once (nlu/data and the read safety sets' messages): 26-31 s
+# seen on the twelfth session's machine; on the thirteenth's (slower: the same commit took 64 s)
+# 68 s alone and 71 s inside a busy suite run with 9,740 messages. Twice that leaves room for a
+# busy CI machine; a slip to several minutes still fails.
+MAX_TRAIN_SECONDS = 150.0
 
 
 def _config(tmp_path: Path, data_dir: Path = SMALL_DATA_DIR, backend: str = "embedded") -> Path:
