@@ -267,9 +267,9 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         result_lines = [_t("results.economic", amount=yuan(amount))]
         citations += [texts.citation("contract_law_46"), texts.citation("contract_law_40")]
         notes += [_t("notes.when_n_applies"), _t("notes.notice_pay")]
-        if _start_of(inputs) < CONTRACT_LAW_START:
-            warnings.append(_t("warnings.before_2008", law_start=CONTRACT_LAW_START.isoformat()))
-            citations.append(texts.citation("contract_law_97"))
+    if kind != UNLAWFUL and _start_of(inputs) < CONTRACT_LAW_START:
+        warnings.append(_t("warnings.before_2008", law_start=CONTRACT_LAW_START.isoformat()))
+        citations.append(texts.citation("contract_law_97"))
     if amount_high is not None:
         result_lines.insert(0, _t("results.range", low=yuan(amount), high=yuan(amount_high)))
     if exact_years:

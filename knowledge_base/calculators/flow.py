@@ -34,6 +34,7 @@ from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.stored import dump_value, load_value
 from knowledge_base.calculators.tenure import (
     date_as_typed,
+    of_an_earlier_employer,
     of_this_employer,
     only_employer,
     said_as_total,
@@ -204,14 +205,15 @@ def _day_over_length(found: list[Entity]) -> list[Entity]:
     the day, which tells the length exactly; a year or month alone leaves both to be asked,
     and an exact length (刚好做满整3年) stays the phrase it is."""
     days = [e for e in found if e.entity == "date" and _FULL_DATE.fullmatch(str(e.value))]
-    lengths = [
-        e
-        for e in found
-        if e.entity == "service_length" and str(e.value).endswith(_ROUGH_LENGTH_MARKS)
-    ]
+    lengths = [e for e in found if _rough(e)]
     if len(days) == 1 and lengths and len(days) + len(lengths) == len(found):
         return days
     return found
+
+
+def _rough(entity: Entity) -> bool:
+    """A length said roughly (五年多, 快五年)."""
+    return entity.entity == "service_length" and str(entity.value).endswith(_ROUGH_LENGTH_MARKS)
 
 
 def _most_specific(found: list[Entity]) -> list[Entity]:
@@ -331,7 +333,17 @@ def prefill(
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total, and
             # said alone they may be less than it (the tier would be too low): asked — unless
             # this is the only employer (毕业就进了这个厂).
-            found = [e for e in found if not of_this_employer(e, text)]
+            # 以前在老家厂里做了7年多: an earlier employer's years said roughly are a part
+            # whose sum with this one's may cross a tier: asked (入职前已经累计工作12年 is said as
+            # the total; an exact part stays the least the total can be, as before).
+            found = [
+                e
+                for e in found
+                if not of_this_employer(e, text)
+                and not (
+                    _rough(e) and of_an_earlier_employer(e, text) and not said_as_total(e, text)
+                )
+            ]
             # 之前在别的厂干了1年 … 总工龄3年: the one said as the total is the total.
             totals = [e for e in found if said_as_total(e, text)]
             found = totals if len(totals) == 1 else found

@@ -448,6 +448,15 @@ def test_notice_pay_said_owed_is_added_to_n() -> None:
     assert any(c.article == 40 for c in result.result.citations)
 
 
+def test_notice_pay_keeps_the_warning_for_work_before_2008() -> None:
+    text = "2006年3月1号进厂，今年6月1号按第40条解除，没提前30天通知，月薪5000，补偿加代通知金多少"
+    result = calculate(text, intent="calc_compensation", today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert result.result.warnings  # the years before 2008 follow the rules of their time
+    cited = (*result.result.citations, *result.result.further_citations)
+    assert any(c.article == 97 for c in cited)
+
+
 @pytest.mark.parametrize(
     "text",
     [
