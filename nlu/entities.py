@@ -85,6 +85,10 @@ class EntityRules:
     min_year: int
     max_year: int
     relative_months: dict[str, int]
+    #: ``date.holiday_anchor``: relative years, holiday names, the words between.
+    anchor_years: dict[str, int]
+    anchor_holidays: tuple[str, ...]
+    anchor_between: tuple[str, ...]
     lookup_suffixes: dict[str, tuple[str, ...]]
     bare_blocked_after: tuple[str, ...]
     bare_max_value: int
@@ -117,6 +121,15 @@ class EntityRules:
             relative_months={
                 normalize(str(k)): int(v) for k, v in raw["date"]["relative_months"].items()
             },
+            anchor_years={
+                normalize(str(k)): int(v) for k, v in raw["date"]["holiday_anchor"]["years"].items()
+            },
+            anchor_holidays=_longest_words_first(
+                tuple(normalize(str(w)) for w in raw["date"]["holiday_anchor"]["holidays"])
+            ),
+            anchor_between=_longest_words_first(
+                tuple(normalize(str(w)) for w in raw["date"]["holiday_anchor"]["between"])
+            ),
             lookup_suffixes={
                 str(k): tuple(normalize(str(s)) for s in v)
                 for k, v in (raw["lookup"]["suffixes"] or {}).items()
@@ -234,7 +247,13 @@ class EntityExtractor:
         """
         norm = normalize(text)
         found: list[Entity] = []
-        dates = _longest_first([*self._dates(text, norm), *self._relative_days(text, norm, today)])
+        dates = _longest_first(
+            [
+                *self._dates(text, norm),
+                *self._relative_days(text, norm, today),
+                *self._holiday_anchored_days(text, norm, today),
+            ]
+        )
         found.extend(dates)
         quantities = find_quantities(norm)
         found.extend(self._quantities(text, norm, quantities, [(e.start, e.end) for e in dates]))
@@ -365,6 +384,29 @@ class EntityExtractor:
                 continue
             said = text[match.start() : match.end()]
             found.append(Entity("date", value, match.start(), match.end(), said))
+        return found
+
+    def _holiday_anchored_days(self, text: str, norm: str, today: dt.date | None) -> list[Entity]:
+        """前年国庆过后10月8号: the full date, its year the one said before the holiday
+        (counted back from ``today``'s year; default: the clock's)."""
+        rules = self.rules
+        if "月" not in norm or not any(word in norm for word in rules.anchor_years):
+            return []
+        pattern = _holiday_anchor_pattern(
+            tuple(rules.anchor_years), rules.anchor_holidays, rules.anchor_between
+        )
+        reading = today or dt.date.today()
+        found = []
+        for match in pattern.finditer(norm):
+            month, day = parse_number(match.group("m")), parse_number(match.group("d"))
+            if not isinstance(month, int) or not isinstance(day, int):
+                continue
+            try:
+                value = dt.date(reading.year - rules.anchor_years[match.group("rel")], month, day)
+            except ValueError:
+                continue
+            said = text[match.start() : match.end()]
+            found.append(Entity("date", value.isoformat(), match.start(), match.end(), said))
         return found
 
     def _date_value(self, match: re.Match[str]) -> str | None:
@@ -518,6 +560,19 @@ def extract_entities(
     """Entities in ``text`` using ``extractor`` (default: rules only, no lookup tables);
     years said relative to ``today`` (今年国庆) are counted from it (default: the clock's)."""
     return (extractor or _default_extractor()).extract(text, today=today)
+
+
+@lru_cache(maxsize=4)
+def _holiday_anchor_pattern(
+    years: tuple[str, ...], holidays: tuple[str, ...], between: tuple[str, ...]
+) -> re.Pattern[str]:
+    def either(words: tuple[str, ...]) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    return re.compile(
+        rf"(?P<rel>{either(years)})的?(?:{either(holidays)})(?:假期|长假|放假)?"
+        rf"(?:{either(between)})的?{_MONTH}月{_DAY}[日号]"
+    )
 
 
 @lru_cache(maxsize=4)

@@ -29,6 +29,10 @@ _MAX_BREAK_HOURS: Final = 2
 _BREAK_REACH: Final = 6
 #: How far a stop time may stand after a start word (8点上班 晚上8点下班).
 _START_TO_STOP: Final = 4
+#: How far overtime's end may stand after the day's end (6点下班 吃完饭 加班到9点).
+_STOP_TO_OVERTIME: Final = 8
+#: Overtime told by the clock runs at most this long after a working day.
+_MAX_OVERTIME_HOURS: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class _ShiftWords:
     morning: tuple[str, ...]  # 早上, 上午: an end in the morning is the next day's
     patterns: tuple[re.Pattern[str], ...]
     meals: tuple[str, ...]
+    overtime: tuple[re.Pattern[str], ...]
 
 
 def _hour(n: str) -> str:
@@ -70,11 +75,25 @@ def _words(path: Path = RULES_PATH) -> _ShiftWords:
         rf"(?P<p1>{parts})?{_hour('1')}(?:{starts})[^点]{{0,{_START_TO_STOP}}}?"
         rf"(?P<p2>{parts})?{_hour('2')}(?:{stops})"
     )
+    overtime_end = (
+        rf"[，,]?(?:{alternation(shift['overtime_between'])})*"
+        rf"(?:{alternation(shift['overtime_end_words'])})(?P<p2>{parts})?{_hour('2')}"
+    )
+    # 6点开始加班 一直加到晚上十点: overtime's own start; 6点下班 (吃完饭) 加班到9点: the day's end.
+    overtime_from_start = re.compile(
+        rf"(?P<p1>{parts})?{_hour('1')}(?:{alternation(shift['overtime_start_words'])})"
+        + overtime_end
+    )
+    overtime_from_stop = re.compile(
+        rf"(?P<p1>{parts})?{_hour('1')}(?:{stops})[^点]{{0,{_STOP_TO_OVERTIME}}}?"
+        + overtime_end.removeprefix("[，,]?")
+    )
     return _ShiftWords(
         later=tuple(shift["later"]),
         morning=tuple(shift["morning"]),
         patterns=(ranged, started),
         meals=tuple(shift["meals"]),
+        overtime=(overtime_from_start, overtime_from_stop),
     )
 
 
@@ -133,4 +152,28 @@ def find_shift_spans(norm: str, quantities: list[Quantity]) -> list[ShiftSpan]:
             if hours is None or hours <= meal or overlaps:
                 continue
             spans.append(ShiftSpan(match.start(), match.end(), hours - meal, meal))
+    return sorted(spans, key=lambda span: span.start)
+
+
+def find_overtime_spans(norm: str) -> list[ShiftSpan]:
+    """Overtime of a day told by the clock (6点开始加班，一直加到晚上十点: 4 hours). A start
+    said without a part of the day before an evening end is in the evening too (6点 → 18点)."""
+    words = _words()
+    spans: list[ShiftSpan] = []
+    for pattern in words.overtime:
+        for match in pattern.finditer(norm):
+            begin = _clock(match["h1"], match["m1"], match["p1"], words)
+            end = _clock(match["h2"], match["m2"], match["p2"], words)
+            if begin is None or end is None:
+                continue
+            if match["p1"] is None and begin < _HALF_DAY and begin + _HALF_DAY < end:
+                begin += _HALF_DAY
+            if end <= begin and match["p2"] is None and end + _HALF_DAY > begin:
+                end += _HALF_DAY  # 6点下班 加到9点: the evening
+            if end <= begin:
+                end += _DAY  # 晚上8点开始加班 干到凌晨2点: into the next morning
+            hours = end - begin
+            overlaps = any(s.start < match.end() and match.start() < s.end for s in spans)
+            if 0 < hours <= _MAX_OVERTIME_HOURS and not overlaps:
+                spans.append(ShiftSpan(match.start(), match.end(), hours, Decimal(0)))
     return sorted(spans, key=lambda span: span.start)

@@ -36,7 +36,7 @@ from nlu.holiday_breaks import (
     worked_holiday_dates,
     worked_holiday_runs,
 )
-from nlu.kind_words import find_kind_words, kind_after, kind_before, said_off
+from nlu.kind_words import KindWord, find_kind_words, kind_after, kind_before, said_off
 from nlu.lunar_days import find_lunar_spans, lunar_days_worked
 from nlu.monthly_hours import monthly_hours
 from nlu.named_holiday_work import named_holiday_work
@@ -71,7 +71,7 @@ from nlu.repeated_days import (
     whole_day_of_counted,
     without_totals_named_again,
 )
-from nlu.shift_hours import find_shift_spans
+from nlu.shift_hours import find_overtime_spans, find_shift_spans
 from nlu.tokenizer import normalize
 from nlu.week_ranges import find_week_ranges
 from nlu.work_verbs import says_worked
@@ -156,6 +156,25 @@ def _shifts(
     return found
 
 
+def _overtime_by_the_clock(
+    norm: str, kind_words: Sequence[KindWord], taken: Sequence[tuple[int, int]]
+) -> list[Found]:
+    """6点开始加班，一直加到晚上十点: a working day's overtime hours, told by the clock. Not
+    in a clause that names a rest day or a holiday (周六8点开始加班到12点 is no weekday's)."""
+    found: list[Found] = []
+    for span in find_overtime_spans(norm):
+        if overlaps(span.start, span.end, taken):
+            continue
+        begin, end = clause_start(norm, span.start), clause_end(norm, span.end)
+        if any(
+            w.kind != "weekday" and overlaps(w.start, w.end, [(begin, end)]) for w in kind_words
+        ):
+            continue
+        amount = number_from_text(str(span.hours.normalize()))
+        found.append(Found(WorkTimeFact("overtime", amount, "h", "day"), span.start, span.end))
+    return found
+
+
 def find_work_times(
     norm: str,
     quantities: Sequence[Quantity],
@@ -192,6 +211,7 @@ def find_work_times(
     found: list[Found] = find_days_off(norm, rules, taken)
     found += [f for f in weeks if not overlaps(f.start, f.end, taken)]
     found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
+    found += _overtime_by_the_clock(norm, kind_words, [*taken, *((f.start, f.end) for f in found)])
     taken_so_far = [*taken, *((f.start, f.end) for f in found)]
     runs = worked_holiday_runs(
         norm, working_kinds, quantities, rules, taken_so_far, year, need_verb=need_verb

@@ -429,7 +429,7 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
         # 打工干了二十多年了 在这个厂干了八年: the working life's years, as far as the tier goes.
         facts["cumulative_years"] = career.typed(full_year_days)
     elif tenure.career_start is not None and not said_years:  # 1995年3月参加工作: years since
-        worked = span(tenure.career_start, today)
+        worked = span(tenure.career_start, until)  # to the leaving day, when left
         facts["cumulative_years"] = texts.text(
             "common.years_and_months", years=worked.years, months=worked.months_after_years
         )

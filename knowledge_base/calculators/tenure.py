@@ -19,6 +19,7 @@ from knowledge_base.calculators.dates import add_months
 from knowledge_base.calculators.parsing import normalize, parse_date, said_unnegated
 from knowledge_base.forms.spec import Parsed, Unparsed
 from knowledge_base.text import to_simplified
+from nlu.numbers import NUMERAL_CHARS
 from nlu.phrase_text import clause_start
 from nlu.service_length import read_service_length
 from nlu.types import Entity
@@ -28,6 +29,8 @@ _JOIN_WORD_REACH: Final = 8
 _TOTAL_REACH: Final = 6
 _MONTHS_IN_A_YEAR: Final = 12
 _YEAR_DIGITS: Final = 4
+#: Where a month is said (10月, 十月): what follows a holiday placing a day (前年国庆过后10月8号).
+_MONTH_SAID: Final = re.compile(rf"(?:\d{{1,2}}|[{NUMERAL_CHARS}]{{1,3}})月")
 _CLAUSES: Final = re.compile(r"[\s,.!?;:，。！？；：、]+")
 
 
@@ -194,8 +197,19 @@ def _career_start(entities: Sequence[Entity], text: str, today: date) -> date | 
 
 def date_as_typed(entity: Entity) -> str:
     """A date entity's words as the worker would type the date alone: in 去年（2025年）5月 the
-    bracket between the year and the month is not part of the date."""
-    return entity.text.replace(")", "").replace("）", "")
+    bracket between the year and the month is not part of the date, nor in 前年国庆过后10月8号
+    the holiday that places the day after it (前年10月8号)."""
+    typed = entity.text.replace(")", "").replace("）", "")
+    years: dict[str, int] = texts.node("parsing.relative_years")
+    for word in sorted(years, key=len, reverse=True):
+        if not typed.startswith(word):
+            continue
+        month = _MONTH_SAID.search(typed, len(word))
+        between = typed[len(word) : month.start()] if month is not None else ""
+        if month is not None and between and not any(char.isdigit() for char in between):
+            return word + typed[month.start() :]
+        break
+    return typed
 
 
 def entity_day(entity: Entity, today: date) -> date | None:

@@ -399,3 +399,9 @@ def test_bigram_ids_are_the_vocabulary_ids_of_the_bigram_tokens(
     ranked = retriever.rank(clean, tokens, k_entries=40)
     assert (searched.entries, searched.articles) == (ranked.entries, ranked.articles)
     assert searched.tokens == tuple(tokens)
+
+
+@given(st.text(alphabet="工资不发老板,啊 ab12", max_size=60))
+def test_repeat_precheck_agrees_with_the_regular_expression(text: str) -> None:
+    # Both ways: a repeat the check misses would be kept, one it invents costs only time.
+    assert _repeats_back_to_back(text) == (_REPEAT.search(text) is not None)

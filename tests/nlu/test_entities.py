@@ -116,6 +116,27 @@ def test_a_day_of_a_month_named_relative_to_today(text: str, day: str | None) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # Probes 26, 27: the year said before a holiday goes with the day placed after it.
+        ("前年国庆过后10月8号进的厂", ["2024-10-08"]),
+        ("去年春节后2月20号来的", ["2025-02-20"]),
+        ("大前年国庆之后十月八号", ["2023-10-08"]),
+        # A holiday's own dates are left to the holiday-work rules: no full date here.
+        ("去年国庆10月1号到7号都上班", ["--10-01"]),
+        ("去年国庆后30号", []),  # no month: not read as a date
+    ],
+)
+def test_a_day_placed_after_a_holiday_takes_the_year_said_before_it(
+    text: str, dates: list[str]
+) -> None:
+    found = [
+        e.value for e in extract_entities(text, today=dt.date(2026, 12, 6)) if e.entity == "date"
+    ]
+    assert found == dates
+
+
+@pytest.mark.parametrize(
     ("text", "employer"),
     [
         ("我在深圳华强电子厂上班", "深圳华强电子厂"),

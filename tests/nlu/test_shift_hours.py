@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from nlu.numbers import find_quantities
-from nlu.shift_hours import find_shift_spans
+from nlu.shift_hours import find_overtime_spans, find_shift_spans
 from nlu.tokenizer import normalize
 
 
@@ -33,3 +33,18 @@ def hours(text: str) -> list[Decimal]:
 )
 def test_the_hours_a_clock_range_gives(text: str, expected: list[Decimal]) -> None:
     assert hours(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("正常是下午5点半下班，吃完饭6点开始加班，一直加到晚上十点", [Decimal(4)]),
+        ("每天6点下班，吃完饭还要加班到9点", [Decimal(3)]),  # from the day's end
+        ("下午5点半下班，加班到晚上8点半", [Decimal(3)]),
+        ("晚上8点开始加班干到凌晨2点", [Decimal(6)]),  # into the next morning
+        ("早上8点上班晚上8点下班", []),  # a working day, not overtime
+        ("6点开始加班", []),  # no end told
+    ],
+)
+def test_overtime_told_by_the_clock(text: str, expected: list[Decimal]) -> None:
+    assert [span.hours for span in find_overtime_spans(normalize(text))] == expected

@@ -137,6 +137,26 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # × 200 × 200%.
         ("工龄8年，今年1月1号到12月31号都在这个厂，年假只休了1天，月薪4350，没休的补多少",
          "calc_annual_leave", 1600.0),
+        # Probe 27: the year said before a holiday goes with the day after it (2025-10-08),
+        # and being called in to sign at last ends the period (2025-11-08 … 2026-04-07: 5).
+        ("我去年国庆后10月8号进的厂，一直没签合同，今年4月8号厂里才喊我签，月薪4350，双倍工资多少",
+         "calc_double_wage", 21750.0),
+        ("前年国庆过后10月8号进厂，一直没签合同，月薪4350，双倍工资多少",
+         "calc_double_wage", 47850.0),  # 2024-10-08: the 11 months' cap
+        # Probe 27: overtime told by the clock, 6 pm to 9 pm (not from 5:30, the meal between).
+        ("月薪4350，平时下午5点半下班，吃完饭6点开始加班，一直加到晚上9点，上个月这样加了20个工作日，周末没加班",
+         "calc_overtime", 2250.0),
+        ("一个月四千三百五，这个月上了20天班，每天都要多整两个钟头，周末没上，加班费多少",
+         "calc_overtime", 1500.0),  # Sichuan 整 for 干
+        # The two days named again for their pay, 的 left out: no third fact (600 + 400).
+        ("月薪4350，今年端午节那天上了8个小时，那个礼拜六也上了8个小时，都没补休，这两天加班费多少",
+         "calc_overtime", 1000.0),
+        # Joined this year (跳槽过来): 3 years before, 5 days × 306/365 → 4 × 200 × 200%.
+        ("我今年3月1号跳槽过来的，之前在别的厂干了3年，今年年假一天都没给安排，月薪4350，没休的年假给多少",
+         "calc_annual_leave", 1600.0),
+        # A first job left after 9 months: under a year of work when leaving, no leave due.
+        ("我2025年9月1号第一次出来上班，在这个厂干到今年5月31号辞职了，一天年假都没休过，月工资4350，年假补多少",
+         "calc_annual_leave", 0.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
