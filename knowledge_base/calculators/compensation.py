@@ -39,7 +39,12 @@ from knowledge_base.calculators.display import service_length_text
 from knowledge_base.calculators.min_wage_table import load_data
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
-from knowledge_base.calculators.tenure import date_as_typed, entity_day, read_tenure
+from knowledge_base.calculators.tenure import (
+    date_as_typed,
+    entity_day,
+    preceded_by,
+    read_tenure,
+)
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import TODAY, Derived, InputField, When
@@ -399,13 +404,14 @@ def _joined_and_worked_until(
     joined = read_tenure(text, entities, today).joined
     if joined is None:
         return None
-    until = tuple(normalize(w) for w in texts.words(f"{NAME}.message.until_words"))
+    until = texts.words(f"{NAME}.message.until_words")
     for entity in entities:
-        before = normalize(text[max(0, entity.start - _UNTIL_REACH) : entity.start])
         # A day without its year after an earlier year's first day is asked (which year?).
         dated = entity.entity == "date" and (_YEAR_MARK in entity.text or joined.year == today.year)
-        last = entity_day(entity, today) if dated else None
-        if last is not None and before.endswith(until) and joined < last <= today:
+        if not dated or not preceded_by(entity, text, until, _UNTIL_REACH):
+            continue
+        last = entity_day(entity, today)
+        if last is not None and joined < last <= today:
             return {"start_date": joined.isoformat(), "end_date": last.isoformat()}
     return None
 

@@ -157,6 +157,13 @@ def _followed_by(entity: Entity, text: str, words: tuple[str, ...]) -> bool:
     return after.startswith(words) or after.lstrip(between).startswith(words)
 
 
+def preceded_by(entity: Entity, text: str, words: tuple[str, ...], reach: int) -> bool:
+    """Whether one of ``words`` ends right before the date, within the ``reach`` characters
+    before it (一直做到10月31号): the mirror of a date followed by words (``date_before``)."""
+    before = normalize(text[max(0, entity.start - reach) : entity.start])
+    return before.endswith(tuple(normalize(word) for word in words))
+
+
 def date_before(
     entities: Sequence[Entity], text: str, today: date, key: str, *, after: date | None = None
 ) -> date | None:

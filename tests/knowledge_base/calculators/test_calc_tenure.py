@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge_base.calculators.tenure import read_tenure, whole_months_said
+from knowledge_base.calculators.tenure import preceded_by, read_tenure, whole_months_said
 from nlu.entities import extract_entities
 from tests.knowledge_base.calculators.conftest import TODAY
 
@@ -136,3 +136,16 @@ def test_leaving_said_without_a_day_is_no_leaving() -> None:
 )
 def test_a_length_tells_whole_months_when_said_so(text: str, length: str | None) -> None:
     assert whole_months_said(None, text, extract_entities(text)) == length
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一直做到10月31号", True),
+        ("做到了10月31号", False),  # 了 between: not right before the date
+        ("我10月31号做到", False),  # after the date, not before it
+    ],
+)
+def test_a_date_preceded_by_words(text: str, expected: bool) -> None:
+    (entity,) = [e for e in extract_entities(text) if e.entity == "date"]
+    assert preceded_by(entity, text, ("做到",), 5) is expected
