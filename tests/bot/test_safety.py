@@ -248,7 +248,7 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind42.yml",
     SAFETY_SETS_DIR / "safety_set_blind43.yml",
     SAFETY_SETS_DIR / "safety_set_blind44.yml",
-    CASES_DIR / "safety_set_blind45.yml",
+    SAFETY_SETS_DIR / "safety_set_blind45.yml",
     CASES_DIR / "safety_set_blind46.yml",
 )
 
