@@ -43,18 +43,39 @@ def _counted_times_pattern(
     )
 
 
+@lru_cache(maxsize=4)
+def _counted_among_pattern(
+    days: tuple[str, ...], set_after: tuple[str, ...], times: tuple[str, ...]
+) -> re.Pattern[str]:
+    """5个周日里有4个也叫我回来上了全天: the set, then how many of it, then (in the clause) the
+    verb."""
+    either = alternation
+    return re.compile(
+        f"(?:{either(days)})(?:{either(set_after)})(?:有|头有|面有)"
+        f"([0-9]+|[{NUMERAL_CHARS}两]+)(?:{either(times)})(?!{_NOT_TIMES})"
+    )
+
+
 def _counted_times(norm: str, rules: PhraseRules, taken: Sequence[tuple[int, int]]) -> list[Found]:
-    """礼拜六去了3回, 5个礼拜天里头去了3个: a rest day's word, the verb, then how many times."""
+    """礼拜六去了3回, 5个礼拜天里头去了3个: a rest day's word, the verb, then how many times;
+    5个周日里有4个也叫我回来上了全天: how many of the set, then the verb in its clause."""
     if not rules.counted_days or not rules.counted_times:
         return []
+    verbs = (*rules.counted_verbs, *rules.work_verbs, *rules.overtime_verbs)
     pattern = _counted_times_pattern(
-        rules.counted_days,
-        rules.counted_set_after,
-        (*rules.counted_verbs, *rules.work_verbs, *rules.overtime_verbs),
-        rules.counted_times,
+        rules.counted_days, rules.counted_set_after, verbs, rules.counted_times
     )
+    among = _counted_among_pattern(rules.counted_days, rules.counted_set_after, rules.counted_times)
+    matches = [
+        *pattern.finditer(norm),
+        *(
+            m
+            for m in among.finditer(norm)
+            if any(verb in norm[m.end() : clause_end(norm, m.end())] for verb in verbs)
+        ),
+    ]
     found: list[Found] = []
-    for match in pattern.finditer(norm):
+    for match in matches:
         amount = parse_number(match.group(1))
         if overlaps(match.start(1), match.end(), taken) or amount is None or amount <= 0:
             continue

@@ -90,6 +90,8 @@ def worked_holiday_runs(
 #: Ends of a sentence: a holiday named before one is not the holiday of dates after it, and a
 #: run's days said worked again are looked for up to it.
 _SENTENCE_END: Final = re.compile(r"[。！？!?\n]")
+#: 一天 (一日) before a word that says it was not off (一天都没休息).
+_ONE_DAY: Final = re.compile("一[天日]")
 #: The days of a run said again as all worked (我5天都去上班了), later in its sentence.
 _ALL_DAYS: Final = re.compile(rf"(\d+|[{NUMERAL_CHARS}两]+)[天日](?:都|全|全部|全都)")
 
@@ -97,9 +99,13 @@ _ALL_DAYS: Final = re.compile(rf"(\d+|[{NUMERAL_CHARS}两]+)[天日](?:都|全|�
 def _all_worked_later(norm: str, run: DayRange, rules: PhraseRules) -> bool:
     """五一放假5天（5月1号到5号），其中…，我5天都去上班了: a run named with no verb of its own,
     its days all said worked by their count in a later clause of the sentence (round of probe
-    16)."""
+    16), or not one of them off (我一天都没休息, probe 28)."""
     end = _SENTENCE_END.search(norm, run.end)
     rest = norm[run.end : end.start() if end else len(norm)]
+    # 五一放假从5月1号到5号，我一天都没休息: not one day of the run off.
+    for match in _ONE_DAY.finditer(rest):
+        if rest.startswith(rules.none_off_after, match.end()):
+            return True
     for match in _ALL_DAYS.finditer(rest):
         clause = rest[clause_start(rest, match.start()) : clause_end(rest, match.end())]
         if parse_number(match.group(1)) == run.days and worked_unnegated(clause, rules):

@@ -92,6 +92,7 @@ class PhraseRules:
     break_from_first_day: tuple[str, ...]
     break_from_first_day_since: int
     standard_words: tuple[str, ...]
+    beyond_words: tuple[str, ...]
     #: Right before an amount, these make it leave given back (补休了8个小时), not work.
     comp_leave_words: tuple[str, ...]
     #: Right after 一天, these make it "not a day off" (一天没休), not one day worked.
@@ -216,6 +217,7 @@ class PhraseRules:
             break_from_first_day=words(calendar["break_from_first_day"]),
             break_from_first_day_since=int(calendar["break_from_first_day_since"]),
             standard_words=words(time.get("standard_words") or ()),
+            beyond_words=words(time.get("beyond_words") or ()),
             comp_leave_words=words(time.get("comp_leave_words") or ()),
             none_off_after=words(time.get("none_off_after") or ()),
             break_before=words(time.get("break_before") or ()),

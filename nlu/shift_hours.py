@@ -31,6 +31,8 @@ _BREAK_REACH: Final = 6
 _START_TO_STOP: Final = 4
 #: How far overtime's end may stand after the day's end (6点下班 吃完饭 加班到9点).
 _STOP_TO_OVERTIME: Final = 8
+#: How far overtime's end may stand after the working day's range (早上8点到下午5点 … 加到九点半).
+_RANGE_TO_OVERTIME: Final = 30
 #: Overtime told by the clock runs at most this long after a working day.
 _MAX_OVERTIME_HOURS: Final = 8
 
@@ -43,6 +45,9 @@ class ShiftSpan:
     end: int
     hours: Decimal
     break_hours: Decimal
+    #: Overtime run on from a working day's range said before it (早上8点到下午5点 … 加到九点
+    #: 半): where that range stands (it is no whole day of work of its own).
+    day_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class _ShiftWords:
     patterns: tuple[re.Pattern[str], ...]
     meals: tuple[str, ...]
     overtime: tuple[re.Pattern[str], ...]
+    overtime_meals: tuple[str, ...]
 
 
 def _hour(n: str) -> str:
@@ -88,12 +94,18 @@ def _words(path: Path = RULES_PATH) -> _ShiftWords:
         rf"(?P<p1>{parts})?{_hour('1')}(?:{stops})[^点]{{0,{_STOP_TO_OVERTIME}}}?"
         + overtime_end.removeprefix("[，,]?")
     )
+    # 早上8点到下午5点 … 都加到晚上九点半: the working day's range, then overtime to its end.
+    overtime_after_range = re.compile(
+        rf"(?P<p0>{parts})?{_hour('0')}(?:{between})*(?:{joined})(?P<p1>{parts})?{_hour('1')}"
+        rf"(?P<gap>[^点]{{0,{_RANGE_TO_OVERTIME}}}?)" + overtime_end.removeprefix("[，,]?")
+    )
     return _ShiftWords(
         later=tuple(shift["later"]),
         morning=tuple(shift["morning"]),
         patterns=(ranged, started),
         meals=tuple(shift["meals"]),
-        overtime=(overtime_from_start, overtime_from_stop),
+        overtime=(overtime_from_start, overtime_from_stop, overtime_after_range),
+        overtime_meals=tuple(shift["overtime_meals"]),
     )
 
 
@@ -156,7 +168,8 @@ def find_shift_spans(norm: str, quantities: list[Quantity]) -> list[ShiftSpan]:
 
 
 def find_overtime_spans(norm: str) -> list[ShiftSpan]:
-    """Overtime of a day told by the clock (6点开始加班，一直加到晚上十点: 4 hours). A start
+    """Overtime of a day told by the clock (6点开始加班，一直加到晚上十点: 4 hours; 早上8点到下午
+    5点 … 加到晚上九点半: 4.5 hours, the span then covering the working day's range too). A start
     said without a part of the day before an evening end is in the evening too (6点 → 18点)."""
     words = _words()
     spans: list[ShiftSpan] = []
@@ -174,6 +187,14 @@ def find_overtime_spans(norm: str) -> list[ShiftSpan]:
                 end += _DAY  # 晚上8点开始加班 干到凌晨2点: into the next morning
             hours = end - begin
             overlaps = any(s.start < match.end() and match.start() < s.end for s in spans)
-            if 0 < hours <= _MAX_OVERTIME_HOURS and not overlaps:
-                spans.append(ShiftSpan(match.start(), match.end(), hours, Decimal(0)))
+            # A meal between the day's end and overtime's (吃完晚饭 加到9点) is not overtime:
+            # how long it took is asked, not guessed.
+            gap = match.groupdict().get("gap") or ""
+            meal = any(word in gap for word in words.overtime_meals)
+            if 0 < hours <= _MAX_OVERTIME_HOURS and not overlaps and not meal:
+                if "gap" in match.groupdict():  # the range, then the overtime after the gap
+                    day = (match.start(), match.start("gap"))
+                    spans.append(ShiftSpan(match.end("gap"), match.end(), hours, Decimal(0), day))
+                else:
+                    spans.append(ShiftSpan(match.start(), match.end(), hours, Decimal(0)))
     return sorted(spans, key=lambda span: span.start)

@@ -40,7 +40,7 @@ from nlu.kind_words import KindWord, find_kind_words, kind_after, kind_before, s
 from nlu.lunar_days import find_lunar_spans, lunar_days_worked
 from nlu.monthly_hours import monthly_hours
 from nlu.named_holiday_work import named_holiday_work
-from nlu.numbers import Quantity, find_quantities
+from nlu.numbers import NUMERAL_CHARS, Quantity, find_quantities
 from nlu.phrase_facts import (
     Found,
     Period,
@@ -158,10 +158,12 @@ def _shifts(
 
 def _overtime_by_the_clock(
     norm: str, kind_words: Sequence[KindWord], taken: Sequence[tuple[int, int]]
-) -> list[Found]:
-    """6点开始加班，一直加到晚上十点: a working day's overtime hours, told by the clock. Not
-    in a clause that names a rest day or a holiday (周六8点开始加班到12点 is no weekday's)."""
+) -> tuple[list[Found], list[tuple[int, int]]]:
+    """6点开始加班，一直加到晚上十点: a working day's overtime hours, told by the clock, and
+    where the working days' ranges it ran on from stand. Not in a clause that names a rest day
+    or a holiday (周六8点开始加班到12点 is no weekday's)."""
     found: list[Found] = []
+    day_ranges: list[tuple[int, int]] = []
     for span in find_overtime_spans(norm):
         if overlaps(span.start, span.end, taken):
             continue
@@ -172,7 +174,9 @@ def _overtime_by_the_clock(
             continue
         amount = number_from_text(str(span.hours.normalize()))
         found.append(Found(WorkTimeFact("overtime", amount, "h", "day"), span.start, span.end))
-    return found
+        if span.day_range is not None:
+            day_ranges.append(span.day_range)
+    return found, day_ranges
 
 
 def find_work_times(
@@ -210,8 +214,14 @@ def find_work_times(
     ]
     found: list[Found] = find_days_off(norm, rules, taken)
     found += [f for f in weeks if not overlaps(f.start, f.end, taken)]
-    found += _shifts(norm, quantities, rules, taken, need_verb=need_verb)
-    found += _overtime_by_the_clock(norm, kind_words, [*taken, *((f.start, f.end) for f in found)])
+    # Overtime by the clock first: a working day's range it runs on from (早上8点到下午5点 … 加到
+    # 晚上九点半) is then no whole day of work of its own.
+    by_the_clock, day_ranges = _overtime_by_the_clock(
+        norm, kind_words, [*taken, *((f.start, f.end) for f in found)]
+    )
+    found += by_the_clock
+    shift_taken = [*taken, *day_ranges, *((f.start, f.end) for f in found)]
+    found += _shifts(norm, quantities, rules, shift_taken, need_verb=need_verb)
     taken_so_far = [*taken, *((f.start, f.end) for f in found)]
     runs = worked_holiday_runs(
         norm, working_kinds, quantities, rules, taken_so_far, year, need_verb=need_verb
@@ -269,6 +279,8 @@ def find_work_times(
         said_before = norm[said_from : q.start]
         if any(word in said_before for word in rules.standard_words):
             continue  # 合同写的每天8小时: the standard day, not time worked
+        if norm.startswith(rules.beyond_words, q.end):
+            continue  # 8小时以外多加了2个钟: where more work starts, not time worked
         own_before = norm[own_start : q.start]
         if strip_tail(own_before, ("了", "过")).endswith(rules.comp_leave_words):
             continue  # 补休了8个小时: leave given back (the overtime calculator reads it)
@@ -335,9 +347,19 @@ def _period_before(own: str, rules: PhraseRules) -> tuple[str, tuple[str, str] |
             return own, cue
         word = next((w for w in words if w and own.endswith(w)), None)
         if word is None:
-            break
+            boundary = _BEYOND_HOURS.search(own)
+            if boundary is None or not own.endswith(rules.beyond_words):
+                break
+            own = own[: boundary.start()]  # 每天都在8小时以外多加了2个钟: the boundary
+            continue
         own = own[: -len(word)]
     return own, ending(own, rules.per)
+
+
+#: Hours said as where more work starts (在8小时以外, 正常8个钟之外), at the end of a text.
+_BEYOND_HOURS: Final = re.compile(
+    rf"(?:在|正常|标准)?(?:\d+|[{NUMERAL_CHARS}两]+)个?(?:小时|钟头|个钟|钟)[^\d,，。]{{0,2}}$"
+)
 
 
 #: 每天12小时 said with no verb: more hours a day than a standard day can only be working time.

@@ -194,6 +194,8 @@ def _assign(spec: CalculatorSpec, entities: Sequence[Entity]) -> dict[str, list[
     return assigned
 
 
+#: What marks a time of day (九点半): overtime told by the clock.
+_CLOCK_TIME: Final = "点"
 #: A date to the day (2021-03-01), not a year or a month alone.
 _FULL_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A length said roughly: 五年多 (60m+), 快五年 (60m-).
@@ -308,6 +310,9 @@ def _as_typed(entity: Entity) -> str:
         return amount
     if fact.kind == "work":  # 平时周一到周五上班 每天8个钟: all working time, said so
         return texts.text(f"parsing.typed_work.{fact.per}") + amount
+    if fact.kind == "overtime" and _CLOCK_TIME in entity.text:
+        # 都加到晚上九点半 after the day's range: the words hold a time, not the hours.
+        return texts.text(f"parsing.typed_overtime.{fact.per}") + amount
     return entity.text
 
 

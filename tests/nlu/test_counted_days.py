@@ -23,6 +23,9 @@ CASES: list[tuple[str, PhrasesFound]] = [
     ("这4个周六的加班费怎么算", []),
     # Seventh session (probe 14): not one of them missed is worked.
     ("上个月4个星期天我一天没落下", [("work_time", "rest_day:4d", "4个星期天")]),
+    # Probe 28: how many of the set, then the verb in its clause; the set alone is no work.
+    ("5个周日里有4个也叫我回来上了全天", [("work_time", "rest_day:4d", "4个")]),
+    ("5个周日里有4个", []),
 ]  # fmt: skip
 
 

@@ -42,6 +42,8 @@ def test_the_hours_a_clock_range_gives(text: str, expected: list[Decimal]) -> No
         ("每天6点下班，吃完饭还要加班到9点", [Decimal(3)]),  # from the day's end
         ("下午5点半下班，加班到晚上8点半", [Decimal(3)]),
         ("晚上8点开始加班干到凌晨2点", [Decimal(6)]),  # into the next morning
+        ("早上8点到下午5点，中午休息1个小时，上个月都加到晚上九点半", [Decimal("4.5")]),
+        ("早上8点到下午5点，吃完晚饭加到九点", []),  # the meal's length is not known
         ("早上8点上班晚上8点下班", []),  # a working day, not overtime
         ("6点开始加班", []),  # no end told
     ],

@@ -27,6 +27,11 @@ CASES: list[tuple[str, PhrasesFound]] = [
     ("每天下了班还要多干两个半小时",
      [("work_time", "overtime:2.5h/day", "每天下了班还要多干两个半小时")]),
     ("合同写的周一到周五每天8小时", []),
+    # Probe 28: hours said as where more work starts (以外, 之外) are no time worked, and the
+    # period before them is the more work's.
+    ("我每天都在8小时以外多加了2个钟",
+     [("work_time", "overtime:2h/day", "每天都在8小时以外多加了2个钟")]),
+    ("正常8小时之外每天多干3个钟", [("work_time", "overtime:3h/day", "每天多干3个钟")]),
     # A working day told by the clock, with a per-day word or a work verb; not a meeting.
     ("天天早上8点干到晚上8点", [("work_time", "work:12h/day", "早上8点干到晚上8点")]),
     ("明天3点到4点见面", []),

@@ -157,6 +157,27 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # A first job left after 9 months: under a year of work when leaving, no leave due.
         ("我2025年9月1号第一次出来上班，在这个厂干到今年5月31号辞职了，一天年假都没休过，月工资4350，年假补多少",
          "calc_annual_leave", 0.0),
+        # Probe 28: Sichuan 没得 denies leave given back (was read as one day given back).
+        ("月薪4350，上个月周六周日都上了，一共8天，每天8个钟，一天都没得调休，加班费多少",
+         "calc_overtime", 3200.0),
+        # Probe 28: overtime run on from the day's range (17:00 → 20:30, the lunch inside the day).
+        ("时薪25，正常早上8点到下午5点，中午休息1小时，上个月20个工作日都加到晚上8点半，加班费多少",
+         "calc_overtime", 2625.0),
+        # Probe 28: a break by its dates, not one day of it off (2026: 2 statutory + 3 rest days).
+        ("日薪200，今年五一放假从5月1号到5号，我一天都冇休息，每天8个钟，没补休，加班费多少",
+         "calc_overtime", 2400.0),
+        # Probe 28: 第四十条 said is N; the notice not given, whatever the verb (3y8m → 4 + 1).
+        ("2023年3月1号进厂，做到今年11月1号，厂里按第四十条跟我解除合同，没提前30天跟我说，月平均工资4350，补偿多少",
+         "calc_compensation", 21750.0),
+        ("我参加工作8年，去年一整年都在这个厂，年假一天都冇休，月工资4350，去年冇休的年假补几多",
+         "calc_annual_leave", 2000.0),
+        # Probe 28: signed within the first month: nothing owed; Cantonese last day (做埋最后一日).
+        ("今年6月1号进厂，6月20号签了书面合同，月工资4350，二倍工资多少", "calc_double_wage", 0.0),
+        ("我去年10月8号入职，一直冇签合同，今年4月7号做埋最后一日就走咗，人工4350，双倍人工几多",
+         "calc_double_wage", 21750.0),
+        # Probe 28: 8 hours as the boundary (以外), and how many of a set of Sundays were worked.
+        ("月薪4350，上个月21个工作日每天都在8小时以外多加了2个钟，4个周日里有3个也叫我回去上了全天，每天8小时，没补休，加班费多少",
+         "calc_overtime", 2775.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
