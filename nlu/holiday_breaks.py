@@ -138,6 +138,8 @@ def named_with_its_break(
         gap = gap.removeprefix(_FESTIVAL_SUFFIX)
         if gap and gap not in rules.together_joiners:
             continue
+        if rules.calendar.festival_apart(other.cue, word.cue, year):
+            continue  # 元旦和中秋: two holidays, each its own day
         return other if rules.calendar.festival_inside(other.cue, year) is not None else None
     return word
 
@@ -323,11 +325,20 @@ def break_length(norm: str, q: Quantity, rules: PhraseRules) -> bool:
 
 
 def split_holiday(
-    fact: WorkTimeFact, word: KindWord | None, rules: PhraseRules, year: int | None
+    fact: WorkTimeFact,
+    word: KindWord | None,
+    rules: PhraseRules,
+    year: int | None,
+    *,
+    named_with: Sequence[KindWord] = (),
 ) -> list[WorkTimeFact]:
     """国庆7天都没休息: the festival's statutory days (of ``year``) are holiday work, the days
-    around them (weekends moved for the long break) are rest-day work."""
+    around them (weekends moved for the long break) are rest-day work. Holidays ``named_with``
+    the word (清明和端午那两天) add their statutory days to its own."""
     statutory = rules.statutory_days(word.cue, year) if word is not None else None
+    for other in named_with:
+        days = rules.statutory_days(other.cue, year)
+        statutory = None if days is None or statutory is None else statutory + days
     if (
         fact.kind != "holiday"
         or fact.unit != "d"

@@ -95,6 +95,19 @@ class HolidayCalendar:
             return None
         return self.festivals_inside.get(year, {}).get(first)
 
+    def festival_apart(self, cue: str, festival: str, year: int | None) -> bool:
+        """Whether the festival named ``festival`` fell far from the break of the fixed-date
+        holiday named ``cue`` in ``year`` (no year: in every year known), so the two named
+        together (元旦和中秋) are two holidays, not one break (国庆加中秋)."""
+        first = self.first_dates.get(cue)
+        days = self.festival_dates.get(festival, {})
+        known = [days[year]] if year is not None and year in days else []
+        if year is None:
+            known = list(days.values())
+        if first is None or not known:
+            return False
+        return all(_days_apart(first, day) > _BREAK_REACH_DAYS for day in known)
+
     def is_festival_day(self, cue: str, day: MonthDay, year: int | None) -> bool:
         """Whether ``day`` is the day of the festival named ``cue`` in ``year`` (no year: in
         one of the years known); False for a festival whose days are not known."""
@@ -108,6 +121,18 @@ class HolidayCalendar:
     def lunar_workday(self, day: int, year: int | None) -> bool:
         """Day ``day`` of 春节 (0 is 除夕) was an ordinary working day in ``year`` (除夕 2024)."""
         return year is not None and day in self.lunar_workdays.get(year, frozenset())
+
+
+#: A festival this many days or fewer from a fixed-date holiday's first day may share its break.
+_BREAK_REACH_DAYS: Final = 10
+_DAYS_IN_A_YEAR: Final = 365
+
+
+def _days_apart(first: MonthDay, other: MonthDay) -> int:
+    """Days between two days of the year, either way round the calendar (no leap day)."""
+    start = dt.date(2001, *first).toordinal()
+    gap = abs(dt.date(2001, *other).toordinal() - start)
+    return min(gap, _DAYS_IN_A_YEAR - gap)
 
 
 def _in_a_run(norm: str, start: int, end: int) -> bool:

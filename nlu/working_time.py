@@ -311,7 +311,9 @@ def find_work_times(
         if part_of_a_break(norm, said, word, kind_words, quantities, rules):
             continue
         start = own_start + len(own) - len(per_cue[0]) if per_cue else q.start
-        found += [Found(fact, start, q.end) for fact in split_holiday(said, word, rules, year)]
+        named_with = _holidays_named_before(norm, word, working_kinds, rules)
+        split = split_holiday(said, word, rules, year, named_with=named_with)
+        found += [Found(fact, start, q.end) for fact in split]
     found += named_holiday_work(
         norm,
         working_kinds,
@@ -324,6 +326,26 @@ def find_work_times(
     facts = weekends_worked(norm, monthly_hours(norm, quantities, [*found, *counted]), rules)
     together = days_with_their_hours(days_of_daily_overtime(norm, facts, rules))
     return without_totals_named_again(norm, together, rules.pay_of_days)
+
+
+def _holidays_named_before(
+    norm: str, word: KindWord | None, kind_words: Sequence[KindWord], rules: PhraseRules
+) -> list[KindWord]:
+    """清明和端午那两天: the holidays named right before ``word``, joined to it by a joiner
+    (和, 跟, 、), whose days the count after them covers too."""
+    if word is None or word.kind != "holiday":
+        return []
+    together: list[KindWord] = []
+    end = word.start
+    for other in sorted(kind_words, key=lambda w: w.start, reverse=True):
+        if other.end > end:
+            continue
+        between = norm[other.end : end].strip()
+        if other.kind != "holiday" or between not in rules.named_day_joiners:
+            break
+        together.append(other)
+        end = other.start
+    return together
 
 
 def _before_new_fact(norm: str, start: int, end: int, rules: PhraseRules) -> int:

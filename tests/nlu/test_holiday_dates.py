@@ -156,3 +156,20 @@ def test_a_festivals_own_day_by_year(
 ) -> None:
     calendar = load_phrase_rules().calendar
     assert calendar.is_festival_day(cue, day, year) is is_its_day
+
+
+@pytest.mark.parametrize(
+    ("cue", "festival", "year", "apart"),
+    [
+        ("元旦", "中秋", 2026, True),  # never one break
+        ("元旦", "中秋", None, True),  # in every year known
+        ("国庆", "中秋", 2025, False),  # 10月6日: inside the break
+        ("国庆", "中秋", 2026, False),  # 9月25日: close enough to be asked
+        ("国庆", "中秋", None, False),
+    ],
+)
+def test_a_festival_far_from_a_holidays_break_is_a_holiday_of_its_own(
+    cue: str, festival: str, year: int | None, apart: bool
+) -> None:
+    calendar = load_phrase_rules().calendar
+    assert calendar.festival_apart(cue, festival, year) is apart

@@ -178,6 +178,13 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # Probe 28: 8 hours as the boundary (以外), and how many of a set of Sundays were worked.
         ("月薪4350，上个月21个工作日每天都在8小时以外多加了2个钟，4个周日里有3个也叫我回去上了全天，每天8小时，没补休，加班费多少",
          "calc_overtime", 2775.0),
+        # Holidays named together before their count: each its own statutory day (2 × 8 h ×
+        # 300%; the count was split as one break: half of it rest days), 元旦 and 中秋 never
+        # one break (it was asked).
+        ("月薪4350，今年清明和端午那两天都上班了，每天8小时，没调休，加班费多少",
+         "calc_overtime", 1200.0),
+        ("月薪4350，今年元旦和中秋那两天都叫我回厂上班，每天8个小时，没调休，加班费多少",
+         "calc_overtime", 1200.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
