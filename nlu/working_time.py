@@ -311,7 +311,7 @@ def find_work_times(
         if part_of_a_break(norm, said, word, kind_words, quantities, rules):
             continue
         start = own_start + len(own) - len(per_cue[0]) if per_cue else q.start
-        named_with = _holidays_named_before(norm, word, working_kinds, rules)
+        named_with = _holidays_named_before(norm, word, working_kinds, rules, year)
         split = split_holiday(said, word, rules, year, named_with=named_with)
         found += [Found(fact, start, q.end) for fact in split]
     found += named_holiday_work(
@@ -329,10 +329,15 @@ def find_work_times(
 
 
 def _holidays_named_before(
-    norm: str, word: KindWord | None, kind_words: Sequence[KindWord], rules: PhraseRules
+    norm: str,
+    word: KindWord | None,
+    kind_words: Sequence[KindWord],
+    rules: PhraseRules,
+    year: int | None,
 ) -> list[KindWord]:
     """清明和端午那两天: the holidays named right before ``word``, joined to it by a joiner
-    (和, 跟, 、), whose days the count after them covers too."""
+    (和, 跟, 、), whose days the count after them covers too — each a holiday of its own, not
+    a festival inside the break of the other (2025年中秋和国庆那8天: one break)."""
     if word is None or word.kind != "holiday":
         return []
     together: list[KindWord] = []
@@ -343,9 +348,21 @@ def _holidays_named_before(
         between = norm[other.end : end].strip()
         if other.kind != "holiday" or between not in rules.named_day_joiners:
             break
+        if not all(_apart(other, named, rules, year) for named in (word, *together)):
+            return []  # a festival and the break it may fall in: the break's own split
         together.append(other)
         end = other.start
     return together
+
+
+def _apart(first: KindWord, second: KindWord, rules: PhraseRules, year: int | None) -> bool:
+    """Two holidays that never share a break: both on fixed dates (元旦, 五一), both festivals
+    (清明, 端午), or a festival far from the fixed-date holiday's break (元旦和中秋)."""
+    fixed = rules.calendar.first_dates
+    if (first.cue in fixed) == (second.cue in fixed):
+        return True
+    holiday, festival = (first, second) if first.cue in fixed else (second, first)
+    return rules.calendar.festival_apart(holiday.cue, festival.cue, year)
 
 
 def _before_new_fact(norm: str, start: int, end: int, rules: PhraseRules) -> int:

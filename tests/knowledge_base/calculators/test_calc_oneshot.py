@@ -185,6 +185,10 @@ from tests.knowledge_base.calculators.conftest import TODAY
          "calc_overtime", 1200.0),
         ("月薪4350，今年元旦和中秋那两天都叫我回厂上班，每天8个小时，没调休，加班费多少",
          "calc_overtime", 1200.0),
+        # ... but a festival inside the other's break that year is that break (2025: 中秋 on
+        # 10月6日, 4 statutory days of 8; review: it was counted twice, 4,200).
+        ("月薪4350，2025年中秋和国庆那8天都上班了，每天8小时，没调休，加班费多少",
+         "calc_overtime", 4000.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
