@@ -124,11 +124,11 @@ class EntityRules:
             anchor_years={
                 normalize(str(k)): int(v) for k, v in raw["date"]["holiday_anchor"]["years"].items()
             },
-            anchor_holidays=_longest_words_first(
-                tuple(normalize(str(w)) for w in raw["date"]["holiday_anchor"]["holidays"])
+            anchor_holidays=tuple(
+                normalize(str(w)) for w in raw["date"]["holiday_anchor"]["holidays"]
             ),
-            anchor_between=_longest_words_first(
-                tuple(normalize(str(w)) for w in raw["date"]["holiday_anchor"]["between"])
+            anchor_between=tuple(
+                normalize(str(w)) for w in raw["date"]["holiday_anchor"]["between"]
             ),
             lookup_suffixes={
                 str(k): tuple(normalize(str(s)) for s in v)
@@ -566,12 +566,9 @@ def extract_entities(
 def _holiday_anchor_pattern(
     years: tuple[str, ...], holidays: tuple[str, ...], between: tuple[str, ...]
 ) -> re.Pattern[str]:
-    def either(words: tuple[str, ...]) -> str:
-        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
     return re.compile(
-        rf"(?P<rel>{either(years)})的?(?:{either(holidays)})(?:假期|长假|放假)?"
-        rf"(?:{either(between)})的?{_MONTH}月{_DAY}[日号]"
+        rf"(?P<rel>{alternation(years)})的?(?:{alternation(holidays)})(?:假期|长假|放假)?"
+        rf"(?:{alternation(between)})的?{_MONTH}月{_DAY}[日号]"
     )
 
 

@@ -32,7 +32,8 @@ def _day_end(norm: str, end: int, day_words: Sequence[str], between: Sequence[st
     return None if said is None else len(norm) - len(rest) + len(said)
 
 
-def _only_joiners(gap: str, joiners: Sequence[str]) -> bool:
+def only_joiners(gap: str, joiners: Sequence[str]) -> bool:
+    """Whether ``gap`` between two names holds nothing but ``joiners`` (和, 、) and spaces."""
     for word in sorted(joiners, key=len, reverse=True):
         gap = gap.replace(word, "")
     return not gap.strip()
@@ -62,7 +63,7 @@ def find_named_days(
     lists: list[NamedDays] = []
     for start, end in named:
         previous = lists[-1] if lists else None
-        if previous is not None and _only_joiners(norm[previous.end : start], joiners):
+        if previous is not None and only_joiners(norm[previous.end : start], joiners):
             lists[-1] = NamedDays(previous.start, end, previous.days + 1)
         else:
             lists.append(NamedDays(start, end, 1))

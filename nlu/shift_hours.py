@@ -81,23 +81,23 @@ def _words(path: Path = RULES_PATH) -> _ShiftWords:
         rf"(?P<p1>{parts})?{_hour('1')}(?:{starts})[^点]{{0,{_START_TO_STOP}}}?"
         rf"(?P<p2>{parts})?{_hour('2')}(?:{stops})"
     )
+    # 一直加到晚上十点: overtime's end (a comma may stand before it after its own start).
     overtime_end = (
-        rf"[，,]?(?:{alternation(shift['overtime_between'])})*"
+        rf"(?:{alternation(shift['overtime_between'])})*"
         rf"(?:{alternation(shift['overtime_end_words'])})(?P<p2>{parts})?{_hour('2')}"
     )
     # 6点开始加班 一直加到晚上十点: overtime's own start; 6点下班 (吃完饭) 加班到9点: the day's end.
     overtime_from_start = re.compile(
-        rf"(?P<p1>{parts})?{_hour('1')}(?:{alternation(shift['overtime_start_words'])})"
+        rf"(?P<p1>{parts})?{_hour('1')}(?:{alternation(shift['overtime_start_words'])})[，,]?"
         + overtime_end
     )
     overtime_from_stop = re.compile(
-        rf"(?P<p1>{parts})?{_hour('1')}(?:{stops})[^点]{{0,{_STOP_TO_OVERTIME}}}?"
-        + overtime_end.removeprefix("[，,]?")
+        rf"(?P<p1>{parts})?{_hour('1')}(?:{stops})[^点]{{0,{_STOP_TO_OVERTIME}}}?" + overtime_end
     )
     # 早上8点到下午5点 … 都加到晚上九点半: the working day's range, then overtime to its end.
     overtime_after_range = re.compile(
         rf"(?P<p0>{parts})?{_hour('0')}(?:{between})*(?:{joined})(?P<p1>{parts})?{_hour('1')}"
-        rf"(?P<gap>[^点]{{0,{_RANGE_TO_OVERTIME}}}?)" + overtime_end.removeprefix("[，,]?")
+        rf"(?P<gap>[^点]{{0,{_RANGE_TO_OVERTIME}}}?)" + overtime_end
     )
     return _ShiftWords(
         later=tuple(shift["later"]),

@@ -39,6 +39,7 @@ from nlu.holiday_breaks import (
 from nlu.kind_words import KindWord, find_kind_words, kind_after, kind_before, said_off
 from nlu.lunar_days import find_lunar_spans, lunar_days_worked
 from nlu.monthly_hours import monthly_hours
+from nlu.named_days import only_joiners
 from nlu.named_holiday_work import named_holiday_work
 from nlu.numbers import NUMERAL_CHARS, Quantity, find_quantities
 from nlu.phrase_facts import (
@@ -345,8 +346,12 @@ def _holidays_named_before(
     for other in sorted(kind_words, key=lambda w: w.start, reverse=True):
         if other.end > end:
             continue
-        between = norm[other.end : end].strip()
-        if other.kind != "holiday" or between not in rules.named_day_joiners:
+        gap = norm[other.end : end]  # a joiner between, not names run together
+        if (
+            other.kind != "holiday"
+            or not gap.strip()
+            or not only_joiners(gap, rules.named_day_joiners)
+        ):
             break
         if not all(_apart(other, named, rules, year) for named in (word, *together)):
             return []  # a festival and the break it may fall in: the break's own split

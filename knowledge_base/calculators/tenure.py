@@ -161,7 +161,14 @@ def preceded_by(entity: Entity, text: str, words: tuple[str, ...], reach: int) -
     """Whether one of ``words`` ends right before the date, within the ``reach`` characters
     before it (一直做到10月31号): the mirror of a date followed by words (``date_before``)."""
     before = normalize(text[max(0, entity.start - reach) : entity.start])
-    return before.endswith(tuple(normalize(word) for word in words))
+    return before.endswith(_normalized(words))
+
+
+@lru_cache(maxsize=32)
+def _normalized(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` normalised as the text is (word lists are read once per question, not per
+    date)."""
+    return tuple(normalize(word) for word in words)
 
 
 def date_before(
