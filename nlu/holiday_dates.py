@@ -32,8 +32,9 @@ _DAY: Final = re.compile(
 #: 日 alone after a number is as often a count of days (Cantonese 返咗3日工): a date only with
 #: its month, or in a list that began with one.
 _DAYS_UNIT: Final = "日"
-#: What may sit between the days of one list (1号、4号、5号, 1号2号3号, 3号和4号).
-_JOINERS: Final = " 、,，和跟及与"
+#: What may sit between the days of one list (1号、4号、5号, 1号2号3号, 3号和4号; Cantonese
+#: 4号同5号).
+_JOINERS: Final = " 、,，和跟及与同"
 _YEAR: Final = re.compile(r"(\d{4})年[)）]?的?$")
 #: A relative year with its number in brackets after it (前年（2024年）五一): the number.
 _BRACKETED_YEAR: Final = re.compile(r"[(（](\d{4})年?[)）]的?$")

@@ -32,7 +32,7 @@ def find_kind_words(
         index = norm.find(cue)
         while index >= 0:
             end = index + len(cue)
-            if all(
+            if not _said_not(norm, index, rules) and all(
                 index <= q.start and q.end <= end
                 for q in quantities
                 if q.start < end and index < q.end
@@ -40,6 +40,18 @@ def find_kind_words(
                 found.append(KindWord(index, end, cue, kind))
             index = norm.find(cue, index + 1)
     return found
+
+
+def _said_not(norm: str, index: int, rules: PhraseRules) -> bool:
+    """Whether the kind word at ``index`` follows a word saying the days were not of it
+    (唔系调休上班日, 不是周末)."""
+    before = norm[:index]
+    for between in ("", *rules.not_kind_between):
+        said = before[: len(before) - len(between)]
+        if before.endswith(between) and said.endswith(rules.not_kind_before):
+            # 是不是周末, 系唔系上班日: a question, not a denial.
+            return not said.endswith(rules.not_kind_questions)
+    return False
 
 
 #: Kinds a following rest word makes days off (holidays are named with 放假 and still worked).

@@ -19,6 +19,8 @@ from nlu.work_verbs import says_worked
 
 #: Between days named in a list (除夕 初一 初二, 初一、初二和初三).
 _LIST_SEPARATORS: Final = " 、,，和跟及"
+#: "That day" after a day's name (除夕那天, Cantonese 除夕嗰日).
+_THAT_DAY: Final = ("那一天", "那天", "那日", "当天", "嗰日", "嗰天")
 _LUNAR_DAY_NUMBERS: Final = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)}
 
 
@@ -44,8 +46,9 @@ def _lunar_pattern(
         [*(re.escape(w) for w in eve_words), f"(?:{prefix})?初[一二三四五六七八九十](?![月个号])"]
     )
     joiner = "|".join(re.escape(w) for w in range_words)
-    # 除夕（2月16号）: the day's date said in brackets after its name belongs to it.
-    aside = r"(?:[(（][^()（）]{0,12}[)）])?"
+    # 除夕（2月16号）: the day's date said in brackets after its name belongs to it, and so
+    # does "that day" (从除夕那天一直干到初五).
+    aside = rf"(?:{'|'.join(_THAT_DAY)})?(?:[(（][^()（）]{{0,12}}[)）])?"
     return re.compile(f"({day}){aside}(?:({joiner})({day}){aside})?")
 
 

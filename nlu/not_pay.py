@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Final, Literal
 
 from nlu.numbers import Number, Quantity
-from nlu.phrase_text import strip_tail
+from nlu.phrase_text import clause_start, strip_tail
 
 NotPay = Literal["cost", "someone_else", "local_average"]
 LOCAL_AVERAGE: Final = "local_average"
+SOMEONE_ELSE: Final = "someone_else"
 #: Fillers and pay words stripped between the words and the amount, at most this many.
 _STRIP_LIMIT: Final = 4
 
@@ -27,6 +28,18 @@ def said_of(before: str, words: Sequence[tuple[str, str]], fillers: Sequence[str
     worker's pay: the kind of the word ``before`` ends with (fillers stripped), else None."""
     stripped = strip_tail(before, fillers, limit=_STRIP_LIMIT)
     return next((kind for word, kind in words if stripped.endswith(word)), None)
+
+
+def someone_elses(before: str, words: Sequence[tuple[str, str]], me: Sequence[str]) -> bool:
+    """Whether an amount right after ``before`` is said in a clause that names someone else
+    and not the worker after them (我婆娘在隔壁厂一个月拿4千8; not 老婆说我一个月4500)."""
+    clause = before[clause_start(before, len(before)) :]
+    ends = [
+        at + len(word)
+        for word, kind in words
+        if kind == SOMEONE_ELSE and (at := clause.rfind(word)) >= 0
+    ]
+    return bool(ends) and not any(word in clause[max(ends) :] for word in me)
 
 
 def find_local_average(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Final, cast
 
-from nlu.not_pay import LOCAL_AVERAGE, find_local_average, said_of
+from nlu.not_pay import LOCAL_AVERAGE, find_local_average, said_of, someone_elses
 from nlu.numbers import NUMERAL_CHARS, Number, Quantity, find_quantities
 from nlu.phrase_facts import Found, WageFact, WageUnit, only_one
 from nlu.phrase_rules import PhraseRules, load_phrase_rules
@@ -63,8 +63,11 @@ def find_wages(
 def _not_pay(before: str, rules: PhraseRules) -> bool:
     """True when a pay phrase right after ``before`` is a cost or the local average wage; a pay
     word may sit between the local average's words and it (社平工资是每月9000), not a cost's
-    (扣完社保工资3800 is the worker's pay)."""
+    (扣完社保工资3800 is the worker's pay). Someone else's pay may be told further back in the
+    clause (我婆娘在隔壁厂一个月拿4千8)."""
     if said_of(before, rules.not_pay, rules.wage_fillers) is not None:
+        return True
+    if someone_elses(before, rules.not_pay, rules.first_person):
         return True
     return said_of(before, rules.not_pay, rules.local_average_between) == LOCAL_AVERAGE
 

@@ -34,6 +34,8 @@ class PhraseRules:
     #: Right before an amount or its pay phrase: what it is said of when not pay (宿舍费 →
     #: cost, 社平工资 → the local average wage).
     not_pay: tuple[tuple[str, str], ...]
+    #: The worker speaking (我, 俺): after someone else's name in a clause, the pay is theirs.
+    first_person: tuple[str, ...]
     #: What may sit between the local average's words and its amount: fillers, pay words and
     #: the month's cues (社平工资是每月9000), longest first.
     local_average_between: tuple[str, ...]
@@ -107,6 +109,11 @@ class PhraseRules:
     #: Said right after a weekday or rest-day word: days off (周六周日休息), unless negated.
     off_after: tuple[str, ...]
     off_negations: tuple[str, ...]
+    #: Right before a kind word (perhaps with 调休 between), these say what the days were not
+    #: (唔系调休上班日, 不是周末): the word names no kind.
+    not_kind_before: tuple[str, ...]
+    not_kind_between: tuple[str, ...]
+    not_kind_questions: tuple[str, ...]
     #: The verb 上 of 一周上6天, counted only right between a period and days.
     shang: str
     overtime_verbs: tuple[str, ...]
@@ -155,6 +162,7 @@ class PhraseRules:
             piece_words=words(wage["piece_words"]),
             pay_words=pay_words,
             not_pay=by_key(wage["not_pay"]),
+            first_person=words(wage["first_person"]),
             local_average_between=tuple(
                 sorted({*wage_fillers, *pay_words, *month_cues}, key=lambda w: (-len(w), w))
             ),
@@ -226,6 +234,9 @@ class PhraseRules:
             off_fillers=words(off["fillers"]),
             off_after=words(time["off_after"]),
             off_negations=words(time["off_negations"]),
+            not_kind_before=words(time.get("not_kind_before") or ()),
+            not_kind_between=words(time.get("not_kind_between") or ()),
+            not_kind_questions=words(time.get("not_kind_questions") or ()),
             shang=normalize(str(time["period_verb"])),
             overtime_verbs=words(time["overtime_verbs"]),
             work_verbs=words(time["work_verbs"]),

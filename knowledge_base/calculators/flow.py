@@ -213,6 +213,14 @@ def _day_over_length(found: list[Entity]) -> list[Entity]:
     return found
 
 
+def _elsewhere_or_total(entity: Entity, text: str) -> bool:
+    """A length said of an earlier employer (之前在别的厂干了6年) or as all the years of work
+    (总工龄10年), not of this employer."""
+    return entity.entity == "service_length" and (
+        of_an_earlier_employer(entity, text) or said_as_total(entity, text)
+    )
+
+
 def _rough(entity: Entity) -> bool:
     """A length said roughly (五年多, 快五年)."""
     return entity.entity == "service_length" and str(entity.value).endswith(_ROUGH_LENGTH_MARKS)
@@ -282,6 +290,32 @@ def _same_fact_once(found: list[Entity]) -> list[Entity]:
     return found
 
 
+def _days_apart_summed(found: list[Entity], entities: Sequence[Entity]) -> list[Entity]:
+    """Hours of one kind told day by day, each with its own date (清明节4月5号当天上了8个小时，
+    端午节6月19号当天上了9个小时): one total of them all. Amounts told without a date of their
+    own may say one fact twice (周末加了16小时 … 其中周六8小时): left to be asked."""
+    if len(found) < 2 or any(e.entity != "work_time" for e in found):
+        return found
+    facts = [WorkTimeFact.from_value(str(e.value)) for e in found]
+    kinds = {(f.kind, f.unit, f.per) for f in facts if f is not None}
+    if None in facts or len(kinds) != 1 or next(iter(kinds))[1:] != ("h", None):
+        return found
+    dates = [
+        {str(d.value) for d in entities if d.entity == "date" and e.start <= d.start < e.end}
+        for e in found
+    ]
+    if any(len(said) != 1 for said in dates) or len(set.union(*dates)) != len(found):
+        return found
+    if any(a.end > b.start for a, b in itertools.pairwise(sorted(found, key=lambda e: e.start))):
+        return found
+    kind = next(iter(kinds))[0]
+    total = sum(f.amount for f in facts if f is not None)
+    summed = WorkTimeFact(kind, total, "h", None).value()
+    ordered = sorted(found, key=lambda e: e.start)
+    text = "".join(e.text for e in ordered)
+    return [Entity("work_time", summed, ordered[0].start, ordered[-1].end, text)]
+
+
 def _day_and_its_overtime(facts: Sequence[WorkTimeFact | None]) -> bool:
     """每天都干11个钟 … 每天多出来的3个钟: a day's working time and the hours beyond a standard
     day, both said per day: one fact."""
@@ -333,7 +367,13 @@ def prefill(
         never_asked = field.prefill_only and field.name not in said
         if never_asked or not field.is_relevant({**answers, TODAY: today}):
             continue
-        found = _same_fact_once(_most_specific(_day_over_length(assigned.get(field.name, []))))
+        candidates = assigned.get(field.name, [])
+        if field.kind == "date_or_length" and text:
+            # 2026年3月1号进厂 … 之前在别的厂干了6年: the earlier employer's years (or the
+            # whole working life's) are not the time here.
+            candidates = [e for e in candidates if not _elsewhere_or_total(e, text)]
+        found = _same_fact_once(_most_specific(_day_over_length(candidates)))
+        found = _days_apart_summed(found, entities)
         if field.kind == "years" and text and (len(found) > 1 or not only_employer(text)):
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total, and
             # said alone they may be less than it (the tier would be too low): asked — unless

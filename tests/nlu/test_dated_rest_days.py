@@ -12,6 +12,12 @@ CASES: list[tuple[str, PhrasesFound]] = [
      [("work_time", "rest_day:2d", "20号21号是休息日，这两天我也上了")]),
     ("6号7号都是周末 这两天都去上班了",
      [("work_time", "rest_day:2d", "6号7号都是周末 这两天都去上班了")]),
+    # Fifteenth session (probe 29): the hours after a dated rest day said worked in its own
+    # clause join it; the days counted with an aside in brackets (Cantonese 同 joins them).
+    ("11月7号星期六又做了9个钟", [("work_time", "rest_day:9h", "11月7号星期六又做了9个钟")]),
+    ("10月6号同7号两日（都系放假嘅休息日，唔系调休上班日）又返咗，每日都系10个钟",
+     [("work_time", "rest_day:20h",
+       "10月6号同7号两日（都系放假嘅休息日，唔系调休上班日）又返咗，每日都系10个钟")]),
     # Not worked, or said of no rest day.
     ("厂里说20号21号是休息日，这两天我在家", []),
     ("20号21号是休息日", []),

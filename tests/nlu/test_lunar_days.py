@@ -19,6 +19,9 @@ CASES: list[tuple[str, PhrasesFound]] = [
                           ("work_time", "rest_day:2d", "除夕一直干到初五")]),
     ("年三十一直上到大年初五", [("work_time", "holiday:4d", "年三十一直上到大年初五"),
                               ("work_time", "rest_day:2d", "年三十一直上到大年初五")]),
+    # Fifteenth session (probe 29): "that day" after the first day's name belongs to it.
+    ("从初一那天一直干到初六", [("work_time", "holiday:3d", "初一那天一直干到初六"),
+                              ("work_time", "rest_day:3d", "初一那天一直干到初六")]),
     # 春节 days named in a list are all of them.
     ("除夕 初一 初二这3天都在厂里上班 每天8小时",
      [("work_time", "holiday:24h", "除夕 初一 初二这3天都在厂里上班 每天8小时")]),

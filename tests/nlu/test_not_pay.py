@@ -28,6 +28,11 @@ from nlu.pay_phrases import read_local_average
         ("我月薪5200 老公一个月六千", ["5200/month"]),
         # Ninth session (probe 18): a cost the worker pays (自己出) before its period.
         ("房租自己出一个月650，时薪21", ["21/hour"]),
+        # Fifteenth session (probe 29): someone else named further back in the clause, and
+        # the worker named again after them.
+        ("一天260块，我堂客在电子厂一个月拿5千2", ["260/day"]),
+        ("老婆说我一个月4500", ["4500/month"]),
+        ("我妈一个月3000，我底薪3800", ["3800/month"]),
     ],
 )  # fmt: skip
 def test_costs_and_the_local_average_are_not_pay(text: str, wages: list[str]) -> None:

@@ -189,6 +189,31 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # 10月6日, 4 statutory days of 8; review: it was counted twice, 4,200).
         ("月薪4350，2025年中秋和国庆那8天都上班了，每天8小时，没调休，加班费多少",
          "calc_overtime", 4000.0),
+        # Fifteenth session (probe 29). An earlier employer's years are not the time here (it
+        # was 5 years' pay, not half a year's: 5000 + notice 5000).
+        ("2026年2月1号进厂，月薪5000，8月20号公司按第40条第三项解除，没提前30天通知，"
+         "我之前在别的厂做了5年，补偿加代通知金多少", "calc_compensation", 10000.0),
+        # Holidays' hours told day by day, each with its date: one total (18 h × 300% × 25).
+        ("日薪200，每天8小时，今年清明节4月5号当天上了10个小时，端午节6月19号当天上了8个小时，"
+         "都没调休，加班费多少", "calc_overtime", 1350.0),
+        # Never worked before: the years here are all the years of work.
+        ("我2023年5月开始在这个厂上班，以前没打过工，2025年全年都在这个厂，年假一天没休，"
+         "月薪4350，2025年没休的年假补多少", "calc_annual_leave", 2000.0),
+        # Cantonese 转嚟 (came over) joins this employer: 184 of 365 days → 2 of 5 days.
+        ("我之前喺第二间厂做咗6年，2025年7月1号先转嚟而家呢间厂，一直做到而家。"
+         "2025年一日年假都冇放过。月薪4350，2025年未休年假补几多", "calc_annual_leave", 800.0),
+        # Rest days in the break with an aside in brackets (Cantonese 同: and).
+        ("月薪4350，国庆10月1号至3号我都返咗工，每日8个钟，跟住10月4号同5号两日（都系放假嘅休息日）"
+         "又返咗，每日8个钟，冇补休，加班费几多", "calc_overtime", 2600.0),
+        # 初一那天 … 初四: three statutory days and one rest day (24 h × 300% + 8 h × 200%, × 20).
+        ("时薪20，今年春节从初一那天一直干到初四，一天8小时，没补休，加班费多少",
+         "calc_overtime", 1760.0),
+        # A dated Saturday's own hours (it was one day of 8 hours).
+        ("月薪4350，中秋节9月25号当天上了10个小时，9月26号星期六又上了10个小时，没补休，加班费多少",
+         "calc_overtime", 1250.0),
+        # Someone else's pay told further back in the clause is not the worker's.
+        ("一天200块，一天8个钟，上个月平时加班20个小时，我老婆在别的厂一个月拿5千，加班费多少",
+         "calc_overtime", 750.0),
     ],
 )  # fmt: skip
 def test_a_message_stating_every_fact_is_worked_out(text: str, intent: str, amount: float) -> None:
