@@ -249,7 +249,7 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind43.yml",
     SAFETY_SETS_DIR / "safety_set_blind44.yml",
     SAFETY_SETS_DIR / "safety_set_blind45.yml",
-    CASES_DIR / "safety_set_blind46.yml",
+    SAFETY_SETS_DIR / "safety_set_blind46.yml",
     CASES_DIR / "safety_set_blind47.yml",
     CASES_DIR / "safety_set_blind48.yml",
     CASES_DIR / "safety_set_blind49.yml",
