@@ -253,6 +253,7 @@ GUARDED_SETS = (
     CASES_DIR / "safety_set_blind47.yml",
     CASES_DIR / "safety_set_blind48.yml",
     CASES_DIR / "safety_set_blind49.yml",
+    CASES_DIR / "safety_set_blind50.yml",
 )
 
 
