@@ -99,6 +99,11 @@ _DIALECT: Final = str.maketrans({"俺": "我", "嚟": "来"})
 # exclamation marks, semicolons, line breaks). Commas and spaces do not split: tried in round
 # 29, a past injury's clause and "现在还疼得站不起来" then read as two (eleven alarms on read sets).
 _SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
+# ... and where a message typed without sentence ends turns to something else (哦还有, 对了,
+# 另外): what follows is told apart (上个月有人手指断了 … 哦还有 我刚刚右手被烫了). Round 53.
+_TOLD_APART: Final = re.compile(
+    r"[。!?;\n]+|(?:哦|噢|喔|啊)还有(?:就是)?|还有就是|对了|另外|顺便(?:说一下|问一下|提一下)"
+)
 # Where a clause ends inside a sentence (commas and spaces): self-harm (round 35) and a fire or
 # a blast (round 40) told now are read clause by clause, two clauses at a time.
 _CLAUSE_END: Final = re.compile(r"[,，\s]+")
@@ -512,7 +517,7 @@ class SafetyLayer:
         模具夹住了头, 现在趴在机器上没动). Round 28."""
         raised: dict[str, Level] = {}
         fire = next(r for r in self.rules if r.kind == FIRE)
-        for sentence in _SENTENCE_END.split(told):
+        for sentence in _TOLD_APART.split(told):
             # Clause pairs only where a fire or a blast is named at all (most long messages
             # name none: reading their pairs' time and purpose would cost for nothing).
             named = _search(fire.danger, fire.without_look_alikes(sentence))
