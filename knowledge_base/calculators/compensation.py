@@ -331,14 +331,21 @@ def _prompt_vars(inputs: Mapping[str, object]) -> Mapping[str, str]:
 _TWO_DAYS: Final = 2
 
 
-def _end_this_year(entities: Sequence[Entity], today: dt.date) -> str | None:
+def _end_this_year(text: str, entities: Sequence[Entity], today: dt.date) -> str | None:
     """今年7月1号进厂，做到11月10号: a last day told without its year after a first day of this
-    year is this year's too (a first day of an earlier year leaves the year to ask)."""
-    dates = [e for e in entities if e.entity == "date"]
+    year is this year's too; so is one after an earlier year's first day when 今年 is said
+    between them (2018年4月1号进的厂，今年 … 10月31号就让我走了). Otherwise a first day of an
+    earlier year leaves the year to ask."""
+    dates = sorted((e for e in entities if e.entity == "date"), key=lambda e: e.start)
     if len(dates) != _TWO_DAYS:
         return None
     start, end = (entity_day(day, today) for day in dates)
-    if start is None or end is None or start.year != today.year:
+    if start is None or end is None:
+        return None
+    this_year = texts.words(f"{NAME}.message.this_year_words")
+    said_between = text[dates[0].end : dates[1].start]
+    told_this_year = _YEAR_MARK not in dates[1].text and any(w in said_between for w in this_year)
+    if start.year != today.year and not (told_this_year and end.year == today.year):
         return None
     return end.isoformat() if start <= end <= today else None
 
@@ -373,7 +380,7 @@ def _notice_pay_owed(text: str) -> bool:
 
 def _last_day(text: str, entities: Sequence[Entity], today: dt.date) -> dict[str, str]:
     """The last day as the message tells it (and, beside today, the first), or nothing."""
-    end = _end_this_year(entities, today)
+    end = _end_this_year(text, entities, today)
     if end is not None:
         return {"end_date": end}
     worked = _joined_and_worked_until(text, entities, today)

@@ -211,6 +211,10 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # A dated Saturday's own hours (it was one day of 8 hours).
         ("月薪4350，中秋节9月25号当天上了10个小时，9月26号星期六又上了10个小时，没补休，加班费多少",
          "calc_overtime", 1250.0),
+        # 今年 said between an earlier year's first day and a last day without its year: this
+        # year's day (it was asked).
+        ("2017年3月1号进的厂，月薪6000，今年厂里说我不能胜任，按第40条第二项解除，9月30号让我走了，"
+         "没提前30天通知，补偿加代通知金多少", "calc_compensation", 66000.0),
         # Someone else's pay told further back in the clause is not the worker's.
         ("一天200块，一天8个钟，上个月平时加班20个小时，我老婆在别的厂一个月拿5千，加班费多少",
          "calc_overtime", 750.0),
