@@ -372,8 +372,10 @@ def prefill(
             # 2026年3月1号进厂 … 之前在别的厂干了6年: the earlier employer's years (or the
             # whole working life's) are not the time here.
             candidates = [e for e in candidates if not _elsewhere_or_total(e, text)]
-        found = _same_fact_once(_most_specific(_day_over_length(candidates)))
-        found = _days_apart_summed(found, entities)
+        # Days told apart with their own dates are summed before one fact said twice is
+        # kept once: 4月5号当天8个小时 … 6月19号当天8个小时 is 16 hours, not 8.
+        specific = _most_specific(_day_over_length(candidates))
+        found = _same_fact_once(_days_apart_summed(specific, entities))
         if field.kind == "years" and text and (len(found) > 1 or not only_employer(text)):
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total, and
             # said alone they may be less than it (the tier would be too low): asked — unless

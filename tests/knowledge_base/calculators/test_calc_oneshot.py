@@ -196,6 +196,9 @@ from tests.knowledge_base.calculators.conftest import TODAY
         # Holidays' hours told day by day, each with its date: one total (18 h × 300% × 25).
         ("日薪200，每天8小时，今年清明节4月5号当天上了10个小时，端午节6月19号当天上了8个小时，"
          "都没调休，加班费多少", "calc_overtime", 1350.0),
+        # ... also when each day's hours are the same (review: kept once as one fact, 600).
+        ("日薪200，每天8小时，今年清明节4月5号当天上了8个小时，端午节6月19号当天上了8个小时，"
+         "都没调休，加班费多少", "calc_overtime", 1200.0),
         # Never worked before: the years here are all the years of work.
         ("我2023年5月开始在这个厂上班，以前没打过工，2025年全年都在这个厂，年假一天没休，"
          "月薪4350，2025年没休的年假补多少", "calc_annual_leave", 2000.0),
