@@ -18,7 +18,7 @@ from typing import Any
 
 from knowledge_base.calculators import flow
 from knowledge_base.calculators.base import CalculationResult
-from knowledge_base.calculators.names import calculator_meant
+from knowledge_base.calculators.names import calculator_meant, named_calculator
 from knowledge_base.calculators.registry import CALCULATORS, calculator_for
 from knowledge_base.calculators.spec import CalculatorSpec
 from nlu.entities import extract_entities
@@ -70,6 +70,12 @@ def _choose(
     if named is not None:
         return named, flow.prefill(named, entities, today, text)
     readings = [(spec, flow.prefill(spec, entities, today, text)) for spec in CALCULATORS.values()]
+    # The one calculator the message names (才给我签合同 … 能多要回来多少钱: double wages) before
+    # the topic's own (the NLU read severance).
+    named_intent = named_calculator(text)
+    for spec, facts in readings:
+        if spec.intent == named_intent and facts.stated:
+            return spec, facts
     for spec, facts in readings:
         if topic is not None and spec.topic == topic and facts.stated:
             return spec, facts

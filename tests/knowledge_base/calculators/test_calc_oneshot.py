@@ -554,3 +554,13 @@ def test_notice_pay_is_not_added_unless_owed_beside_n(text: str) -> None:
     result = calculate(text, intent="calc_compensation", today=TODAY)
     assert result is not None and result.result is not None, result and result.missing
     assert float(result.result.amount or 0) in (17500.0, 35000.0)
+
+
+def test_the_calculator_the_message_names_comes_before_the_topics_own() -> None:
+    """Signed only late, asked as "how much more can I get" and read as severance by the
+    NLU (fifteenth session, probe 29): the double-wage calculator the words name."""
+    text = "我2025年3月1号进的厂，一直到2025年10月1号才给我签合同，月薪5000，我能多要多少钱"
+    result = calculate(text, topic="economic_compensation", today=TODAY)
+    assert result is not None and result.spec.name == "double_wage"
+    assert result.result is not None, result.missing
+    assert float(result.result.amount or 0) == 30000.0  # 2025-04-01 … 09-30: 6 × 5000
