@@ -45,12 +45,11 @@ def find_kind_words(
 def _said_not(norm: str, index: int, rules: PhraseRules) -> bool:
     """Whether the kind word at ``index`` follows a word saying the days were not of it
     (唔系调休上班日, 不是周末)."""
-    before = norm[:index]
     for between in ("", *rules.not_kind_between):
-        said = before[: len(before) - len(between)]
-        if before.endswith(between) and said.endswith(rules.not_kind_before):
+        said_end = index - len(between)
+        if norm.startswith(between, said_end) and norm.endswith(rules.not_kind_before, 0, said_end):
             # 是不是周末, 系唔系上班日: a question, not a denial.
-            return not said.endswith(rules.not_kind_questions)
+            return not norm.endswith(rules.not_kind_questions, 0, said_end)
     return False
 
 

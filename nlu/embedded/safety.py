@@ -102,7 +102,8 @@ _SENTENCE_END: Final = re.compile(r"[。!?;\n]+")
 # ... and where a message typed without sentence ends turns to something else (哦还有, 对了,
 # 另外): what follows is told apart (上个月有人手指断了 … 哦还有 我刚刚右手被烫了). Round 53.
 _TOLD_APART: Final = re.compile(
-    r"[。!?;\n]+|(?:哦|噢|喔|啊)还有(?:就是)?|还有就是|对了|另外|顺便(?:说一下|问一下|提一下)"
+    _SENTENCE_END.pattern
+    + r"|(?:哦|噢|喔|啊)还有(?:就是)?|还有就是|对了|另外|顺便(?:说一下|问一下|提一下)"
 )
 # Where a clause ends inside a sentence (commas and spaces): self-harm (round 35) and a fire or
 # a blast (round 40) told now are read clause by clause, two clauses at a time.
