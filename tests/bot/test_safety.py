@@ -254,6 +254,7 @@ GUARDED_SETS = (
     CASES_DIR / "safety_set_blind48.yml",
     SAFETY_SETS_DIR / "safety_set_blind49.yml",
     CASES_DIR / "safety_set_blind50.yml",
+    CASES_DIR / "safety_set_blind51.yml",
 )
 
 
