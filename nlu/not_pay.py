@@ -21,6 +21,7 @@ LOCAL_AVERAGE: Final = "local_average"
 SOMEONE_ELSE: Final = "someone_else"
 #: Fillers and pay words stripped between the words and the amount, at most this many.
 _STRIP_LIMIT: Final = 4
+_SENTENCE_ENDS: Final = ("。", "!", "?", "！", "？", "\n")
 
 
 def said_of(before: str, words: Sequence[tuple[str, str]], fillers: Sequence[str]) -> str | None:
@@ -30,16 +31,26 @@ def said_of(before: str, words: Sequence[tuple[str, str]], fillers: Sequence[str
     return next((kind for word, kind in words if stripped.endswith(word)), None)
 
 
-def someone_elses(before: str, words: Sequence[tuple[str, str]], me: Sequence[str]) -> bool:
+def someone_elses(
+    before: str, words: Sequence[tuple[str, str]], me: Sequence[str], *, sentence: bool = False
+) -> bool:
     """Whether an amount right after ``before`` is said in a clause that names someone else
-    and not the worker after them (我婆娘在隔壁厂一个月拿4千8; not 老婆说我一个月4500)."""
-    clause = before[clause_start(before, len(before)) :]
+    and not the worker after them (我婆娘在隔壁厂一个月拿4千8; not 老婆说我一个月4500).
+    ``sentence=True`` looks back to the sentence's start instead (我爱人在医院工作，每月工资
+    也就五千来块): only to tell two pays apart, as a sentence may also just set the scene."""
+    start = _sentence_start(before) if sentence else clause_start(before, len(before))
+    clause = before[start:]
     ends = [
         at + len(word)
         for word, kind in words
         if kind == SOMEONE_ELSE and (at := clause.rfind(word)) >= 0
     ]
     return bool(ends) and not any(word in clause[max(ends) :] for word in me)
+
+
+def _sentence_start(norm: str) -> int:
+    """Where the last sentence of ``norm`` starts (after its last full stop or line break)."""
+    return max(norm.rfind(mark) for mark in _SENTENCE_ENDS) + 1
 
 
 def find_local_average(

@@ -317,13 +317,44 @@ _MONTHS: Final[dict[str, float]] = {
 }  # fmt: skip
 
 
+#: Two neighbouring digits said together are "one or the other" (三四年 is three or four
+#: years, 两三个钟 two or three hours), not a number read digit by digit (34). 二三 and 一二 are
+#: left out: they are how a year is shortened (二三年 is 2023).
+_NEIGHBOUR_PAIRS: Final[dict[str, int]] = {
+    "一两": 1, "两三": 2, "三四": 3, "四五": 4, "五六": 5, "六七": 6, "七八": 7, "八九": 8,
+}  # fmt: skip
+
+
+_PAIR_RE: Final = re.compile(
+    rf"(?P<tens>十?)(?P<pair>{'|'.join(_NEIGHBOUR_PAIRS)})(?P<units>[十百千万]*)"
+)
+
+
+def _neighbour_pair(num: str | None) -> Number | None:
+    """The lesser of a numeral that names two neighbours (三四 → 3, 十三四 → 13, 三四千 →
+    3000), or None when ``num`` is no such numeral."""
+    match = _PAIR_RE.fullmatch(num or "")
+    if match is None or (match.group("tens") and match.group("units")):
+        return None
+    first = str(_NEIGHBOUR_PAIRS[match.group("pair")])
+    return parse_number(match.group("tens") + first + match.group("units"))
+
+
 def _numeral_value(match: re.Match[str]) -> Number | None:
     num = match.group("num")
-    return None if num is None else parse_number(num)
+    if num is None:
+        return None
+    pair = _neighbour_pair(num)
+    return pair if pair is not None else parse_number(num)
 
 
 def _approx(match: re.Match[str]) -> bool:
-    return bool(match.groupdict().get("approx")) or "多" in (match.groupdict().get("mid") or "")
+    said = match.groupdict()
+    return (
+        bool(said.get("approx"))
+        or "多" in (said.get("mid") or "")
+        or _neighbour_pair(said.get("num")) is not None
+    )
 
 
 def _has_half(match: re.Match[str]) -> bool:

@@ -101,6 +101,13 @@ def read_wage(text: str) -> WageFact | None:
     return hit.fact if hit is not None and isinstance(hit.fact, WageFact) else None
 
 
+def someone_elses_pay(norm: str, start: int) -> bool:
+    """Whether pay said at ``start`` of normalised text is told in a sentence about someone
+    else, the worker not named after them (我爱人在医院工作，每月工资也就五千来块)."""
+    rules = load_phrase_rules()
+    return someone_elses(norm[:start], rules.not_pay, rules.first_person, sentence=True)
+
+
 def read_local_average(text: str) -> Number | None:
     """The local average wage a message states (当地社平工资是11000), or None."""
     norm = normalize(text.strip())

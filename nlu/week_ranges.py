@@ -21,6 +21,14 @@ _RANGE: Final = re.compile(
 _MORE_THAN_A_STANDARD_WEEK: Final = 6
 
 
+def day_ranges(norm: str) -> list[tuple[int, int]]:
+    """Every range of days of the week said (周一到周四 → (1, 4); Sunday is 7), in order."""
+    return [
+        (_DAY_NUMBERS[match.group("first")], _DAY_NUMBERS[match.group("last")])
+        for match in _RANGE.finditer(norm)
+    ]
+
+
 def find_week_ranges(norm: str, rules: PhraseRules, *, need_verb: bool) -> list[Found]:
     """周一到周六都上班: six (or seven) working days a week, when the clause says they were
     worked (or no verb is needed)."""

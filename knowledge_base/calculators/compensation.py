@@ -36,6 +36,7 @@ from knowledge_base.calculators.base import (
 )
 from knowledge_base.calculators.dates import Span, add_months, span
 from knowledge_base.calculators.display import service_length_text
+from knowledge_base.calculators.local_average import local_average_from_its_triple
 from knowledge_base.calculators.min_wage_table import load_data
 from knowledge_base.calculators.parsing import normalize, said_unnegated
 from knowledge_base.calculators.spec import CalculatorSpec
@@ -364,8 +365,9 @@ def _message_facts(text: str, entities: Sequence[Entity], today: dt.date) -> dic
     elif total is not None:  # 最后12个月工资加起来一共64800: 5400 a month
         facts["monthly_wage"] = f"{total}"
     local = read_local_average(text)
-    if local is not None:
-        facts["local_avg_wage"] = str(local)
+    triple = local_average_from_its_triple(text) if local is None else None
+    if local is not None or triple is not None:
+        facts["local_avg_wage"] = str(local if local is not None else triple)
     if _notice_pay_owed(text):
         facts["notice_pay"] = texts.choice_entry(f"{NAME}.notice_pay", NOTICE_PAY_OWED)["match"][0]
     return facts | _last_day(text, entities, today)

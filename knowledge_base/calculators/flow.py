@@ -55,7 +55,11 @@ from knowledge_base.forms.engine import (
     relevant_fields,
 )
 from knowledge_base.forms.fields import InputField
+from knowledge_base.synonyms import default_lexicon
+from nlu.pay_phrases import someone_elses_pay
 from nlu.phrase_facts import WorkTimeFact
+from nlu.phrase_rules import load_phrase_rules
+from nlu.tokenizer import normalize as fold_text
 from nlu.types import Entity
 
 __all__ = [
@@ -196,6 +200,7 @@ def _assign(spec: CalculatorSpec, entities: Sequence[Entity]) -> dict[str, list[
 
 #: What marks a time of day (九点半): overtime told by the clock.
 _CLOCK_TIME: Final = "点"
+_MONTH_DAY: Final = re.compile(r"\d{2}-\d{2}$")
 #: A date to the day (2021-03-01), not a year or a month alone.
 _FULL_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A length said roughly: 五年多 (60m+), 快五年 (60m-).
@@ -219,6 +224,16 @@ def _elsewhere_or_total(entity: Entity, text: str) -> bool:
     return entity.entity == "service_length" and (
         of_an_earlier_employer(entity, text) or said_as_total(entity, text)
     )
+
+
+def _own_pay_first(found: list[Entity], text: str) -> list[Entity]:
+    """Of several pays for one field, those not told in a sentence about someone else (月工资
+    8700 … 我爱人在医院工作，每月工资也就五千来块: 8700); all of them when that leaves none."""
+    if len(found) < 2 or not text or any(e.entity != "wage" for e in found):
+        return found
+    norm = fold_text(text)  # the same length: entities' positions hold
+    own = [e for e in found if not someone_elses_pay(norm, e.start)]
+    return own or found
 
 
 def _rough(entity: Entity) -> bool:
@@ -302,10 +317,13 @@ def _days_apart_summed(found: list[Entity], entities: Sequence[Entity]) -> list[
         return found
     dates = [
         {str(d.value) for d in entities if d.entity == "date" and e.start <= d.start < e.end}
+        or _festival_named(e.text)
         for e in found
     ]
     if any(len(said) != 1 for said in dates) or len(set.union(*dates)) != len(found):
         return found
+    if _festival_on_a_date_said(set.union(*dates)):
+        return found  # 4月5号 … 清明那天: perhaps one day said twice
     if any(a.end > b.start for a, b in itertools.pairwise(sorted(found, key=lambda e: e.start))):
         return found
     kind = next(iter(kinds))[0]
@@ -314,6 +332,26 @@ def _days_apart_summed(found: list[Entity], entities: Sequence[Entity]) -> list[
     ordered = sorted(found, key=lambda e: e.start)
     text = "".join(e.text for e in ordered)
     return [Entity("work_time", summed, ordered[0].start, ordered[-1].end, text)]
+
+
+def _festival_named(said: str) -> set[str]:
+    """The one single-day festival (端午, 中秋, 清明, 元旦) named in ``said``, as its own day
+    (端午节那天也上了8个钟): a set of its name, or empty when none or several are named."""
+    rules = load_phrase_rules()
+    norm = fold_text(said)
+    names = {name for name, days in rules.holiday_days.items() if days == 1 and name in norm}
+    return names if len(names) == 1 else set()
+
+
+def _festival_on_a_date_said(days: set[str]) -> bool:
+    """Whether a festival named as a day may fall on a date also said (清明 and 4月5号)."""
+    festivals = load_phrase_rules().calendar.festival_dates
+    said = {day[-5:] for day in days if _MONTH_DAY.search(day)}
+    return any(
+        f"{month:02d}-{day:02d}" in said
+        for name in days
+        for month, day in festivals.get(name, {}).values()
+    )
 
 
 def _day_and_its_overtime(facts: Sequence[WorkTimeFact | None]) -> bool:
@@ -360,6 +398,8 @@ def prefill(
     so is what the calculator's ``message_facts`` reads from the words (进厂5个月了)."""
     answers: dict[str, object] = {}
     stated: list[str] = []
+    # 一天年价都没休: the words are read with typos fixed (positions kept for the entities).
+    text = default_lexicon().fix_typos_in_place(text)
     assigned = _assign(spec, _usable(entities))
     said = spec.message_facts(text, entities, today) if text else {}
     for field in spec.fields:
@@ -374,7 +414,7 @@ def prefill(
             candidates = [e for e in candidates if not _elsewhere_or_total(e, text)]
         # Days told apart with their own dates are summed before one fact said twice is
         # kept once: 4月5号当天8个小时 … 6月19号当天8个小时 is 16 hours, not 8.
-        specific = _most_specific(_day_over_length(candidates))
+        specific = _most_specific(_day_over_length(_own_pay_first(candidates, text)))
         found = _same_fact_once(_days_apart_summed(specific, entities))
         if field.kind == "years" and text and (len(found) > 1 or not only_employer(text)):
             # 累计工作6年，在这个厂干了3年: the years at this employer are not the total, and

@@ -37,11 +37,16 @@ from knowledge_base.calculators.base import (
 )
 from knowledge_base.calculators.comp_leave import comp_leave_said
 from knowledge_base.calculators.display import work_time_text
+from knowledge_base.calculators.overtime_paid import overtime_paid_said
 from knowledge_base.calculators.parsing import parse_work_time
 from knowledge_base.calculators.spec import CalculatorSpec
 from knowledge_base.calculators.texts import plain_number, yuan
 from knowledge_base.calculators.wages import HOURS_PER_DAY, PAY_DAYS_PER_MONTH
-from knowledge_base.calculators.weeks_worked import week_facts, weeks_of_the_month_named
+from knowledge_base.calculators.weeks_worked import (
+    week_facts,
+    weekdays_of_one_week,
+    weeks_of_the_month_named,
+)
 from knowledge_base.forms.engine import shown_answers
 from knowledge_base.forms.fields import Derived, InputField
 from knowledge_base.forms.spec import Parsed
@@ -394,6 +399,14 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         pay.steps.append(_t("steps.total", parts=joined, total=yuan(total)))
     total_key = "results.total_at_least" if unknown else "results.total"
     result_lines = [_t(total_key, total=yuan(total)), *pay.lines]
+    paid = inputs.get("overtime_paid")
+    owed = total
+    if isinstance(paid, Decimal) and not unknown:
+        owed = max(total - paid, _ZERO)
+        said = {"total": yuan(total), "paid": yuan(paid), "owed": yuan(owed)}
+        pay.steps.append(_t("steps.still_owed", **said))
+        key = "results.still_owed" if owed > 0 else "results.paid_enough"
+        result_lines.insert(0, _t(key, **said))
     if not pay.parts and not unknown:
         result_lines.append(_t("results.nothing"))
     if alternative is not None:
@@ -427,7 +440,7 @@ def compute(inputs: Mapping[str, object]) -> CalculationResult:
         inputs=shown_answers(SPEC, inputs),
         steps=tuple(pay.steps),
         result_lines=tuple(result_lines),
-        amount=total,
+        amount=owed,
         citations=short,
         further_citations=further,
         warnings=tuple(warnings),
@@ -657,10 +670,13 @@ def _message_facts(text: str, entities: Sequence[Entity], today: date) -> dict[s
     """Rest days given back as leave (两个周六后来给我补休了) and the weeks a weekly pattern
     was worked (这样连着干了4个星期; 上个月每周六: the Saturdays of that month), said in the
     first message."""
-    facts = week_facts(text, entities)
+    facts = week_facts(text, entities) or weekdays_of_one_week(text, entities)
     weeks = None if facts else weeks_of_the_month_named(text, entities, today)
     if weeks is not None:
         facts = {"rest_day_weeks": str(weeks)}
+    paid = overtime_paid_said(text)
+    if paid is not None:
+        facts = {**facts, "overtime_paid": paid}
     said = comp_leave_said(text)
     if said is None:
         return facts
@@ -708,6 +724,13 @@ SPEC: Final = CalculatorSpec(
         ),
         _time("holiday_hours"),
         _count_field("holiday_days", "days", "holiday_hours", "day"),
+        InputField(
+            name="overtime_paid",
+            kind="money",
+            prompt_key=f"{NAME}.overtime_paid",
+            required=False,
+            prefill_only=True,
+        ),
     ),
     compute=compute,
     cross_check=_cross_check,

@@ -26,6 +26,7 @@ from nlu.phrase_facts import WorkTimeFact
 from nlu.phrase_text import alternation
 from nlu.tokenizer import normalize
 from nlu.types import Entity
+from nlu.week_ranges import day_ranges
 
 _WORDS: Final = "overtime.message."
 #: Weekdays in a standard week (国务院关于职工工作时间的规定 第三条: 5 days of 8 hours).
@@ -84,6 +85,30 @@ def week_facts(text: str, entities: Sequence[Entity]) -> dict[str, str]:
         "rest_day_weeks": str(weeks),
         "weekday_days": str(weekdays * weeks),
     }
+
+
+#: The last weekday of a standard week (Friday).
+_LAST_WEEKDAY: Final = 5
+
+
+def weekdays_of_one_week(text: str, entities: Sequence[Entity]) -> dict[str, str]:
+    """The weekdays worked in the one week just past that the message names, for overtime told
+    per day (上周周一到周五每天都加班3个小时 → 5 days); nothing when no such week and range are
+    said, or several ranges."""
+    norm = normalize(text)
+    per_day = any(
+        entity.entity == "work_time"
+        and (fact := WorkTimeFact.from_value(str(entity.value))) is not None
+        and fact.kind in ("weekday", "overtime")
+        and fact.per == "day"
+        for entity in entities
+    )
+    ranges = day_ranges(norm)
+    one_week = any(word in norm for word in texts.words(_WORDS + "one_week"))
+    if not per_day or not one_week or len(ranges) != 1:
+        return {}
+    first, last = ranges[0]
+    return {"weekday_days": str(last - first + 1)} if first <= last <= _LAST_WEEKDAY else {}
 
 
 def _rest_day_weekly(entities: Sequence[Entity]) -> bool:

@@ -278,3 +278,25 @@ def test_a_shortened_numeral_before_a_month_is_the_amount(text: str, money: int)
     # 两千八一个月 is 2800 a month, not 81 months.
     kinds = {q.kind: q.value for q in find_quantities(text)}
     assert kinds == {"number": money, "duration": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "amount"),
+    [
+        ("以前在别的厂也做过三四年", 36, 3),
+        ("干了十三四年", 156, 13),
+        ("请了五六个月假", 5, 5),
+        ("一两年", 12, 1),
+    ],
+)
+def test_two_neighbouring_digits_are_the_lesser_said_roughly(
+    text: str, months: float, amount: float
+) -> None:
+    """三四年 is three or four years, not 34: the lesser, marked approximate."""
+    (found,) = [q for q in find_quantities(text) if q.kind == "duration"]
+    assert (found.value, found.amount, found.approximate) == (months, amount, True)
+
+
+def test_a_range_of_thousands_is_the_lesser_roughly() -> None:
+    (found,) = [q for q in find_quantities("工资三四千块") if q.kind == "money"]
+    assert (found.value, found.approximate) == (3000, True)

@@ -564,3 +564,67 @@ def test_the_calculator_the_message_names_comes_before_the_topics_own() -> None:
     assert result is not None and result.spec.name == "double_wage"
     assert result.result is not None, result.missing
     assert float(result.result.amount or 0) == 30000.0  # 2025-04-01 … 09-30: 6 × 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        # 六七年 is six or seven years (5 days either way), not 67; 年价 is 年假 mistyped:
+        # 5 × 4350 ÷ 21.75 × 200% = 2000.
+        (
+            "我参加工作六七年了一直在这个厂，月薪4350，去年一天年价也没休，去年没休的年价补多少",
+            "calc_annual_leave",
+            2000.0,
+        ),
+        # Someone else's pay told in a sentence about them: the worker's is 6525 (5 × 300 × 2).
+        (
+            "我工作8年了，一直在这个厂，月工资6525，去年的年假一天都没休。我老公在快递公司上班，"
+            "每个月工资也就七千。去年没休的年假能补多少",
+            "calc_annual_leave",
+            3000.0,
+        ),
+        # 第三十八条 named: economic compensation, 1.5 years → 2 months × 3500.
+        (
+            "厂里两个月没发工资，我按劳动合同法第三十八条通知厂里解除合同了，做了1年7个月，"
+            "月工资3500，经济补偿多少",
+            "calc_compensation",
+            7000.0,
+        ),
+        # One week just past, Monday to Thursday: 4 × 2 h × 30 × 150%.
+        ("月薪5220，这个礼拜周一到周四每天加班2个钟，加班费多少", "calc_overtime", 360.0),
+        # Two single festivals, each named as its own day: 16 h × 30 × 300%.
+        (
+            "时薪30，中秋那天上了8个钟，元旦那天也上了8个钟，都没补休，加班费多少",
+            "calc_overtime",
+            1440.0,
+        ),
+        # Overtime pay already received, the remainder asked: 30 h × 25 × 150% − 500.
+        ("月薪4350，上个月平时加班30个小时，加班费才发了500，还差多少", "calc_overtime", 625.0),
+        # The local average told by its triple (24000 → 8000): capped, 5 × 24000.
+        (
+            "被裁员了，干了5年，月薪2万5，社平工资的三倍是两万四，补偿多少",
+            "calc_compensation",
+            120000.0,
+        ),
+    ],
+)
+def test_sixteenth_session_phrasings(text: str, intent: str, amount: float) -> None:
+    """Families read since probe 30, in sentences of our own."""
+    result = calculate(text, intent=intent, today=TODAY)
+    assert result is not None and result.result is not None, result and result.missing
+    assert float(result.result.amount or 0) == pytest.approx(amount, abs=0.01)
+
+
+def test_overtime_paid_is_not_subtracted_unless_the_remainder_is_asked() -> None:
+    text = "月薪4350，上个月平时加班30个小时，加班费才发了500，加班费应该是多少"
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is not None
+    assert float(result.result.amount or 0) == 1125.0
+
+
+def test_a_festival_and_its_own_date_said_apart_are_asked_not_summed() -> None:
+    """清明 is 4月5号 in 2026: perhaps one day told twice, so the hours are not added up."""
+    text = "时薪30，今年4月5号上了8个钟，清明那天也上了8个钟，都没补休，加班费多少"
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None
+    assert result.result is None or float(result.result.amount or 0) != 1440.0
