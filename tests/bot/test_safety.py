@@ -251,7 +251,7 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind45.yml",
     SAFETY_SETS_DIR / "safety_set_blind46.yml",
     CASES_DIR / "safety_set_blind47.yml",
-    CASES_DIR / "safety_set_blind48.yml",
+    SAFETY_SETS_DIR / "safety_set_blind48.yml",
     SAFETY_SETS_DIR / "safety_set_blind49.yml",
     CASES_DIR / "safety_set_blind50.yml",
     CASES_DIR / "safety_set_blind51.yml",
