@@ -345,13 +345,13 @@ def _festival_named(said: str) -> set[str]:
 
 def _festival_on_a_date_said(days: set[str]) -> bool:
     """Whether a festival named as a day may fall on a date also said (清明 and 4月5号)."""
-    festivals = load_phrase_rules().calendar.festival_dates
+    calendar = load_phrase_rules().calendar
     said = {day[-5:] for day in days if _MONTH_DAY.search(day)}
-    return any(
-        f"{month:02d}-{day:02d}" in said
-        for name in days
-        for month, day in festivals.get(name, {}).values()
-    )
+    on = [
+        *(calendar.festival_dates.get(name, {}).values() for name in days),
+        *([calendar.first_dates[name]] for name in days if name in calendar.first_dates),
+    ]
+    return any(f"{month:02d}-{day:02d}" in said for dates in on for month, day in dates)
 
 
 def _day_and_its_overtime(facts: Sequence[WorkTimeFact | None]) -> bool:

@@ -25,10 +25,12 @@ def overtime_paid_said(text: str) -> str | None:
         return None
     leads = alternation(texts.words(_WORDS + "paid_leads"))
     verbs = alternation(texts.words(_WORDS + "paid_verbs"))
+    not_money = re.escape("".join(texts.words(_WORDS + "paid_not_before")))
     amounts = {
         match.group("amount")
         for match in re.finditer(
-            rf"(?:{leads})(?:{verbs})(?P<amount>[0-9.]+|[{NUMERAL_CHARS}两]+)(?:块|元|块钱)?", norm
+            rf"(?:{leads})(?:{verbs})(?P<amount>[0-9.]+|[{NUMERAL_CHARS}两]+)(?![{not_money}])",
+            norm,
         )
     }
     values = {parse_number(amount) for amount in amounts} - {None}

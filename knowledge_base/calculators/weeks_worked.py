@@ -104,7 +104,11 @@ def weekdays_of_one_week(text: str, entities: Sequence[Entity]) -> dict[str, str
         for entity in entities
     )
     ranges = day_ranges(norm)
-    one_week = any(word in norm for word in texts.words(_WORDS + "one_week"))
+    not_a_day = "".join(texts.words(_WORDS + "one_week_not_before"))
+    one_week = any(
+        re.search(f"{re.escape(word)}(?![{re.escape(not_a_day)}])", norm)
+        for word in texts.words(_WORDS + "one_week")
+    )
     if not per_day or not one_week or len(ranges) != 1:
         return {}
     first, last = ranges[0]

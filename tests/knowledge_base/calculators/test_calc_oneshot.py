@@ -628,3 +628,24 @@ def test_a_festival_and_its_own_date_said_apart_are_asked_not_summed() -> None:
     result = calculate(text, intent="calc_overtime", today=TODAY)
     assert result is not None
     assert result.result is None or float(result.result.amount or 0) != 1440.0
+
+
+def test_new_years_day_and_its_date_said_apart_are_not_summed() -> None:
+    text = "时薪30，1月1号上了8个钟，元旦那天也上了8个钟，都没补休，加班费多少"
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None
+    assert result.result is None or float(result.result.amount or 0) != 1440.0
+
+
+def test_last_saturday_is_no_week_for_a_weekday_range() -> None:
+    """上周六 names a day, not the week: the month's weekdays are asked, not taken as five."""
+    text = "月薪5220，这个月周一到周五每天加班2个钟，上周六也加了8小时，没补休，加班费多少"
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and "weekday_days" in result.missing
+
+
+def test_overtime_paid_for_months_is_no_sum_of_money() -> None:
+    text = "月薪4350，上个月平时加班30个小时，加班费才发了两个月，还差多少"
+    result = calculate(text, intent="calc_overtime", today=TODAY)
+    assert result is not None and result.result is not None
+    assert float(result.result.amount or 0) == 1125.0
