@@ -255,6 +255,7 @@ GUARDED_SETS = (
     SAFETY_SETS_DIR / "safety_set_blind49.yml",
     CASES_DIR / "safety_set_blind50.yml",
     CASES_DIR / "safety_set_blind51.yml",
+    CASES_DIR / "safety_set_blind52.yml",
 )
 
 

@@ -72,6 +72,7 @@ def test_the_read_safety_sets_train_the_model_and_the_blind_ones_do_not() -> Non
         "safety_set_blind47.yml",
         "safety_set_blind50.yml",
         "safety_set_blind51.yml",
+        "safety_set_blind52.yml",
         "safety_set_fresh.yml",
     }
 
