@@ -30,6 +30,7 @@ from nlu.service_length import find_service_lengths
 from nlu.tokenizer import get_cutter, normalize
 from nlu.training_data import TrainingData
 from nlu.types import Entity
+from nlu.typos import fix_typos
 from nlu.working_time import find_work_times
 
 DEFAULT_RULES_PATH: Final = Path(__file__).with_name("entity_rules.yml")
@@ -245,7 +246,7 @@ class EntityExtractor:
         (whitespace pieces included), when the caller has made it already; ``today`` is the
         day years said relative to it (今年国庆) are counted from (default: the clock's).
         """
-        norm = normalize(text)
+        norm = fix_typos(normalize(text))
         found: list[Entity] = []
         dates = _longest_first(
             [

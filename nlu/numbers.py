@@ -361,10 +361,20 @@ def _has_half(match: re.Match[str]) -> bool:
     return match.groupdict().get("half") == "半" or match.groupdict().get("mid") == "个半"
 
 
+#: After 一块, these make it "together" (一块儿算, 一块去), not one yuan.
+_TOGETHER_AFTER: Final = tuple("儿去走干来算上吃住做")
+
+
 def _money(match: re.Match[str]) -> Quantity | None:
     value = _numeral_value(match)
     if value is None or not (match.group("unit") or match.group("prefix") or match.group("dime")):
         return None
+    if (
+        value == 1
+        and match.group("unit") == "块"
+        and match.string.startswith(_TOGETHER_AFTER, match.end())
+    ):
+        return None  # 加班费月底一块儿算: together, not a yuan
     if match.group("dime"):
         value = value / 10  # 5毛 = 0.5 yuan
     jiao = match.group("jiao")

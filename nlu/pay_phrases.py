@@ -18,6 +18,7 @@ from nlu.phrase_facts import Found, WageFact, WageUnit, only_one
 from nlu.phrase_rules import PhraseRules, load_phrase_rules
 from nlu.phrase_text import ending, is_word_part, overlaps, starting, strip_tail
 from nlu.tokenizer import normalize
+from nlu.typos import fix_typos
 
 #: The hours of a day said between the period and its pay (一天8小时180块, 一天10个钟200).
 _DAY_HOURS: Final = re.compile(rf"(?:\d+|[{NUMERAL_CHARS}]{{1,3}})个?(?:小时|钟头|钟)$")
@@ -96,7 +97,7 @@ def _wage_unit(norm: str, q: Quantity, rules: PhraseRules) -> tuple[str, int, in
 def read_wage(text: str) -> WageFact | None:
     """The pay an answer states with its unit (一天250 → 250/day), or None when it states
     no unit or several amounts."""
-    norm = normalize(text.strip())
+    norm = fix_typos(normalize(text.strip()))
     hit = only_one(find_wages(norm, find_quantities(norm), load_phrase_rules(), answer=True))
     return hit.fact if hit is not None and isinstance(hit.fact, WageFact) else None
 

@@ -229,7 +229,7 @@ def _elsewhere_or_total(entity: Entity, text: str) -> bool:
 def _own_pay_first(found: list[Entity], text: str) -> list[Entity]:
     """Of several pays for one field, those not told in a sentence about someone else (月工资
     8700 … 我爱人在医院工作，每月工资也就五千来块: 8700); all of them when that leaves none."""
-    if len(found) < 2 or not text or any(e.entity != "wage" for e in found):
+    if len(found) < 2 or not text or any(e.entity not in ("wage", "money") for e in found):
         return found
     norm = fold_text(text)  # the same length: entities' positions hold
     own = [e for e in found if not someone_elses_pay(norm, e.start)]
