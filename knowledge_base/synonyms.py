@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,19 +77,6 @@ class Lexicon:
             return text  # no rule matches, so none changes the text for a later one
         for rule in self.typos:
             text = rule.pattern.sub(rule.replace, text)
-        return text
-
-    def fix_typos_in_place(self, text: str) -> str:
-        """Apply the typo rules whose fix is as long as the typo (年价 → 年假), so every
-        position in ``text`` still points at the same place (entities found before)."""
-        if self._any_typo is not None and self._any_typo.search(text) is None:
-            return text
-
-        def same_length(replace: str) -> Callable[[re.Match[str]], str]:
-            return lambda found: replace if len(found.group()) == len(replace) else found.group()
-
-        for rule in self.typos:
-            text = rule.pattern.sub(same_length(rule.replace), text)
         return text
 
     def expansions(self, text: str) -> list[str]:

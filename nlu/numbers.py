@@ -330,6 +330,7 @@ _PAIR_RE: Final = re.compile(
 )
 
 
+@lru_cache(maxsize=512)  # asked twice per quantity (its value, then whether approximate)
 def _neighbour_pair(num: str | None) -> Number | None:
     """The lesser of a numeral that names two neighbours (三四 → 3, 十三四 → 13, 三四千 →
     3000), or None when ``num`` is no such numeral."""

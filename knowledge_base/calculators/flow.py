@@ -55,12 +55,12 @@ from knowledge_base.forms.engine import (
     relevant_fields,
 )
 from knowledge_base.forms.fields import InputField
-from knowledge_base.synonyms import default_lexicon
 from nlu.pay_phrases import someone_elses_pay
 from nlu.phrase_facts import WorkTimeFact
 from nlu.phrase_rules import load_phrase_rules
 from nlu.tokenizer import normalize as fold_text
 from nlu.types import Entity
+from nlu.typos import fix_typos
 
 __all__ = [
     "Accepted",
@@ -399,7 +399,7 @@ def prefill(
     answers: dict[str, object] = {}
     stated: list[str] = []
     # 一天年价都没休: the words are read with typos fixed (positions kept for the entities).
-    text = default_lexicon().fix_typos_in_place(text)
+    text = fix_typos(text)
     assigned = _assign(spec, _usable(entities))
     said = spec.message_facts(text, entities, today) if text else {}
     for field in spec.fields:

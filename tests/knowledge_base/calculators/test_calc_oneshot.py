@@ -606,10 +606,33 @@ def test_the_calculator_the_message_names_comes_before_the_topics_own() -> None:
             "calc_compensation",
             120000.0,
         ),
+        # Probe 31's families.
+        # 公资 is 工资 mistyped; a partner's pay (对象) in its own sentence: 5 × 183.91 × 2 (the
+        # daily wage 4000 ÷ 21.75 to the fen).
+        (
+            "我工作7年了一直在这个厂，公资四千，去年年假一天都没休。我对象在镇上教书，一个月五千。"
+            "去年没休的年假能补多少",
+            "calc_annual_leave",
+            1839.10,
+        ),
+        # Paid before the pay's name (给了800块加班废), the rest asked: 40 h × 25 × 150% − 800.
+        ("月薪4350，上个月平时加了40个钟，老板只给了800块加班废，还差多少", "calc_overtime", 700.0),
+        # 一块儿 is "together", and rent shared (合租) no pay: 20 h × 20 × 150%.
+        (
+            "月薪3480，上个月平时加班20小时，我们两个合租一个月1500，加班费月底一块儿算，加班费多少",
+            "calc_overtime",
+            600.0,
+        ),
+        # A brother's day rate (俺兄弟 … 一天三百) is not the worker's: 10 h × 30 × 150%.
+        (
+            "俺一个月工资5220，上个月平时多干了10个钟头。俺兄弟在工地一天三百。加班费该多少",
+            "calc_overtime",
+            450.0,
+        ),
     ],
 )
 def test_sixteenth_session_phrasings(text: str, intent: str, amount: float) -> None:
-    """Families read since probe 30, in sentences of our own."""
+    """Families read from probes 30 and 31, in sentences of our own."""
     result = calculate(text, intent=intent, today=TODAY)
     assert result is not None and result.result is not None, result and result.missing
     assert float(result.result.amount or 0) == pytest.approx(amount, abs=0.01)
@@ -649,37 +672,3 @@ def test_overtime_paid_for_months_is_no_sum_of_money() -> None:
     result = calculate(text, intent="calc_overtime", today=TODAY)
     assert result is not None and result.result is not None
     assert float(result.result.amount or 0) == 1125.0
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "amount"),
-    [
-        # 公资 is 工资 mistyped; a partner's pay (对象) in its own sentence: 5 × 183.91 × 2 (the
-        # daily wage 4000 ÷ 21.75 to the fen).
-        (
-            "我工作7年了一直在这个厂，公资四千，去年年假一天都没休。我对象在镇上教书，一个月五千。"
-            "去年没休的年假能补多少",
-            "calc_annual_leave",
-            1839.10,
-        ),
-        # Paid before the pay's name (给了800块加班废), the rest asked: 40 h × 25 × 150% − 800.
-        ("月薪4350，上个月平时加了40个钟，老板只给了800块加班废，还差多少", "calc_overtime", 700.0),
-        # 一块儿 is "together", and rent shared (合租) no pay: 20 h × 20 × 150%.
-        (
-            "月薪3480，上个月平时加班20小时，我们两个合租一个月1500，加班费月底一块儿算，加班费多少",
-            "calc_overtime",
-            600.0,
-        ),
-        # A brother's day rate (俺兄弟 … 一天三百) is not the worker's: 10 h × 30 × 150%.
-        (
-            "俺一个月工资5220，上个月平时多干了10个钟头。俺兄弟在工地一天三百。加班费该多少",
-            "calc_overtime",
-            450.0,
-        ),
-    ],
-)
-def test_probe_31_families(text: str, intent: str, amount: float) -> None:
-    """Families read from probe 31, in sentences of our own."""
-    result = calculate(text, intent=intent, today=TODAY)
-    assert result is not None and result.result is not None, result and result.missing
-    assert float(result.result.amount or 0) == pytest.approx(amount, abs=0.01)
